@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# crash-quiesce: quiesce PCI devices at panic, before kdump.
+#
+#   make                 build pci_crash_quiesce.ko for the running kernel
+#   make KDIR=<dir>      ... against another kernel's build tree
+#   make check           every test: unit, style, build matrix, QEMU e2e
+#   make demo            show DMA into the dump with and without the module
+#   make install         install into /lib/modules/<ver>/extra and depmod
+
+ifneq ($(KERNELRELEASE),)
+include $(src)/Kbuild
+else
+
+# The running kernel's headers; failing that (a build host that runs
+# another kernel), the newest installed Debian headers.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(lastword $(sort $(wildcard /lib/modules/*/build))))
+
+MODULE := pci_crash_quiesce.ko
+
+.PHONY: all modules clean install uninstall check unit style builds e2e demo bench deps
+
+all: modules
+
+modules:
+	@test -n "$(KDIR)" || { echo "no kernel build tree: install linux-headers-$$(uname -r) or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	@if [ -d tests/unit ]; then $(MAKE) -C tests/unit clean; fi
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
+
+deps:
+	scripts/install-deps.sh
+
+unit:
+	$(MAKE) -C tests/unit run
+
+check:
+	tests/run-all.sh
+
+demo:
+	tests/qemu/demo.sh
+
+bench:
+	tests/bench/run.sh
+
+endif

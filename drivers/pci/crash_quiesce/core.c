@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PCI crash quiesce: module life cycle, snapshot publication, hotplug and
+ * the panic entry point.
+ *
+ * A snapshot is built in process context under cq_lock, sealed, and
+ * published with a release store.  The panic path loads it with an acquire
+ * load and walks it without any lock.  A replaced snapshot is freed only
+ * after an RCU grace period: the panic path runs with interrupts disabled,
+ * which is an RCU read-side critical section, so a walk that loaded the old
+ * pointer has finished, or was stopped for good, before it goes away.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/crash_quiesce.h>
+#include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/pci.h>
+#include <linux/rcupdate.h>
+#include <linux/workqueue.h>
+
+#include "core.h"
+
+DEFINE_MUTEX(cq_lock);
+
+struct cq_settings cq_settings = {
+	.enable		= true,
+	.dry_run	= false,
+	.reset		= true,
+	.msi		= true,
+	.reset_hold_ms	= CQ_RESET_HOLD_DEF_MS,
+	.budget_ms	= CQ_BUDGET_DEF_MS,
+};
+
+struct cq_skip_list cq_skip;
+
+/*
+ * What the last walk did.  Written by the panic path without a lock (it is
+ * the only thing running then) and by dry_run_now under cq_lock; a static
+ * object so that crash(8) finds it in the vmcore too.
+ */
+struct cq_run cq_last_run;
+
+static struct cq_snapshot *cq_current;
+static u64 cq_generation;
+static bool cq_ready;
+
+/**
+ * cq_snapshot_locked() - the current snapshot, for process-context readers
+ *
+ * Context: process context with cq_lock held.
+ * Return: the published snapshot, or NULL before the first one.
+ */
+const struct cq_snapshot *cq_snapshot_locked(void)
+{
+	lockdep_assert_held(&cq_lock);
+	return cq_current;
+}
+
+/**
+ * cq_rebuild_locked() - snapshot and plan again, then publish
+ *
+ * Does nothing until the module has finished loading, so that parameters
+ * given at load time are only stored.  On failure the previous snapshot
+ * stays published.
+ *
+ * Context: process context with cq_lock held; sleeps.
+ * Return: 0 or a negative errno.
+ */
+int cq_rebuild_locked(void)
+{
+	struct cq_snapshot *snap, *old;
+
+	lockdep_assert_held(&cq_lock);
+	if (!cq_ready)
+		return 0;
+	snap = cq_snapshot_build(&cq_settings, &cq_skip, cq_generation + 1);
+	if (IS_ERR(snap))
+		return PTR_ERR(snap);
+	cq_generation++;
+	old = cq_current;
+	/* Pairs with smp_load_acquire() in cq_panic_quiesce(). */
+	smp_store_release(&cq_current, snap);
+	synchronize_rcu();
+	cq_snapshot_free(old);
+	return 0;
+}
+
+/**
+ * cq_dry_run_now_locked() - walk the current snapshot, reading only
+ *
+ * Context: process context with cq_lock held.
+ */
+void cq_dry_run_now_locked(void)
+{
+	struct cq_run run;
+
+	lockdep_assert_held(&cq_lock);
+	if (!cq_current)
+		return;
+	/* The walk is the panic-path code: keep it off other CPUs' toes. */
+	preempt_disable();
+	cq_walk(cq_current, true, &run);
+	preempt_enable();
+	cq_last_run = run;
+}
+
+/*
+ * The panic entry point, called once by kernel/crash_quiesce.c from the
+ * panic notifier chain.
+ *
+ * Context: panic, interrupts off, other CPUs stopped; may be NMI.  Takes no
+ * lock, does not sleep or allocate.
+ */
+static void cq_panic_quiesce(void)
+{
+	/* Pairs with smp_store_release() in cq_rebuild_locked(). */
+	const struct cq_snapshot *snap = smp_load_acquire(&cq_current);
+	struct cq_run *run = &cq_last_run;
+
+	if (!READ_ONCE(cq_settings.enable))
+		return;
+	if (!snap) {
+		memset(run, 0, sizeof(*run));
+		run->state = CQ_STATE_ABORTED;
+		run->abort = CQ_ABORT_NO_SNAPSHOT;
+	} else {
+		cq_walk(snap, false, run);
+	}
+	pr_emerg("quiesced %u functions, reset %u bridges, skipped %u (mismatched %u) in %llu us%s%s\n",
+		 run->functions_quiesced, run->bridges_reset, run->skipped,
+		 run->mismatched, run->duration_ns / NSEC_PER_USEC,
+		 run->state == CQ_STATE_DRY_RUN ? " (dry run)" :
+		 run->state == CQ_STATE_ABORTED ? " (aborted: " : "",
+		 run->state == CQ_STATE_ABORTED ? cq_abort_name(run->abort) : "");
+}
+
+static void cq_rescan_fn(struct work_struct *work)
+{
+	int err;
+
+	mutex_lock(&cq_lock);
+	err = cq_rebuild_locked();
+	mutex_unlock(&cq_lock);
+	if (err)
+		pr_err("rescan after hotplug failed (%d), keeping the previous snapshot\n",
+		       err);
+}
+
+static DECLARE_WORK(cq_rescan_work, cq_rescan_fn);
+
+/*
+ * Devices come and go: rebuild from a work item, never from the notifier,
+ * whose caller holds the locks the builder needs.
+ */
+static int cq_pci_bus_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	if (action == BUS_NOTIFY_ADD_DEVICE || action == BUS_NOTIFY_REMOVED_DEVICE)
+		schedule_work(&cq_rescan_work);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block cq_pci_bus_nb = {
+	.notifier_call = cq_pci_bus_notify,
+};
+
+static int __init cq_init(void)
+{
+	const struct cq_snapshot *snap;
+	int err;
+
+	mutex_lock(&cq_lock);
+	cq_ready = true;
+	err = cq_rebuild_locked();
+	if (err) {
+		cq_ready = false;
+		mutex_unlock(&cq_lock);
+		pr_err("cannot snapshot the PCI topology (%d)\n", err);
+		return err;
+	}
+	snap = cq_current;
+	pr_info("%u functions: %u to quiesce, %u bridges to reset, %u skipped\n",
+		snap->nr, snap->nr_order, snap->nr_resets, snap->nr - snap->nr_order);
+	mutex_unlock(&cq_lock);
+
+	err = bus_register_notifier(&pci_bus_type, &cq_pci_bus_nb);
+	if (err)
+		goto out_free;
+	err = crash_quiesce_register(cq_panic_quiesce);
+	if (err)
+		goto out_bus;
+	cq_debugfs_init();
+	crash_quiesce_check_armed();
+	return 0;
+
+out_bus:
+	bus_unregister_notifier(&pci_bus_type, &cq_pci_bus_nb);
+	cancel_work_sync(&cq_rescan_work);
+out_free:
+	mutex_lock(&cq_lock);
+	cq_ready = false;
+	cq_snapshot_free(cq_current);
+	cq_current = NULL;
+	mutex_unlock(&cq_lock);
+	return err;
+}
+module_init(cq_init);
+
+static void __exit cq_exit(void)
+{
+	cq_debugfs_exit();
+	crash_quiesce_unregister(cq_panic_quiesce);
+	bus_unregister_notifier(&pci_bus_type, &cq_pci_bus_nb);
+	cancel_work_sync(&cq_rescan_work);
+	mutex_lock(&cq_lock);
+	cq_ready = false;
+	cq_snapshot_free(cq_current);
+	cq_current = NULL;
+	mutex_unlock(&cq_lock);
+}
+module_exit(cq_exit);
+
+MODULE_DESCRIPTION("Quiesce PCI devices at panic, before kdump");
+MODULE_LICENSE("GPL");

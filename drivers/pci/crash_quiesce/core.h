@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * PCI crash quiesce: state shared by the module's process-context parts
+ * (core, parameters, debugfs, snapshot builder).  Never included by the
+ * panic-path files.
+ */
+#ifndef _PCI_CRASH_QUIESCE_CORE_H
+#define _PCI_CRASH_QUIESCE_CORE_H
+
+#include <linux/mutex.h>
+
+#include "crash_quiesce.h"
+
+/*
+ * cq_lock serialises everything that builds, replaces or reads a snapshot
+ * in process context, and the settings.  The panic path never takes it.
+ */
+extern struct mutex cq_lock;
+extern struct cq_settings cq_settings;
+extern struct cq_skip_list cq_skip;
+extern struct cq_run cq_last_run;
+
+const struct cq_snapshot *cq_snapshot_locked(void);
+int cq_rebuild_locked(void);
+void cq_dry_run_now_locked(void);
+
+/* snapshot.c */
+struct cq_snapshot *cq_snapshot_build(const struct cq_settings *settings,
+				      const struct cq_skip_list *skip,
+				      u64 generation);
+void cq_snapshot_free(struct cq_snapshot *snap);
+
+/* debugfs.c */
+void cq_debugfs_init(void);
+void cq_debugfs_exit(void);
+
+#endif /* _PCI_CRASH_QUIESCE_CORE_H */

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parsers for the module parameters.  Pure functions over strings: a
+ * parser either fills its output completely and returns 0, or returns
+ * -EINVAL and leaves the output untouched, so the caller never applies a
+ * half-parsed value.  A single trailing newline is accepted, as written by
+ * "echo value > /sys/module/.../parameters/name".
+ *
+ * Also built by the userspace unit tests and the fuzzer.
+ */
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/types.h>
+
+#include "crash_quiesce.h"
+
+/* Length of @s without one trailing newline. */
+static size_t cq_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && s[n - 1] == '\n' ? n - 1 : n;
+}
+
+static bool cq_is_word(const char *s, size_t n, const char *word)
+{
+	return n == strlen(word) && !strncmp(s, word, n);
+}
+
+static int cq_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Parse 1 to @max_digits hex digits from [*p, end) into *val, stopping at
+ * the first non-digit.  Return false if there was no digit, too many, or the
+ * value exceeds @max.
+ */
+static bool cq_hex(const char **p, const char *end, unsigned int max_digits,
+		   u32 max, u32 *val)
+{
+	unsigned int digits = 0;
+	u32 v = 0;
+	int d;
+
+	while (*p < end && (d = cq_hex_digit(**p)) >= 0) {
+		if (++digits > max_digits)
+			return false;
+		v = v << 4 | d;
+		(*p)++;
+	}
+	if (!digits || v > max)
+		return false;
+	*val = v;
+	return true;
+}
+
+static bool cq_expect(const char **p, const char *end, char c)
+{
+	if (*p >= end || **p != c)
+		return false;
+	(*p)++;
+	return true;
+}
+
+/* One entry in [s, end): [seg:]bus:dev.fn or vendor:device. */
+static bool cq_parse_skip_entry(const char *s, const char *end,
+				struct cq_skip_entry *e)
+{
+	unsigned int colons = 0;
+	bool dot = false;
+	const char *p;
+	u32 a, b, c, d;
+
+	for (p = s; p < end; p++) {
+		colons += *p == ':';
+		dot |= *p == '.';
+	}
+	memset(e, 0, sizeof(*e));
+	p = s;
+
+	if (!dot) {
+		/* vendor:device */
+		if (colons != 1 || !cq_hex(&p, end, 4, 0xffff, &a) ||
+		    !cq_expect(&p, end, ':') || !cq_hex(&p, end, 4, 0xffff, &b) ||
+		    p != end)
+			return false;
+		e->by_id = true;
+		e->vendor = a;
+		e->device = b;
+		return true;
+	}
+
+	if (colons == 2) {
+		if (!cq_hex(&p, end, 4, 0xffff, &a) || !cq_expect(&p, end, ':'))
+			return false;
+		e->seg = a;
+	} else if (colons != 1) {
+		return false;
+	}
+	if (!cq_hex(&p, end, 2, 0xff, &b) || !cq_expect(&p, end, ':') ||
+	    !cq_hex(&p, end, 2, 0x1f, &c) || !cq_expect(&p, end, '.') ||
+	    !cq_hex(&p, end, 1, 7, &d) || p != end)
+		return false;
+	e->bus = b;
+	e->devfn = c << 3 | d;
+	return true;
+}
+
+/**
+ * cq_parse_skip() - parse the skip parameter
+ * @s:   comma-separated [seg:]bus:dev.fn and vendor:device entries (hex),
+ *       or an empty string for none
+ * @out: the list, written only on success
+ * @bad: on failure, set to the first character of the offending entry
+ *
+ * Return: 0, or -EINVAL on a malformed entry, an empty entry or more than
+ * CQ_MAX_SKIP entries.
+ */
+int cq_parse_skip(const char *s, struct cq_skip_list *out, const char **bad)
+{
+	const char *end = s + cq_len(s);
+	struct cq_skip_list list = { };
+	const char *p = s;
+
+	*bad = NULL;
+	while (p < end) {
+		const char *comma = memchr(p, ',', end - p);
+		const char *stop = comma ? comma : end;
+
+		if (list.nr == CQ_MAX_SKIP ||
+		    !cq_parse_skip_entry(p, stop, &list.entry[list.nr])) {
+			*bad = p;
+			return -EINVAL;
+		}
+		list.nr++;
+		p = stop;
+		if (comma && ++p == end) {
+			/* a trailing comma is an empty entry */
+			*bad = comma;
+			return -EINVAL;
+		}
+	}
+	*out = list;
+	return 0;
+}
+
+/**
+ * cq_format_skip() - print a skip list in the canonical form
+ * @skip: the list
+ * @buf:  output buffer
+ * @len:  its size
+ *
+ * Return: the number of characters written, not counting the NUL.
+ */
+int cq_format_skip(const struct cq_skip_list *skip, char *buf, size_t len)
+{
+	unsigned int i;
+	int n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < skip->nr && (size_t)n < len; i++) {
+		const struct cq_skip_entry *e = &skip->entry[i];
+		const char *sep = i ? "," : "";
+
+		if (e->by_id)
+			n += scnprintf(buf + n, len - n, "%s%04x:%04x", sep,
+				       e->vendor, e->device);
+		else
+			n += scnprintf(buf + n, len - n, "%s%04x:%02x:%02x.%x", sep,
+				       e->seg, e->bus, e->devfn >> 3, e->devfn & 7);
+	}
+	return n;
+}
+
+/**
+ * cq_parse_bool() - parse a boolean parameter
+ * @s:   one of 1/0, y/n, Y/N, yes/no, on/off, true/false
+ * @out: the value, written only on success
+ *
+ * Return: 0 or -EINVAL.
+ */
+int cq_parse_bool(const char *s, bool *out)
+{
+	static const char * const yes[] = { "1", "y", "Y", "yes", "on", "true" };
+	static const char * const no[] = { "0", "n", "N", "no", "off", "false" };
+	size_t n = cq_len(s);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (cq_is_word(s, n, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (cq_is_word(s, n, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/**
+ * cq_parse_reset() - parse the reset parameter
+ * @s:   "bus" or "none"
+ * @out: true for bus reset, written only on success
+ *
+ * Return: 0 or -EINVAL.
+ */
+int cq_parse_reset(const char *s, bool *out)
+{
+	size_t n = cq_len(s);
+
+	if (cq_is_word(s, n, "bus")) {
+		*out = true;
+		return 0;
+	}
+	if (cq_is_word(s, n, "none")) {
+		*out = false;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/**
+ * cq_parse_ms() - parse a decimal number of milliseconds within bounds
+ * @s:   decimal digits only
+ * @min: smallest accepted value
+ * @max: largest accepted value
+ * @out: the value, written only on success
+ *
+ * Return: 0 or -EINVAL (no digits, a non-digit, or out of [@min, @max]).
+ */
+int cq_parse_ms(const char *s, u32 min, u32 max, u32 *out)
+{
+	size_t n = cq_len(s);
+	u64 v = 0;
+	size_t i;
+
+	if (!n || n > 10)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The panic-path walk: follow the plan of a sealed snapshot and quiesce.
+ *
+ * This runs from a panic notifier with interrupts off and the other CPUs
+ * stopped by NMI, wherever they were.  Nothing here takes a lock, sleeps,
+ * allocates, WARNs or calls into the PCI core; all it touches is the
+ * snapshot, a static scratch area and config space through cfg.c.  Every
+ * loop is bounded by the snapshot size, which cq_snapshot_intact() bounds by
+ * CQ_MAX_FUNCS, and the whole walk by a time budget.  The same walk, with
+ * writes suppressed, serves the dry-run modes.
+ */
+#include <linux/bitmap.h>
+#include <linux/delay.h>
+#include <linux/kernel.h>
+#include <linux/nmi.h>
+#include <linux/pci_regs.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/types.h>
+
+#include "crash_quiesce.h"
+
+/*
+ * Scratch for one walk.  Static rather than on the stack because it scales
+ * with CQ_MAX_FUNCS.  Walks never overlap: dry runs are serialised by the
+ * caller, and a panic walk stops every other CPU, including one in the
+ * middle of a dry run, which never resumes.
+ */
+static struct {
+	DECLARE_BITMAP(bad, CQ_MAX_FUNCS);	/* failed verification */
+	u16 bridge_ctl[CQ_MAX_FUNCS];		/* Bridge Control before reset */
+} cq_scratch;
+
+static const char * const cq_state_names[] = {
+	[CQ_STATE_NEVER]	= "never",
+	[CQ_STATE_DRY_RUN]	= "dry-run",
+	[CQ_STATE_DONE]		= "done",
+	[CQ_STATE_ABORTED]	= "aborted",
+};
+
+static const char * const cq_abort_names[] = {
+	[CQ_ABORT_NONE]		= "none",
+	[CQ_ABORT_NO_SNAPSHOT]	= "no-snapshot",
+	[CQ_ABORT_CORRUPT]	= "corrupt-snapshot",
+	[CQ_ABORT_BUDGET]	= "budget",
+};
+
+/**
+ * cq_state_name() - name of a run state as shown in last_run
+ * @state: enum cq_state
+ *
+ * Return: a static string.
+ */
+const char *cq_state_name(enum cq_state state)
+{
+	return state < ARRAY_SIZE(cq_state_names) ? cq_state_names[state] : "?";
+}
+
+/**
+ * cq_abort_name() - name of an abort reason as shown in last_run
+ * @why: enum cq_abort
+ *
+ * Return: a static string.
+ */
+const char *cq_abort_name(enum cq_abort why)
+{
+	return why < ARRAY_SIZE(cq_abort_names) ? cq_abort_names[why] : "?";
+}
+
+/*
+ * Write a 16-bit register only when the value changes, or in a dry run only
+ * count the write that would have been made.
+ */
+static void cq_update16(const struct cq_func *f, unsigned int reg, u16 old,
+			u16 val, bool dry_run, struct cq_run *run)
+{
+	if (val == old)
+		return;
+	if (dry_run)
+		run->planned_writes++;
+	else
+		cq_cfg_write16(&f->cfg, reg, val, run);
+}
+
+/*
+ * Is this still the function the snapshot describes?  A surprise-removed
+ * function reads all-ones; a replaced one has other IDs or another header.
+ */
+static bool cq_verify(const struct cq_func *f, struct cq_run *run)
+{
+	u32 id = cq_cfg_read32(&f->cfg, PCI_VENDOR_ID, run);
+	u32 hdr;
+
+	if (id == ~0U || id != ((u32)f->device << 16 | f->vendor))
+		return false;
+	hdr = cq_cfg_read32(&f->cfg, PCI_CACHE_LINE_SIZE, run);
+	return hdr != ~0U && ((hdr >> 16) & PCI_HEADER_TYPE_MASK) == f->hdr_type;
+}
+
+/*
+ * Clear Bus Master Enable, and with @msi set INTx Disable, in one write to
+ * Command; then turn MSI and MSI-X off.  Command goes first: once Bus Master
+ * is off no DMA and no MSI leaves the function, and INTx is already masked
+ * when disabling MSI makes the function fall back to INTx.
+ */
+static void cq_quiesce_function(const struct cq_func *f, bool msi, bool dry_run,
+				struct cq_run *run)
+{
+	u16 cmd, ctl, val;
+
+	cmd = cq_cfg_read16(&f->cfg, PCI_COMMAND, run);
+	if (cmd == 0xffff)
+		return;
+	val = cmd & ~PCI_COMMAND_MASTER;
+	if (msi)
+		val |= PCI_COMMAND_INTX_DISABLE;
+	cq_update16(f, PCI_COMMAND, cmd, val, dry_run, run);
+
+	if (!msi)
+		return;
+	if (f->msi_cap) {
+		ctl = cq_cfg_read16(&f->cfg, f->msi_cap + PCI_MSI_FLAGS, run);
+		if (ctl != 0xffff)
+			cq_update16(f, f->msi_cap + PCI_MSI_FLAGS, ctl,
+				    ctl & ~PCI_MSI_FLAGS_ENABLE, dry_run, run);
+	}
+	if (f->msix_cap) {
+		ctl = cq_cfg_read16(&f->cfg, f->msix_cap + PCI_MSIX_FLAGS, run);
+		if (ctl != 0xffff)
+			cq_update16(f, f->msix_cap + PCI_MSIX_FLAGS, ctl,
+				    ctl & ~PCI_MSIX_FLAGS_ENABLE, dry_run, run);
+	}
+}
+
+static bool cq_over_budget(u64 now, u64 deadline)
+{
+	return now > deadline;
+}
+
+/*
+ * Busy-wait @ms milliseconds.  mdelay(), never msleep(): nothing may sleep
+ * here.  The watchdog is touched every millisecond so that a long hold is not
+ * mistaken for a lockup.
+ */
+static void cq_hold(unsigned int ms)
+{
+	while (ms--) {
+		mdelay(1);
+		touch_nmi_watchdog();
+	}
+}
+
+/*
+ * Assert Secondary Bus Reset on every planned bridge that passed
+ * verification, hold once for all of them, then release.  Returns false,
+ * touching nothing, if the hold would overrun the budget: a reset is only
+ * started when it can also be finished in time.
+ */
+static bool cq_reset_bridges(const struct cq_snapshot *snap, bool dry_run,
+			     u64 deadline, struct cq_run *run)
+{
+	u64 hold_ns = (u64)snap->settings.reset_hold_ms * NSEC_PER_MSEC;
+	unsigned int k, todo = 0;
+	u64 t0;
+
+	for (k = 0; k < snap->nr_resets; k++)
+		if (!test_bit(snap->resets[k], cq_scratch.bad))
+			todo++;
+	if (!todo)
+		return true;
+	if (cq_over_budget(ktime_get_mono_fast_ns() + hold_ns, deadline))
+		return false;
+
+	for (k = 0; k < snap->nr_resets; k++) {
+		const struct cq_func *b = &snap->func[snap->resets[k]];
+		u16 ctl;
+
+		if (test_bit(snap->resets[k], cq_scratch.bad))
+			continue;
+		ctl = cq_cfg_read16(&b->cfg, PCI_BRIDGE_CONTROL, run);
+		cq_scratch.bridge_ctl[k] = ctl & ~PCI_BRIDGE_CTL_BUS_RESET;
+		cq_update16(b, PCI_BRIDGE_CONTROL, ctl, ctl | PCI_BRIDGE_CTL_BUS_RESET,
+			    dry_run, run);
+		run->bridges_reset++;
+	}
+
+	if (!dry_run) {
+		t0 = ktime_get_mono_fast_ns();
+		cq_hold(snap->settings.reset_hold_ms);
+		run->reset_hold_ns = ktime_get_mono_fast_ns() - t0;
+	}
+
+	for (k = 0; k < snap->nr_resets; k++) {
+		const struct cq_func *b = &snap->func[snap->resets[k]];
+		u16 ctl = cq_scratch.bridge_ctl[k];
+
+		if (test_bit(snap->resets[k], cq_scratch.bad))
+			continue;
+		/* the value written just before; in a dry run nothing was */
+		cq_update16(b, PCI_BRIDGE_CONTROL, ctl | PCI_BRIDGE_CTL_BUS_RESET,
+			    ctl, dry_run, run);
+	}
+	return true;
+}
+
+/**
+ * cq_walk() - quiesce the functions of a snapshot as planned
+ * @snap:    the published snapshot, not yet trusted
+ * @force_dry_run: make only config reads, whatever the snapshot's settings
+ *           say; a dry run counts the writes a real run would make
+ * @run:     filled in completely with what was done
+ *
+ * Verifies the snapshot, then for each function in plan order re-reads its
+ * IDs and header type (skipping and counting it on a mismatch), disables
+ * Bus Master, INTx and MSI/MSI-X, and finally resets the planned bridges
+ * with one shared hold.  Stops acting once the time budget is spent.
+ *
+ * Context: any, including panic with interrupts off and NMI; takes no lock,
+ * does not sleep or allocate.  Callers serialise walks.
+ */
+void cq_walk(const struct cq_snapshot *snap, bool force_dry_run,
+	     struct cq_run *run)
+{
+	u64 start = ktime_get_mono_fast_ns();
+	bool dry_run;
+	u64 deadline;
+	unsigned int k;
+
+	memset(run, 0, sizeof(*run));
+	if (!cq_snapshot_intact(snap)) {
+		run->state = CQ_STATE_ABORTED;
+		run->abort = CQ_ABORT_CORRUPT;
+		goto out;
+	}
+	dry_run = force_dry_run || snap->settings.dry_run;
+	run->snapshot_generation = snap->generation;
+	run->skipped = snap->nr - snap->nr_order;
+	deadline = start + (u64)snap->settings.budget_ms * NSEC_PER_MSEC;
+	bitmap_zero(cq_scratch.bad, CQ_MAX_FUNCS);
+
+	for (k = 0; k < snap->nr_order; k++) {
+		const struct cq_func *f = &snap->func[snap->order[k]];
+
+		if (cq_over_budget(ktime_get_mono_fast_ns(), deadline)) {
+			run->abort = CQ_ABORT_BUDGET;
+			break;
+		}
+		if (!cq_verify(f, run)) {
+			__set_bit(snap->order[k], cq_scratch.bad);
+			run->mismatched++;
+			run->skipped++;
+			continue;
+		}
+		cq_quiesce_function(f, snap->settings.msi, dry_run, run);
+		run->functions_quiesced++;
+	}
+
+	if (run->abort == CQ_ABORT_NONE &&
+	    !cq_reset_bridges(snap, dry_run, deadline, run))
+		run->abort = CQ_ABORT_BUDGET;
+
+	if (run->abort != CQ_ABORT_NONE)
+		run->state = CQ_STATE_ABORTED;
+	else
+		run->state = dry_run ? CQ_STATE_DRY_RUN : CQ_STATE_DONE;
+out:
+	run->duration_ns = ktime_get_mono_fast_ns() - start;
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Snapshot layout and integrity seal.
+ *
+ * The panic path cannot trust memory the crash may have scribbled on, so the
+ * snapshot carries a checksum computed when it is published.  Before the
+ * checksum itself is computed at panic time, the header fields that size the
+ * walk are checked against each other, so a corrupt count can never send the
+ * checksum loop outside the allocation.
+ */
+#include <linux/kernel.h>
+#include <linux/types.h>
+
+#include "crash_quiesce.h"
+
+#define CQ_FNV64_OFFSET	0xcbf29ce484222325ULL
+#define CQ_FNV64_PRIME	0x100000001b3ULL
+
+static size_t cq_order_offset(unsigned int nr)
+{
+	return sizeof(struct cq_snapshot) + nr * sizeof(struct cq_func);
+}
+
+/**
+ * cq_snapshot_size() - bytes needed for a snapshot of @nr functions
+ * @nr: number of functions, at most CQ_MAX_FUNCS
+ *
+ * Return: the allocation size.
+ */
+size_t cq_snapshot_size(unsigned int nr)
+{
+	return cq_order_offset(nr) + 2 * nr * sizeof(u16);
+}
+
+/**
+ * cq_snapshot_init() - lay out a zeroed allocation as an empty snapshot
+ * @snap: zeroed memory of cq_snapshot_size(@nr) bytes
+ * @nr:   number of functions it will hold
+ */
+void cq_snapshot_init(struct cq_snapshot *snap, unsigned int nr)
+{
+	snap->magic = CQ_SNAPSHOT_MAGIC;
+	snap->nr = nr;
+	snap->nr_inv = ~nr;
+	snap->size = cq_snapshot_size(nr);
+	snap->order = (u16 *)((u8 *)snap + cq_order_offset(nr));
+	snap->resets = snap->order + nr;
+}
+
+/*
+ * FNV-1a over the bytes after the checksum field.  Not cryptographic: it
+ * only has to catch stray writes, and it needs no tables and no locks.
+ */
+static u64 cq_snapshot_sum(const struct cq_snapshot *snap)
+{
+	const u8 *p = (const u8 *)&snap->magic;
+	const u8 *end = (const u8 *)snap + snap->size;
+	u64 h = CQ_FNV64_OFFSET;
+
+	while (p < end) {
+		h ^= *p++;
+		h *= CQ_FNV64_PRIME;
+	}
+	return h;
+}
+
+/**
+ * cq_snapshot_seal() - compute the checksum of a finished snapshot
+ * @snap: the snapshot, planned and about to be published
+ *
+ * Nothing may change in @snap after this.
+ */
+void cq_snapshot_seal(struct cq_snapshot *snap)
+{
+	snap->checksum = cq_snapshot_sum(snap);
+}
+
+/**
+ * cq_snapshot_intact() - check a snapshot before the panic path trusts it
+ * @snap: the published snapshot
+ *
+ * Context: any, including NMI and panic; reads only @snap, bounded by
+ * CQ_MAX_FUNCS whatever the header says.
+ * Return: true if the header is consistent and the checksum matches.
+ */
+bool cq_snapshot_intact(const struct cq_snapshot *snap)
+{
+	if (snap->magic != CQ_SNAPSHOT_MAGIC || snap->nr_inv != ~snap->nr ||
+	    snap->nr > CQ_MAX_FUNCS || snap->size != cq_snapshot_size(snap->nr) ||
+	    snap->nr_order > snap->nr || snap->nr_resets > snap->nr)
+		return false;
+	if (snap->order != (u16 *)((u8 *)snap + cq_order_offset(snap->nr)) ||
+	    snap->resets != snap->order + snap->nr)
+		return false;
+	return cq_snapshot_sum(snap) == snap->checksum;
+}

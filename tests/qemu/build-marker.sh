@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the test-only cq_marker.ko (marker/) for one kernel and print its path.
+#
+#   tests/qemu/build-marker.sh LINE|KVER
+#
+# Needs linux-headers-KVER (scripts/install-deps.sh). Cached under
+# $CQ_CACHE/marker/KVER-HASH/ by a hash of the source.
+
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[[ $# -eq 1 ]] || cq_die "usage: $0 LINE|KVER"
+cq_kernel_env "$1"
+[[ -d "$CQ_KDIR" ]] || cq_die "no headers at $CQ_KDIR: run scripts/install-deps.sh"
+
+src="$CQ_QEMU_DIR/marker"
+key="$(cq_sha256 "$src/cq_marker.c" "$src/Kbuild")"
+out="$CQ_CACHE/marker/$CQ_KVER-$key"
+
+if [[ ! -f "$out/cq_marker.ko" ]]; then
+	mkdir -p "$CQ_CACHE/marker"
+	tmp="$(mktemp -d "$CQ_CACHE/marker/.build.XXXXXX")"
+	trap 'rm -rf "$tmp"' EXIT
+	cp "$src/cq_marker.c" "$src/Kbuild" "$tmp/"
+	make -s -C "$CQ_KDIR" M="$tmp" modules >"$tmp/build.log" 2>&1 || {
+		cat "$tmp/build.log" >&2
+		cq_die "building cq_marker.ko for $CQ_KVER failed"
+	}
+	cq_vermagic_check "$tmp/cq_marker.ko" "$CQ_KVER"
+	rm -rf "$out"
+	mkdir -p "$out"
+	cp "$tmp/cq_marker.ko" "$out/"
+	cq_prune "$CQ_CACHE/marker" "$CQ_KVER-*" 4
+fi
+echo "$out/cq_marker.ko"

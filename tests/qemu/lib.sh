@@ -1,0 +1,78 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers of the QEMU harness. Sourced, not run.
+
+CQ_QEMU_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CQ_ROOT="$(cd "$CQ_QEMU_DIR/../.." && pwd)"
+CQ_CACHE="${CQ_CACHE:-$HOME/.cache/crash-quiesce}"
+
+# Magic values written to 00:00.0 config offset 0 (Vendor ID, read-only), so that
+# QEMU's pci_cfg_write trace can be cut into phases. Keep in sync with guest/init
+# and marker/cq_marker.c. No zero byte: busybox printf writes them.
+CQ_MAGIC_USER_START=0xc0de5a10   # primary init started (after primary enumeration)
+CQ_MAGIC_PANIC_START=0xc0de5a11  # primary init, right before echo c > sysrq-trigger
+CQ_MAGIC_PANIC_END=0xc0de5a12    # cq_marker.ko, last panic notifier, before kexec
+CQ_MAGIC_CAPTURE_USER=0xc0de5a13 # capture init started (after capture enumeration)
+export CQ_CACHE
+
+cq_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+cq_die() { cq_log "error: $*"; exit 1; }
+
+# cq_kernel_env LINE|KVER: fetch the kernel (cached) and source its env file,
+# which sets CQ_KLINE CQ_KVER CQ_KPKG CQ_VMLINUZ CQ_MODDIR CQ_KDIR.
+cq_kernel_env() {
+	local env
+	env="$("$CQ_ROOT/scripts/fetch-kernels.sh" --env-file "$1")" || cq_die "cannot fetch kernel $1"
+	# shellcheck source=/dev/null
+	. "$env"
+}
+
+# cq_sha256 FILE...: one hash over the names and contents of the files
+cq_sha256() {
+	local f
+	for f in "$@"; do
+		printf '%s %s\n' "$(sha256sum <"$f" | cut -d' ' -f1)" "${f##*/}"
+	done | sha256sum | cut -c1-16
+}
+
+# cq_prune DIR GLOB KEEP: keep the KEEP newest entries of DIR matching GLOB
+cq_prune() {
+	local dir="$1" glob="$2" keep="$3"
+	# shellcheck disable=SC2012 # names are ours, no odd characters
+	ls -1t "$dir"/$glob 2>/dev/null | tail -n +"$((keep + 1))" | xargs -r rm -rf
+}
+
+# cq_vermagic_check KO KVER: fail if KO was not built for KVER
+cq_vermagic_check() {
+	local vm
+	vm="$(modinfo -F vermagic "$1" 2>/dev/null | cut -d' ' -f1)" ||
+		cq_die "cannot read vermagic of $1"
+	[[ "$vm" == "$2" ]] || cq_die "$1 is built for '$vm', not $2 (make KDIR=/lib/modules/$2/build)"
+}
+
+# cq_topology NAME: QEMU machine and device arguments, one per line.
+#   q35: ECAM; e1000e behind root port 00:01.0 (bus 1), edu behind 00:02.0 (bus 2),
+#        an empty root port 00:03.0 (bus 3) for hotplug
+#   pc:  no MCFG (type-1 config only); e1000e at 00:03.0, edu behind a PCI-PCI
+#        bridge at 00:04.0
+# NICs get romfile= (no iPXE option ROM: faster, and no ipxe-qemu needed).
+cq_topology() {
+	case "$1" in
+	q35)
+		printf '%s\n' -M q35 \
+			-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x1 \
+			-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0,addr=0x2 \
+			-device pcie-root-port,id=rp3,chassis=3,slot=3,bus=pcie.0,addr=0x3 \
+			-device e1000e,id=nic1,bus=rp1,romfile= \
+			-device edu,id=edu1,bus=rp2
+		;;
+	pc)
+		printf '%s\n' -M pc \
+			-device e1000e,id=nic1,bus=pci.0,addr=0x3,romfile= \
+			-device pci-bridge,id=br1,chassis_nr=1,bus=pci.0,addr=0x4 \
+			-device edu,id=edu1,bus=br1,addr=0x1
+		;;
+	*) cq_die "unknown topology $1 (q35, pc)" ;;
+	esac
+}

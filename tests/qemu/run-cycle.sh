@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot one kernel in QEMU (TCG) and run one harness cycle: by default a kdump
+# cycle (load, kexec -p, sysrq-c, capture kernel, vmcore checks, power off).
+#
+#   tests/qemu/run-cycle.sh [options] LINE|KVER [-- extra QEMU args]
+#     -m FILE.ko   module under test (none: control run)
+#     -a 'ARGS'    its arguments, space-separated (passed as cq.modargs)
+#     -c 'WORDS'   extra kernel command line words (the capture kernel gets them too)
+#     -x MODE      cq.mode: kdump (default) or boot (load, dump state, power off)
+#     -t TOPO      q35 (default) or pc, see cq_topology in lib.sh
+#     -o DIR       output directory (default $CQ_CACHE/runs/TIME-KVER-PID)
+#     -T SECONDS   global timeout, QEMU is killed after it (default 300)
+#     -K a,b       kernel modules to bundle (mkinitramfs -K, default e1000e)
+#     -f SRC:DEST  extra file for the initramfs (mkinitramfs -f)
+#     -e EVENT     extra QEMU trace event (pattern), into the same trace file
+#     -n           no cq_marker.ko: no panic-end trace marker
+#
+# DIR gets: serial.log (both kernels' console), trace.log (pci_cfg_write and -e
+# events, with -msg timestamp=on), segments.txt (trace-segments.sh), qemu.log
+# (QEMU's own messages), qemu.cmd, qmp.sock while running, and result.env.
+# Exit status 0 when the cycle reached its last marker without a CQ-FAIL line.
+
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+module='' modargs='' words='' mode=kdump topo=q35 out='' timeout=300 kmods=e1000e
+nomarker=0 extras=() events=()
+while getopts 'm:a:c:x:t:o:T:K:f:e:nh' opt; do
+	case "$opt" in
+	m) module="$(readlink -f "$OPTARG")" ;;
+	a) modargs="$OPTARG" ;;
+	c) words="$OPTARG" ;;
+	x) mode="$OPTARG" ;;
+	t) topo="$OPTARG" ;;
+	o) out="$OPTARG" ;;
+	T) timeout="$OPTARG" ;;
+	K) kmods="$OPTARG" ;;
+	f) extras+=(-f "$OPTARG") ;;
+	e) events+=("$OPTARG") ;;
+	n) nomarker=1 ;;
+	*) sed -n '3,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[[ $# -ge 1 ]] || cq_die "usage: $0 [options] LINE|KVER [-- qemu args]"
+kernel="$1"
+shift
+[[ "${1:-}" != -- ]] || shift
+[[ "$modargs" != *';'* ]] || cq_die "-a: ';' is not allowed in module arguments"
+case "$mode" in kdump | boot) ;; *) cq_die "-x: unknown mode $mode" ;; esac
+
+command -v qemu-system-x86_64 >/dev/null || cq_die "qemu-system-x86_64 missing: scripts/install-deps.sh"
+cq_kernel_env "$kernel"
+
+marker=''
+[[ $nomarker -eq 1 ]] || marker="$("$CQ_QEMU_DIR/build-marker.sh" "$CQ_KVER")"
+t0="$(date +%s.%N)"
+initrd="$("$CQ_QEMU_DIR/mkinitramfs.sh" ${module:+-m "$module"} ${marker:+-M "$marker"} \
+	-K "$kmods" "${extras[@]}" "$CQ_KVER")"
+t1="$(date +%s.%N)"
+
+[[ -n "$out" ]] || out="$CQ_CACHE/runs/$(date +%Y%m%d-%H%M%S)-$CQ_KVER-$$"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+rm -f "$out"/{serial.log,trace.log,segments.txt,qemu.log,qemu.cmd,result.env,qmp.sock}
+
+append="console=ttyS0 crashkernel=256M panic=-1 crash_kexec_post_notifiers cq.mode=$mode"
+[[ -z "$modargs" ]] || append+=" cq.modargs=${modargs// /;}"
+[[ -z "$words" ]] || append+=" $words"
+
+trace_args=(-trace "enable=pci_cfg_write,file=$out/trace.log")
+for e in "${events[@]}"; do
+	trace_args+=(-trace "enable=$e")
+done
+qmp_args=()
+if [[ ${#out} -lt 90 ]]; then
+	qmp_args=(-qmp "unix:$out/qmp.sock,server=on,wait=off")
+fi
+mapfile -t topo_args < <(cq_topology "$topo")
+
+cmd=(qemu-system-x86_64 "${topo_args[@]}" -accel tcg -cpu max -m 1024 -smp 2
+	-nodefaults -nographic -no-reboot -msg timestamp=on
+	-serial "file:$out/serial.log" "${qmp_args[@]}" "${trace_args[@]}"
+	-kernel "$CQ_VMLINUZ" -initrd "$initrd" -append "$append" "$@")
+printf '%q ' "${cmd[@]}" >"$out/qemu.cmd"
+echo >>"$out/qemu.cmd"
+
+cq_log "$CQ_KVER $mode ${module:+module=$module }-> $out"
+rc=0
+timeout -k 10 "$timeout" "${cmd[@]}" </dev/null >"$out/qemu.log" 2>&1 || rc=$?
+t2="$(date +%s.%N)"
+
+# Verdict from the serial log: every marker of the mode, and no CQ-FAIL.
+serial="$out/serial.log"
+[[ -f "$serial" ]] || : >"$serial"
+case "$mode" in
+kdump) want=(primary-up kexec-loaded crashing capture-up vmcore-ok dmesg-ok capture-done) ;;
+boot) want=(primary-up boot-done) ;;
+esac
+missing=''
+for m in "${want[@]}"; do
+	grep -q "CQ-MARK: $m" "$serial" || missing+=" $m"
+done
+fails="$(grep -c 'CQ-FAIL:' "$serial" || true)"
+reason=''
+if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+	reason="timeout after ${timeout}s"
+elif [[ $rc -ne 0 ]]; then
+	reason="qemu exit status $rc"
+elif [[ $fails -ne 0 ]]; then
+	reason="$(grep -m1 -o 'CQ-FAIL:.*' "$serial")"
+elif [[ -n "$missing" ]]; then
+	reason="missing markers:$missing"
+fi
+
+segments=''
+if [[ -s "$out/trace.log" ]]; then
+	"$CQ_QEMU_DIR/trace-segments.sh" "$out/trace.log" >"$out/segments.txt"
+	segments="$("$CQ_QEMU_DIR/trace-segments.sh" -c "$out/trace.log" | awk '{ printf "%s=%s ", $1, $2 }')"
+fi
+
+{
+	printf 'kernel=%q\nmode=%q\ntopology=%q\nmodule=%q\nmodargs=%q\n' \
+		"$CQ_KVER" "$mode" "$topo" "$module" "$modargs"
+	printf 'initramfs=%q\ninitramfs_s=%.1f\nwall_s=%.1f\nqemu_rc=%s\n' \
+		"$initrd" "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" "$rc"
+	printf 'trace_writes=%q\n' "${segments% }"
+	printf 'result=%s\nreason=%q\n' "$([[ -z "$reason" ]] && echo pass || echo fail)" "$reason"
+} >"$out/result.env"
+
+if [[ -z "$reason" ]]; then
+	cq_log "pass: $CQ_KVER $mode in $(grep -o 'wall_s=.*' "$out/result.env") s ($out)"
+else
+	cq_log "FAIL: $CQ_KVER $mode: $reason ($out)"
+	tail -n 20 "$serial" | sed 's/^/  | /' >&2
+	exit 1
+fi
