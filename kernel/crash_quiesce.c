@@ -80,7 +80,9 @@ EXPORT_SYMBOL_GPL(crash_quiesce_register);
  */
 void crash_quiesce_unregister(crash_quiesce_fn fn)
 {
-	if (READ_ONCE(crash_quiesce_handler) != fn)
+	crash_quiesce_fn cur = READ_ONCE(crash_quiesce_handler);
+
+	if (cur != fn)
 		return;
 	atomic_notifier_chain_unregister(&panic_notifier_list, &crash_quiesce_nb);
 	WRITE_ONCE(crash_quiesce_handler, NULL);

@@ -21,6 +21,7 @@
 
 #include "core.h"
 
+/* Serialises snapshot builds, settings and dry runs; see core.h. */
 DEFINE_MUTEX(cq_lock);
 
 struct cq_settings cq_settings = {

@@ -191,6 +191,7 @@ static void cq_plan_order(struct cq_snapshot *snap)
 {
 	unsigned int max_depth = 0;
 	unsigned int pass, i;
+	bool bridges;
 	int d;
 
 	for (i = 0; i < snap->nr; i++)
@@ -199,12 +200,13 @@ static void cq_plan_order(struct cq_snapshot *snap)
 	snap->nr_order = 0;
 	/* Pass 0: endpoints and other non-bridges; pass 1: bridges. */
 	for (pass = 0; pass < 2; pass++) {
+		bridges = pass;
 		for (d = max_depth; d >= 0; d--) {
 			for (i = 0; i < snap->nr; i++) {
 				const struct cq_func *f = &snap->func[i];
 
 				if (f->depth != d || f->action == CQ_ACT_SKIP ||
-				    cq_is_bridge(f) != (pass == 1))
+				    cq_is_bridge(f) != bridges)
 					continue;
 				snap->order[snap->nr_order++] = i;
 			}
