@@ -23,14 +23,20 @@
 static crash_quiesce_fn crash_quiesce_handler;
 static atomic_t crash_quiesce_ran = ATOMIC_INIT(0);
 
-/*
- * Context: panic, interrupts off, other CPUs stopped; may be NMI (e.g. the
- * NMI watchdog or unknown_nmi_panic).  Takes no lock.
+/**
+ * crash_quiesce_panic_notify() - panic notifier: run the handler once
+ * @nb:     the notifier block
+ * @action: unused
+ * @data:   the panic message, unused
  *
  * The guard is a single atomic compare-and-exchange, which is safe in NMI
  * context and needs no lock: a nested panic raised from inside the handler
  * (panic() lets the panic CPU re-enter) or a second NMI finds it taken and
  * returns at once, so kdump goes on.
+ *
+ * Context: panic, interrupts off, other CPUs stopped; may be NMI (the NMI
+ * watchdog, unknown_nmi_panic).  Takes no lock.
+ * Return: NOTIFY_DONE always: kdump must go on whatever happens here.
  */
 static int crash_quiesce_panic_notify(struct notifier_block *nb,
 				      unsigned long action, void *data)

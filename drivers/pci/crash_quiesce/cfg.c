@@ -54,6 +54,13 @@ u64 cq_cfg_ecam_address(u64 base, u8 start_bus, u8 bus, u8 devfn)
 	return base + ((u64)(bus - start_bus) << 20) + ((u64)devfn << 12);
 }
 
+/**
+ * cq_conf1_select() - point 0xCF8 at a function's register
+ * @cfg: the function's accessor
+ * @reg: register offset; the low two bits select the byte lane at 0xCFC
+ *
+ * Context: panic path; written before every data access, no lock.
+ */
 static void cq_conf1_select(const struct cq_cfg *cfg, unsigned int reg)
 {
 	outl(cfg->conf1 | (reg & 0xfc), CQ_CONF1_ADDR_PORT);

@@ -106,9 +106,12 @@ void cq_dry_run_now_locked(void)
 	cq_last_run = run;
 }
 
-/*
- * The panic entry point, called once by kernel/crash_quiesce.c from the
- * panic notifier chain.
+/**
+ * cq_panic_quiesce() - the panic entry point
+ *
+ * Called once by kernel/crash_quiesce.c from the panic notifier chain:
+ * walks the published snapshot into the static last-run record and prints
+ * the one summary line.
  *
  * Context: panic, interrupts off, other CPUs stopped; may be NMI.  Takes no
  * lock, does not sleep or allocate.

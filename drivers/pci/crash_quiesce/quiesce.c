@@ -68,9 +68,16 @@ const char *cq_abort_name(enum cq_abort why)
 	return why < ARRAY_SIZE(cq_abort_names) ? cq_abort_names[why] : "?";
 }
 
-/*
- * Write a 16-bit register only when the value changes, or in a dry run only
- * count the write that would have been made.
+/**
+ * cq_update16() - write a 16-bit register only if its value changes
+ * @f:       the function
+ * @reg:     register offset
+ * @old:     the value read before
+ * @val:     the value wanted
+ * @dry_run: only count the write that would have been made
+ * @run:     counters
+ *
+ * Context: panic path; no lock, no sleep.
  */
 static void cq_update16(const struct cq_func *f, unsigned int reg, u16 old,
 			u16 val, bool dry_run, struct cq_run *run)
@@ -83,9 +90,16 @@ static void cq_update16(const struct cq_func *f, unsigned int reg, u16 old,
 		cq_cfg_write16(&f->cfg, reg, val, run);
 }
 
-/*
- * Is this still the function the snapshot describes?  A surprise-removed
- * function reads all-ones; a replaced one has other IDs or another header.
+/**
+ * cq_verify() - is this still the function the snapshot describes?
+ * @f:   the function
+ * @run: counters
+ *
+ * A surprise-removed function reads all-ones; a replaced one has other IDs
+ * or another header type.
+ *
+ * Context: panic path; no lock, no sleep.
+ * Return: true if the vendor/device IDs and the header type match.
  */
 static bool cq_verify(const struct cq_func *f, struct cq_run *run)
 {
@@ -98,11 +112,19 @@ static bool cq_verify(const struct cq_func *f, struct cq_run *run)
 	return hdr != ~0U && ((hdr >> 16) & PCI_HEADER_TYPE_MASK) == f->hdr_type;
 }
 
-/*
+/**
+ * cq_quiesce_function() - stop a function's DMA and interrupts
+ * @f:       the function, verified
+ * @msi:     also set INTx Disable and turn MSI/MSI-X off
+ * @dry_run: read only
+ * @run:     counters
+ *
  * Clear Bus Master Enable, and with @msi set INTx Disable, in one write to
  * Command; then turn MSI and MSI-X off.  Command goes first: once Bus Master
  * is off no DMA and no MSI leaves the function, and INTx is already masked
  * when disabling MSI makes the function fall back to INTx.
+ *
+ * Context: panic path; no lock, no sleep.
  */
 static void cq_quiesce_function(const struct cq_func *f, bool msi, bool dry_run,
 				struct cq_run *run)
@@ -133,15 +155,28 @@ static void cq_quiesce_function(const struct cq_func *f, bool msi, bool dry_run,
 	}
 }
 
+/**
+ * cq_over_budget() - has the walk used up its time?
+ * @now:      a time, ktime_get_mono_fast_ns() base
+ * @deadline: the end of the budget, same base
+ *
+ * Context: any.
+ * Return: true past the deadline.
+ */
 static bool cq_over_budget(u64 now, u64 deadline)
 {
 	return now > deadline;
 }
 
-/*
- * Busy-wait @ms milliseconds.  mdelay(), never msleep(): nothing may sleep
- * here.  The watchdog is touched every millisecond so that a long hold is not
- * mistaken for a lockup.
+/**
+ * cq_hold() - busy-wait for the Secondary Bus Reset hold time
+ * @ms: milliseconds
+ *
+ * mdelay(), never msleep(): nothing may sleep here (checkpatch's advice to
+ * use msleep() for short delays does not apply).  The watchdog is touched
+ * every millisecond so that a long hold is not mistaken for a lockup.
+ *
+ * Context: panic path; interrupts may be off.
  */
 static void cq_hold(unsigned int ms)
 {
@@ -151,11 +186,21 @@ static void cq_hold(unsigned int ms)
 	}
 }
 
-/*
+/**
+ * cq_reset_bridges() - reset the planned bridges' secondary buses together
+ * @snap:     the verified snapshot
+ * @dry_run:  read only
+ * @deadline: end of the time budget
+ * @run:      counters
+ *
  * Assert Secondary Bus Reset on every planned bridge that passed
- * verification, hold once for all of them, then release.  Returns false,
- * touching nothing, if the hold would overrun the budget: a reset is only
- * started when it can also be finished in time.
+ * verification, hold once for all of them, then release.  A reset is only
+ * started when it can also be finished in time; once asserted it is always
+ * released, since a bus left in reset would hide the devices, the dump
+ * target among them, from the capture kernel.
+ *
+ * Context: panic path; no lock, no sleep.
+ * Return: false, having touched nothing, if the hold would overrun the budget.
  */
 static bool cq_reset_bridges(const struct cq_snapshot *snap, bool dry_run,
 			     u64 deadline, struct cq_run *run)

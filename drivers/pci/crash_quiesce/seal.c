@@ -47,9 +47,15 @@ void cq_snapshot_init(struct cq_snapshot *snap, unsigned int nr)
 	snap->resets = snap->order + nr;
 }
 
-/*
+/**
+ * cq_snapshot_sum() - checksum of a snapshot
+ * @snap: the snapshot; @snap->size must already be checked
+ *
  * FNV-1a over the bytes after the checksum field.  Not cryptographic: it
  * only has to catch stray writes, and it needs no tables and no locks.
+ *
+ * Context: any, including panic.
+ * Return: the checksum.
  */
 static u64 cq_snapshot_sum(const struct cq_snapshot *snap)
 {

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The panic-path contract, checked in the source (SPEC §3):
+# - every function the panic path runs has kernel-doc with a Context: line;
+# - the files that hold it call nothing that locks, sleeps, allocates, WARNs
+#   or goes through the PCI core's config accessors.
+# One TAP line per function and per file.
+
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=tests/lib/tap.sh
+. "$ROOT/tests/lib/tap.sh"
+cd "$ROOT"
+
+P=drivers/pci/crash_quiesce
+# The panic-path call graph, file:function.
+functions=(
+	kernel/crash_quiesce.c:crash_quiesce_panic_notify
+	$P/core.c:cq_panic_quiesce
+	$P/quiesce.c:cq_walk
+	$P/quiesce.c:cq_verify
+	$P/quiesce.c:cq_quiesce_function
+	$P/quiesce.c:cq_update16
+	$P/quiesce.c:cq_over_budget
+	$P/quiesce.c:cq_hold
+	$P/quiesce.c:cq_reset_bridges
+	$P/seal.c:cq_snapshot_intact
+	$P/seal.c:cq_snapshot_sum
+	$P/cfg.c:cq_conf1_select
+	$P/cfg.c:cq_cfg_read32
+	$P/cfg.c:cq_cfg_read16
+	$P/cfg.c:cq_cfg_write16
+)
+
+# The kernel-doc block right above the function's definition has Context:.
+has_context() {
+	awk -v fn="$2" '
+		/^\/\*\*/ { doc = ""; indoc = 1 }
+		indoc { doc = doc $0 "\n" }
+		/^ \*\// { indoc = 0; last = doc }
+		$0 ~ "^[a-z].*[ *]" fn "\\(" { found = 1; exit !(last ~ /Context:/) }
+		/^}/ { last = "" }
+		END { if (!found) exit 2 }
+	' "$1"
+}
+
+for entry in "${functions[@]}"; do
+	file="${entry%%:*}" fn="${entry#*:}"
+	tap_check "kernel-doc with Context: for $fn ($file)" has_context "$file" "$fn"
+done
+
+forbidden='\b(mutex_lock|mutex_trylock|spin_lock[a-z_]*|raw_spin_lock[a-z_]*|down|down_read|down_write|msleep|ssleep|usleep_range|schedule|kmalloc|kzalloc|kcalloc|vmalloc|kvzalloc|pci_read_config_[a-z]+|pci_write_config_[a-z]+|pci_reset_[a-z_]+|pci_get_[a-z_]+|WARN[A-Z_]*|BUG[A-Z_]*)\('
+for file in $P/quiesce.c $P/cfg.c $P/seal.c kernel/crash_quiesce.c; do
+	tap_check "no lock, sleep, allocation, WARN or PCI core access in $file" \
+		bash -c '! grep -nvE "^[[:space:]]*(/\*|\*)" "$2" | grep -E "$1"' _ "$forbidden" "$file"
+done
+tap_done

@@ -1,0 +1,24 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Kernel style of every source file: checkpatch.pl --strict (from Debian's
+# linux-source-6.12) and kernel-doc warnings. One TAP line per file.
+
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=tests/lib/tap.sh
+. "$ROOT/tests/lib/tap.sh"
+
+KSRC="$("$ROOT/scripts/kernel-source.sh")"
+cd "$ROOT"
+mapfile -t files < <(git ls-files 'kernel/*.[ch]' 'drivers/*.[ch]' 'include/*.h' 'compat/*.[ch]')
+
+for f in "${files[@]}"; do
+	tap_check "checkpatch --strict $f" bash -c \
+		'out=$("$1"/scripts/checkpatch.pl --strict --no-tree --terse -f "$2" | grep -v "^total:"); [ -z "$out" ] || { echo "$out"; exit 1; }' \
+		_ "$KSRC" "$f"
+	tap_check "kernel-doc $f" bash -c \
+		'out=$("$1"/scripts/kernel-doc -none -Wall "$2" 2>&1); [ -z "$out" ] || { echo "$out"; exit 1; }' \
+		_ "$KSRC" "$f"
+done
+tap_done
