@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what building and testing crash-quiesce needs on Debian 12: compilers,
+# checkers, QEMU and the guest tools, and linux-headers for the current Debian
+# 6.1 and 6.12 kernels (resolved with scripts/fetch-kernels.sh --resolve, so that
+# `make KDIR=/lib/modules/KVER/build` works for both).
+#
+# Idempotent: when everything is installed it changes nothing and runs no
+# apt-get at all; `apt-get update` runs only when something must be installed
+# (or when the apt lists cannot resolve the kernels yet). Needs root.
+
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+log() { printf 'install-deps: %s\n' "$*" >&2; }
+
+base_pkgs=(
+	build-essential sparse shellcheck python3 kmod
+	qemu-system-x86 busybox-static kexec-tools makedumpfile
+	cpio gzip xz-utils zstd linux-source-6.12
+)
+
+updated=0
+apt_update() {
+	if [[ $updated -eq 0 ]]; then
+		log "apt-get update"
+		apt-get update -q >&2
+		updated=1
+	fi
+}
+
+# missing_pkgs: print the wanted packages that are not installed, headers of the
+# kernels the apt lists resolve to included
+missing_pkgs() {
+	local kvers kver p pkgs=("${base_pkgs[@]}")
+	kvers="$("$here/fetch-kernels.sh" --resolve)" || return 1
+	for kver in $kvers; do
+		pkgs+=("linux-headers-$kver")
+	done
+	for p in "${pkgs[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			echo "$p"
+	done
+}
+
+if ! missing="$(missing_pkgs 2>/dev/null)"; then
+	apt_update # no usable apt lists yet
+	missing="$(missing_pkgs)"
+fi
+if [[ -z "$missing" ]]; then
+	log "all packages present"
+	exit 0
+fi
+[[ $EUID -eq 0 ]] || { log "need root to install: ${missing//$'\n'/ }"; exit 1; }
+if [[ $updated -eq 0 ]]; then
+	apt_update
+	missing="$(missing_pkgs)" # the lists may now name newer kernels
+fi
+log "installing: ${missing//$'\n'/ }"
+# shellcheck disable=SC2086 # one package per word
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >&2
+log "done"

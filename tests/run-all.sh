@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test stage, in order, each printing TAP. The last line
+# is "N passed, N failed" over all stages. A stage that dies without
+# reporting a failure counts as one failure. Logs go to out/check/.
+#
+#   CQ_STAGES="unit style"   run only these stages
+#   CQ_KERNELS="6.1 6.12"    kernel lines for the build and QEMU stages
+
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT" || exit 1
+LOGS="$ROOT/out/check"
+mkdir -p "$LOGS"
+read -ra kernels <<<"${CQ_KERNELS:-6.1 6.12}"
+
+stage_deps() { scripts/install-deps.sh >/dev/null && echo "ok 1 - dependencies installed"; }
+stage_unit() { make -s -C tests/unit run; }
+stage_style() { tests/style.sh; }
+stage_panic_path() { tests/panic-path.sh; }
+stage_build() { tests/build-matrix.sh "${kernels[@]}"; }
+stage_e2e() { tests/e2e/run.sh "${kernels[@]}"; }
+
+passed=0 failed=0
+for stage in ${CQ_STAGES:-deps unit style panic_path build e2e}; do
+	log="$LOGS/$stage.log"
+	echo "# stage $stage"
+	start=$SECONDS
+	"stage_$stage" 2>"$log.err" | tee "$log"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	if [[ $rc -ne 0 && $f -eq 0 ]]; then
+		echo "not ok - stage $stage exited $rc without a failing test (see $log.err)"
+		tail -5 "$log.err" | sed 's/^/# /'
+		f=1
+	fi
+	echo "# stage $stage: $p passed, $f failed in $((SECONDS - start)) s"
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
