@@ -68,18 +68,18 @@ fetch() {
 	local kver="$1" line="$2" dir pkg tmp deb moddir
 	dir="$CACHE/kernels/$kver"
 
+	mkdir -p "$CACHE/kernels"
+	exec 9>"$CACHE/kernels/.lock"
+	flock 9 # one fetch at a time; a parallel caller then finds it cached
 	if [[ ! -f "$dir/kernel.env" ]]; then
 		pkg="$(image_package "$kver")"
 		log "fetching $pkg"
-		mkdir -p "$CACHE/kernels"
 		tmp="$(mktemp -d "$CACHE/kernels/.fetch.XXXXXX")"
 		# shellcheck disable=SC2064 # expand now: tmp is local
 		trap "rm -rf '$tmp'" EXIT
-		# apt drops root to _apt for downloads; let it write here.
-		if [[ $EUID -eq 0 ]] && id _apt >/dev/null 2>&1; then
-			chown _apt "$tmp"
-		fi
-		(cd "$tmp" && apt-get download -q "$pkg" >&2) || die "apt-get download $pkg failed"
+		# As root, apt downloads as _apt, which cannot enter a private $HOME.
+		(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >&2) ||
+			die "apt-get download $pkg failed"
 		deb="$(find "$tmp" -maxdepth 1 -name '*.deb' | head -n1)"
 		[[ -n "$deb" ]] || die "no .deb downloaded for $pkg"
 		mkdir "$tmp/root"
@@ -100,6 +100,7 @@ fetch() {
 			printf 'CQ_MODDIR=%q\n' "$dir/root/$moddir/$kver"
 			printf 'CQ_KDIR=%q\n' "/lib/modules/$kver/build"
 		} >"$tmp/kernel.env"
+		chmod 755 "$tmp"
 		rm -rf "$dir"
 		mv "$tmp" "$dir"
 		trap - EXIT
@@ -109,6 +110,7 @@ fetch() {
 		cp "$dir/kernel.env" "$CACHE/kernels/$line.env.tmp"
 		mv "$CACHE/kernels/$line.env.tmp" "$CACHE/kernels/$line.env"
 	fi
+	exec 9>&-
 	[[ -d "/lib/modules/$kver/build" ]] ||
 		log "warning: /lib/modules/$kver/build missing: run scripts/install-deps.sh"
 }

@@ -8,6 +8,7 @@
 # One TAP line per function and per file.
 
 set -euo pipefail
+# shellcheck disable=SC2016 # the single-quoted scripts get their values as $1, $2
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=tests/lib/tap.sh
 . "$ROOT/tests/lib/tap.sh"
@@ -17,20 +18,20 @@ P=drivers/pci/crash_quiesce
 # The panic-path call graph, file:function.
 functions=(
 	kernel/crash_quiesce.c:crash_quiesce_panic_notify
-	$P/core.c:cq_panic_quiesce
-	$P/quiesce.c:cq_walk
-	$P/quiesce.c:cq_verify
-	$P/quiesce.c:cq_quiesce_function
-	$P/quiesce.c:cq_update16
-	$P/quiesce.c:cq_over_budget
-	$P/quiesce.c:cq_hold
-	$P/quiesce.c:cq_reset_bridges
-	$P/seal.c:cq_snapshot_intact
-	$P/seal.c:cq_snapshot_sum
-	$P/cfg.c:cq_conf1_select
-	$P/cfg.c:cq_cfg_read32
-	$P/cfg.c:cq_cfg_read16
-	$P/cfg.c:cq_cfg_write16
+	"$P/core.c:cq_panic_quiesce"
+	"$P/quiesce.c:cq_walk"
+	"$P/quiesce.c:cq_verify"
+	"$P/quiesce.c:cq_quiesce_function"
+	"$P/quiesce.c:cq_update16"
+	"$P/quiesce.c:cq_over_budget"
+	"$P/quiesce.c:cq_hold"
+	"$P/quiesce.c:cq_reset_bridges"
+	"$P/seal.c:cq_snapshot_intact"
+	"$P/seal.c:cq_snapshot_sum"
+	"$P/cfg.c:cq_conf1_select"
+	"$P/cfg.c:cq_cfg_read32"
+	"$P/cfg.c:cq_cfg_read16"
+	"$P/cfg.c:cq_cfg_write16"
 )
 
 # The kernel-doc block right above the function's definition has Context:.

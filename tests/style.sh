@@ -5,6 +5,7 @@
 # linux-source-6.12) and kernel-doc warnings. One TAP line per file.
 
 set -euo pipefail
+# shellcheck disable=SC2016 # the single-quoted scripts get their values as $1, $2
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=tests/lib/tap.sh
 . "$ROOT/tests/lib/tap.sh"
@@ -21,4 +22,6 @@ for f in "${files[@]}"; do
 		'out=$("$1"/scripts/kernel-doc -none -Wall "$2" 2>&1); [ -z "$out" ] || { echo "$out"; exit 1; }' \
 		_ "$KSRC" "$f"
 done
+mapfile -t scripts < <(git ls-files '*.sh' .ci/run tests/qemu/guest/init)
+tap_check "shellcheck (${#scripts[@]} scripts)" shellcheck -x "${scripts[@]}"
 tap_done

@@ -29,19 +29,27 @@ cycle() {
 }
 
 serial_has() { grep -qF -- "$2" "$OUT/$1/serial.log"; }
+no_summary() { ! grep -qE "$summary_re" "$OUT/$1/serial.log"; }
+all_conf1() {
+	grep -q 'CQ-DEBUGFS: devices: .* access=conf1 ' "$OUT/$1/serial.log" &&
+		! grep -q 'CQ-DEBUGFS: devices: .* access=ecam ' "$OUT/$1/serial.log"
+}
+writes_fail() { ! "$Q/check-writes.sh" "$OUT/$1" >/dev/null; }
+no_panic_writes() {
+	local n
+	n="$(grep -c '^panic ' "$OUT/$1/segments.txt")"
+	[[ "$n" == 0 ]] || { echo "$n config writes after the panic"; return 1; }
+}
 
-summary_re='^CQ-DMESG: .*pci_crash_quiesce: quiesced [0-9]+ functions, reset [0-9]+ bridges, skipped [0-9]+ \(mismatched [0-9]+\) in [0-9]+ us'
+summary_re='CQ-DMESG: .*pci_crash_quiesce: quiesced [0-9]+ functions, reset [0-9]+ bridges, skipped [0-9]+ \(mismatched [0-9]+\) in [0-9]+ us'
 
 # check_kdump NAME: scenario 1 checks on a run with the module
 check_kdump() {
 	local name="$1"
-	serial_has "$name" "CQ-MARK: capture-up" && tap_ok "$name: capture kernel up" ||
-		tap_not_ok "$name: capture kernel up" "$(tail -5 "$OUT/$name/serial.log")"
-	serial_has "$name" "CQ-MARK: vmcore-ok" && tap_ok "$name: /proc/vmcore readable" ||
-		tap_not_ok "$name: /proc/vmcore readable"
-	grep -qE "$summary_re" "$OUT/$name/serial.log" &&
-		tap_ok "$name: summary line in the crashed kernel's log (makedumpfile --dump-dmesg)" ||
-		tap_not_ok "$name: summary line in the crashed kernel's log (makedumpfile --dump-dmesg)"
+	tap_check "$name: capture kernel up" serial_has "$name" "CQ-MARK: capture-up"
+	tap_check "$name: /proc/vmcore readable" serial_has "$name" "CQ-MARK: vmcore-ok"
+	tap_check "$name: summary line in the crashed kernel's log (makedumpfile --dump-dmesg)" \
+		grep -qE "$summary_re" "$OUT/$name/serial.log"
 }
 
 # check_writes NAME: scenario 2, one TAP line per check-writes.sh line
@@ -54,9 +62,6 @@ check_writes() {
 		esac
 	done < <("$Q/check-writes.sh" "$OUT/$name")
 }
-
-# no_panic_writes NAME: no config write at all after the panic
-panic_writes() { grep -c '^panic ' "$OUT/$1/segments.txt" || true; }
 
 mkdir -p "$OUT"
 for line in "$@"; do
@@ -77,36 +82,27 @@ for line in "$@"; do
 
 	# Scenario 1: kdump cycle with the module, and its control.
 	check_kdump "$tag-q35"
-	serial_has "$tag-q35-control" "CQ-MARK: capture-up" &&
-		tap_ok "$tag-q35-control: capture kernel up without the module" ||
-		tap_not_ok "$tag-q35-control: capture kernel up without the module"
-	! grep -qE "$summary_re" "$OUT/$tag-q35-control/serial.log" &&
-		tap_ok "$tag-q35-control: no summary line without the module (the check can fail)" ||
-		tap_not_ok "$tag-q35-control: no summary line without the module (the check can fail)"
+	tap_check "$tag-q35-control: capture kernel up without the module" \
+		serial_has "$tag-q35-control" "CQ-MARK: capture-up"
+	tap_check "$tag-q35-control: no summary line without the module (the check can fail)" \
+		no_summary "$tag-q35-control"
 
 	# Scenario 2: the config writes, and the control where they must be missing.
 	check_writes "$tag-q35"
-	if "$Q/check-writes.sh" "$OUT/$tag-q35-control" >/dev/null; then
-		tap_not_ok "$tag-q35-control: write checks fail without the module (the check can fail)"
-	else
-		tap_ok "$tag-q35-control: write checks fail without the module (the check can fail)"
-	fi
+	tap_check "$tag-q35-control: write checks fail without the module (the check can fail)" \
+		writes_fail "$tag-q35-control"
 
 	# Type-1 path: the pc machine has no MCFG; every function uses conf1.
 	check_kdump "$tag-pc"
-	grep -q '^CQ-DEBUGFS: devices: .* access=conf1 ' "$OUT/$tag-pc/serial.log" &&
-		! grep -q '^CQ-DEBUGFS: devices: .* access=ecam ' "$OUT/$tag-pc/serial.log" &&
-		tap_ok "$tag-pc: every function uses type-1 access (no MCFG)" ||
-		tap_not_ok "$tag-pc: every function uses type-1 access (no MCFG)"
+	tap_check "$tag-pc: every function uses type-1 access (no MCFG)" all_conf1 "$tag-pc"
 	check_writes "$tag-pc"
 
 	# dry_run=Y: the walk runs and reports, and writes nothing.
 	check_kdump "$tag-q35-dry-run"
-	grep -qE "$summary_re.*\(dry run\)" "$OUT/$tag-q35-dry-run/serial.log" &&
-		tap_ok "$tag-q35-dry-run: summary says dry run" ||
-		tap_not_ok "$tag-q35-dry-run: summary says dry run"
-	n="$(panic_writes "$tag-q35-dry-run")"
-	[[ "$n" == 0 ]] && tap_ok "$tag-q35-dry-run: no config write after the panic" ||
-		tap_not_ok "$tag-q35-dry-run: no config write after the panic" "$n writes"
+	tap_check "$tag-q35-dry-run: summary says dry run" \
+		grep -qE "$summary_re.*\(dry run\)" "$OUT/$tag-q35-dry-run/serial.log"
+	tap_check "$tag-q35-dry-run: no config write after the panic" no_panic_writes "$tag-q35-dry-run"
+	tap_check "$tag-q35: the no-write check fails on a real run (control)" \
+		bash -c '! grep -qF "(dry run)" "$1/serial.log" && grep -q "^panic " "$1/segments.txt"' _ "$OUT/$tag-q35"
 done
 tap_done

@@ -6,9 +6,10 @@
 #   tests/qemu/build-marker.sh LINE|KVER
 #
 # Needs linux-headers-KVER (scripts/install-deps.sh). Cached under
-# $CQ_CACHE/marker/KVER-HASH/ by a hash of the source.
+# $CQ_CACHE/marker/KVER-HASH.ko by a hash of the source.
 
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 [[ $# -eq 1 ]] || cq_die "usage: $0 LINE|KVER"
@@ -17,9 +18,9 @@ cq_kernel_env "$1"
 
 src="$CQ_QEMU_DIR/marker"
 key="$(cq_sha256 "$src/cq_marker.c" "$src/Kbuild")"
-out="$CQ_CACHE/marker/$CQ_KVER-$key"
+out="$CQ_CACHE/marker/$CQ_KVER-$key.ko"
 
-if [[ ! -f "$out/cq_marker.ko" ]]; then
+if [[ ! -f "$out" ]]; then
 	mkdir -p "$CQ_CACHE/marker"
 	tmp="$(mktemp -d "$CQ_CACHE/marker/.build.XXXXXX")"
 	trap 'rm -rf "$tmp"' EXIT
@@ -29,9 +30,7 @@ if [[ ! -f "$out/cq_marker.ko" ]]; then
 		cq_die "building cq_marker.ko for $CQ_KVER failed"
 	}
 	cq_vermagic_check "$tmp/cq_marker.ko" "$CQ_KVER"
-	rm -rf "$out"
-	mkdir -p "$out"
-	cp "$tmp/cq_marker.ko" "$out/"
-	cq_prune "$CQ_CACHE/marker" "$CQ_KVER-*" 4
+	mv "$tmp/cq_marker.ko" "$out"
+	cq_prune "$CQ_CACHE/marker" "$CQ_KVER-*.ko" 4
 fi
-echo "$out/cq_marker.ko"
+echo "$out"

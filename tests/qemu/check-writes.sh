@@ -22,7 +22,7 @@ dir="$1"
 [[ -f "$dir/serial.log" && -f "$dir/segments.txt" ]] || { echo "FAIL inputs: no serial.log or segments.txt in $dir"; exit 1; }
 
 {
-	sed -n 's/^CQ-DEBUGFS: devices: /D /p' "$dir/serial.log" | tr -d '\r'
+	sed -n 's/^.*CQ-DEBUGFS: devices: /D /p' "$dir/serial.log" | tr -d '\r'
 	grep -E '^(boot|primary|panic) ' "$dir/segments.txt"
 } | awk '
 function hex(s,   i, c, v) {

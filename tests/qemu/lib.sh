@@ -14,7 +14,7 @@ CQ_MAGIC_USER_START=0xc0de5a10   # primary init started (after primary enumerati
 CQ_MAGIC_PANIC_START=0xc0de5a11  # primary init, right before echo c > sysrq-trigger
 CQ_MAGIC_PANIC_END=0xc0de5a12    # cq_marker.ko, last panic notifier, before kexec
 CQ_MAGIC_CAPTURE_USER=0xc0de5a13 # capture init started (after capture enumeration)
-export CQ_CACHE
+export CQ_CACHE CQ_MAGIC_USER_START CQ_MAGIC_PANIC_START CQ_MAGIC_PANIC_END CQ_MAGIC_CAPTURE_USER
 
 cq_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 cq_die() { cq_log "error: $*"; exit 1; }
@@ -39,7 +39,7 @@ cq_sha256() {
 # cq_prune DIR GLOB KEEP: keep the KEEP newest entries of DIR matching GLOB
 cq_prune() {
 	local dir="$1" glob="$2" keep="$3"
-	# shellcheck disable=SC2012 # names are ours, no odd characters
+	# shellcheck disable=SC2012,SC2086 # names are ours; $glob is a pattern
 	ls -1t "$dir"/$glob 2>/dev/null | tail -n +"$((keep + 1))" | xargs -r rm -rf
 }
 
@@ -56,7 +56,8 @@ cq_vermagic_check() {
 #        an empty root port 00:03.0 (bus 3) for hotplug
 #   pc:  no MCFG (type-1 config only); e1000e at 00:03.0, edu behind a PCI-PCI
 #        bridge at 00:04.0
-# NICs get romfile= (no iPXE option ROM: faster, and no ipxe-qemu needed).
+# nic1 uses netdev n1 (run-cycle.sh -N). NICs get romfile= (no iPXE option
+# ROM: faster, and no ipxe-qemu needed).
 cq_topology() {
 	case "$1" in
 	q35)
@@ -64,12 +65,12 @@ cq_topology() {
 			-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x1 \
 			-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0,addr=0x2 \
 			-device pcie-root-port,id=rp3,chassis=3,slot=3,bus=pcie.0,addr=0x3 \
-			-device e1000e,id=nic1,bus=rp1,romfile= \
+			-device e1000e,id=nic1,bus=rp1,netdev=n1,romfile= \
 			-device edu,id=edu1,bus=rp2
 		;;
 	pc)
 		printf '%s\n' -M pc \
-			-device e1000e,id=nic1,bus=pci.0,addr=0x3,romfile= \
+			-device e1000e,id=nic1,bus=pci.0,addr=0x3,netdev=n1,romfile= \
 			-device pci-bridge,id=br1,chassis_nr=1,bus=pci.0,addr=0x4 \
 			-device edu,id=edu1,bus=br1,addr=0x1
 		;;

@@ -17,6 +17,7 @@
 # second call with the same inputs only hashes.
 
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 module='' marker='' kmods=e1000e extras=()

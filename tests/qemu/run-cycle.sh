@@ -16,6 +16,8 @@
 #     -f SRC:DEST  extra file for the initramfs (mkinitramfs -f)
 #     -e EVENT     extra QEMU trace event (pattern), into the same trace file
 #     -n           no cq_marker.ko: no panic-end trace marker
+#     -N SPEC      backend of nic1's netdev n1 (default user,restrict=on), e.g.
+#                  dgram,local.type=unix,local.path=A,remote.type=unix,remote.path=B
 #
 # DIR gets: serial.log (both kernels' console), trace.log (pci_cfg_write and -e
 # events, with -msg timestamp=on), segments.txt (trace-segments.sh), qemu.log
@@ -23,11 +25,12 @@
 # Exit status 0 when the cycle reached its last marker without a CQ-FAIL line.
 
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 module='' modargs='' words='' mode=kdump topo=q35 out='' timeout=300 kmods=e1000e
-nomarker=0 extras=() events=()
-while getopts 'm:a:c:x:t:o:T:K:f:e:nh' opt; do
+nomarker=0 extras=() events=() netdev=user,restrict=on
+while getopts 'm:a:c:x:t:o:T:K:f:e:nN:h' opt; do
 	case "$opt" in
 	m) module="$(readlink -f "$OPTARG")" ;;
 	a) modargs="$OPTARG" ;;
@@ -40,6 +43,7 @@ while getopts 'm:a:c:x:t:o:T:K:f:e:nh' opt; do
 	f) extras+=(-f "$OPTARG") ;;
 	e) events+=("$OPTARG") ;;
 	n) nomarker=1 ;;
+	N) netdev="$OPTARG" ;;
 	*) sed -n '3,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
@@ -61,7 +65,10 @@ initrd="$("$CQ_QEMU_DIR/mkinitramfs.sh" ${module:+-m "$module"} ${marker:+-M "$m
 	-K "$kmods" "${extras[@]}" "$CQ_KVER")"
 t1="$(date +%s.%N)"
 
-[[ -n "$out" ]] || out="$CQ_CACHE/runs/$(date +%Y%m%d-%H%M%S)-$CQ_KVER-$$"
+if [[ -z "$out" ]]; then
+	cq_prune "$CQ_CACHE/runs" '*' 50
+	out="$CQ_CACHE/runs/$(date +%Y%m%d-%H%M%S)-$CQ_KVER-$$"
+fi
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 rm -f "$out"/{serial.log,trace.log,segments.txt,qemu.log,qemu.cmd,result.env,qmp.sock}
@@ -82,7 +89,7 @@ mapfile -t topo_args < <(cq_topology "$topo")
 
 cmd=(qemu-system-x86_64 "${topo_args[@]}" -accel tcg -cpu max -m 1024 -smp 2
 	-nodefaults -nographic -no-reboot -msg timestamp=on
-	-serial "file:$out/serial.log" "${qmp_args[@]}" "${trace_args[@]}"
+	-serial "file:$out/serial.log" "${qmp_args[@]}" "${trace_args[@]}" -netdev "$netdev,id=n1"
 	-kernel "$CQ_VMLINUZ" -initrd "$initrd" -append "$append" "$@")
 printf '%q ' "${cmd[@]}" >"$out/qemu.cmd"
 echo >>"$out/qemu.cmd"
@@ -115,6 +122,9 @@ elif [[ -n "$missing" ]]; then
 	reason="missing markers:$missing"
 fi
 
+# secs T0 T1: T1 - T0 with one decimal
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
 segments=''
 if [[ -s "$out/trace.log" ]]; then
 	"$CQ_QEMU_DIR/trace-segments.sh" "$out/trace.log" >"$out/segments.txt"
@@ -124,14 +134,14 @@ fi
 {
 	printf 'kernel=%q\nmode=%q\ntopology=%q\nmodule=%q\nmodargs=%q\n' \
 		"$CQ_KVER" "$mode" "$topo" "$module" "$modargs"
-	printf 'initramfs=%q\ninitramfs_s=%.1f\nwall_s=%.1f\nqemu_rc=%s\n' \
-		"$initrd" "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" "$rc"
+	printf 'initramfs=%q\ninitramfs_s=%s\nwall_s=%s\nqemu_rc=%s\n' \
+		"$initrd" "$(secs "$t0" "$t1")" "$(secs "$t1" "$t2")" "$rc"
 	printf 'trace_writes=%q\n' "${segments% }"
 	printf 'result=%s\nreason=%q\n' "$([[ -z "$reason" ]] && echo pass || echo fail)" "$reason"
 } >"$out/result.env"
 
 if [[ -z "$reason" ]]; then
-	cq_log "pass: $CQ_KVER $mode in $(grep -o 'wall_s=.*' "$out/result.env") s ($out)"
+	cq_log "pass: $CQ_KVER $mode in $(secs "$t1" "$t2") s ($out)"
 else
 	cq_log "FAIL: $CQ_KVER $mode: $reason ($out)"
 	tail -n 20 "$serial" | sed 's/^/  | /' >&2

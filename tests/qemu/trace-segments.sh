@@ -6,6 +6,7 @@
 #   tests/qemu/trace-segments.sh [-s SEGMENT] [-c] TRACE
 #     -s SEG  print only the writes of SEG
 #     -c      print only "SEGMENT COUNT" per segment (all segments, zeros too)
+#     -g GAP  seconds of silence that end the panic segment when it has no end marker
 #
 # Output, one line per config write: SEGMENT TIME DEV BDF OFFSET VALUE
 # (TIME is QEMU's -msg timestamp=on time in seconds, or - without it), and one
@@ -16,28 +17,39 @@
 #   panic         from just before sysrq-c to the last panic notifier
 #   capture-boot  kexec jump and capture kernel, up to the capture init
 #   capture       capture userspace
-# Marker writes are not counted in any segment.
+# Marker writes are not counted in any segment. Without the panic-end marker
+# (run-cycle.sh -n, or no crash_kexec_post_notifiers) the end of the panic
+# segment is guessed: the first write more than GAP seconds (default 1.0, -g)
+# after the previous one, shown as "# marker panic-end-by-gap". The panic path
+# takes milliseconds; the kexec jump to the capture kernel's PCI scan seconds.
 
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-only='' counts=0
-while getopts 's:ch' opt; do
+only='' counts=0 gap=1.0
+while getopts 's:cg:h' opt; do
 	case "$opt" in
 	s) only="$OPTARG" ;;
 	c) counts=1 ;;
+	g) gap="$OPTARG" ;;
 	*) sed -n '3,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [[ $# -eq 1 && -r "$1" ]] || { echo "usage: $0 [-s SEGMENT] [-c] TRACE" >&2; exit 2; }
 
-awk -v only="$only" -v counts="$counts" '
+has_end=0
+! grep -q "@0x0 <- $CQ_MAGIC_PANIC_END\$" "$1" || has_end=1
+
+awk -v only="$only" -v counts="$counts" -v gap="$gap" -v has_end="$has_end" -v m0="$CQ_MAGIC_USER_START" \
+	-v m1="$CQ_MAGIC_PANIC_START" -v m2="$CQ_MAGIC_PANIC_END" -v m3="$CQ_MAGIC_CAPTURE_USER" '
 BEGIN {
 	seg = "boot"
-	mark["0xc0de5a10"] = "user-start";    next_seg["0xc0de5a10"] = "primary"
-	mark["0xc0de5a11"] = "panic-start";   next_seg["0xc0de5a11"] = "panic"
-	mark["0xc0de5a12"] = "panic-end";     next_seg["0xc0de5a12"] = "capture-boot"
-	mark["0xc0de5a13"] = "capture-start"; next_seg["0xc0de5a13"] = "capture"
+	mark[m0] = "user-start";    next_seg[m0] = "primary"
+	mark[m1] = "panic-start";   next_seg[m1] = "panic"
+	mark[m2] = "panic-end";     next_seg[m2] = "capture-boot"
+	mark[m3] = "capture-start"; next_seg[m3] = "capture"
 	split("boot primary panic capture-boot capture", order, " ")
 	for (i in order) n[order[i]] = 0
 }
@@ -55,8 +67,15 @@ BEGIN {
 		seg = next_seg[val]
 		if (!counts && only == "")
 			print "# marker " mark[val] " " t
+		last = t
 		next
 	}
+	if (seg == "panic" && !has_end && t != "-" && last != "-" && t - last > gap) {
+		seg = "capture-boot"
+		if (!counts && only == "")
+			print "# marker panic-end-by-gap " t
+	}
+	last = t
 	n[seg]++
 	if (!counts && (only == "" || only == seg))
 		print seg, t, dev, bdf, off, val

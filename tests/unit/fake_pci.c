@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The fake PCI configuration space: see fake_pci.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/nmi.h>
+#include <linux/pci_regs.h>
+#include <linux/timekeeping.h>
+
+#include "fake_pci.h"
+
+struct fake_state fake;
+
+void fake_reset(void)
+{
+	memset(&fake, 0, sizeof(fake));
+}
+
+int fake_add(u16 seg, u8 bus, u8 devfn)
+{
+	struct fake_fn *f;
+
+	if (fake.nr == FAKE_MAX_FN) {
+		fprintf(stderr, "fake_pci: too many functions\n");
+		return -1;
+	}
+	f = &fake.fn[fake.nr];
+	memset(f, 0, sizeof(*f));
+	f->seg = seg;
+	f->bus = bus;
+	f->devfn = devfn;
+	return fake.nr++;
+}
+
+void *fake_page(int fn)
+{
+	return fake.fn[fn].cfg;
+}
+
+u8 fake_get8(int fn, unsigned int off)
+{
+	return fake.fn[fn].cfg[off];
+}
+
+u16 fake_get16(int fn, unsigned int off)
+{
+	const u8 *p = &fake.fn[fn].cfg[off];
+
+	return p[0] | p[1] << 8;
+}
+
+u32 fake_get32(int fn, unsigned int off)
+{
+	return fake_get16(fn, off) | (u32)fake_get16(fn, off + 2) << 16;
+}
+
+void fake_set8(int fn, unsigned int off, u8 val)
+{
+	fake.fn[fn].cfg[off] = val;
+}
+
+void fake_set16(int fn, unsigned int off, u16 val)
+{
+	fake.fn[fn].cfg[off] = val;
+	fake.fn[fn].cfg[off + 1] = val >> 8;
+}
+
+void fake_set32(int fn, unsigned int off, u32 val)
+{
+	fake_set16(fn, off, val);
+	fake_set16(fn, off + 2, val >> 16);
+}
+
+bool fake_is_bridge(int fn)
+{
+	return (fake_get8(fn, PCI_HEADER_TYPE) & PCI_HEADER_TYPE_MASK) ==
+	       PCI_HEADER_TYPE_BRIDGE;
+}
+
+int fake_writes_to(int fn)
+{
+	int i, n = 0;
+
+	for (i = 0; i < fake.nlog; i++)
+		n += fake.log[i].kind == FAKE_EV_WRITE && fake.log[i].fn == fn;
+	return n;
+}
+
+int fake_writes_at(int fn, unsigned int off)
+{
+	int i, n = 0;
+
+	for (i = 0; i < fake.nlog; i++)
+		n += fake.log[i].kind == FAKE_EV_WRITE && fake.log[i].fn == fn &&
+		     fake.log[i].off == off;
+	return n;
+}
+
+int fake_resets_of(int fn)
+{
+	int i, n = 0;
+
+	for (i = 0; i < fake.nlog; i++)
+		n += fake.log[i].kind == FAKE_EV_RESET && fake.log[i].fn == fn;
+	return n;
+}
+
+static void fake_log(int kind, int fn, unsigned int off, unsigned int width,
+		     u32 val, u32 old, bool dropped)
+{
+	struct fake_ev *e;
+
+	if (fake.nlog == FAKE_LOG_MAX) {
+		fake.bad++;
+		return;
+	}
+	e = &fake.log[fake.nlog++];
+	e->kind = kind;
+	e->fn = fn;
+	e->off = off;
+	e->width = width;
+	e->val = val;
+	e->old = old;
+	e->dropped = dropped;
+	e->t = fake.now_ns;
+}
+
+static void fake_io_log(u16 port, u8 width, bool out, u32 val)
+{
+	if (fake.nio < FAKE_IO_MAX)
+		fake.io[fake.nio++] = (struct fake_io){ port, width, out, val };
+}
+
+static void fake_tick(void)
+{
+	fake.now_ns += fake.ns_per_access;
+}
+
+/* Secondary Bus Reset: every function below the bridge to its reset state. */
+static void fake_bus_reset(int bridge)
+{
+	u16 seg = fake.fn[bridge].seg;
+	u8 sec = fake_get8(bridge, PCI_SECONDARY_BUS);
+	u8 sub = fake_get8(bridge, PCI_SUBORDINATE_BUS);
+	int i;
+
+	for (i = 0; i < fake.nr; i++) {
+		struct fake_fn *f = &fake.fn[i];
+
+		if (f->seg != seg || f->bus < sec || f->bus > sub || f->removed)
+			continue;
+		fake_set16(i, PCI_COMMAND, 0);
+		if (f->msi_cap)
+			fake_set16(i, f->msi_cap + PCI_MSI_FLAGS,
+				   fake_get16(i, f->msi_cap + PCI_MSI_FLAGS) &
+				   ~PCI_MSI_FLAGS_ENABLE);
+		if (f->msix_cap)
+			fake_set16(i, f->msix_cap + PCI_MSIX_FLAGS,
+				   fake_get16(i, f->msix_cap + PCI_MSIX_FLAGS) &
+				   ~PCI_MSIX_FLAGS_ENABLE);
+		fake_log(FAKE_EV_RESET, i, 0, 0, bridge, 0, false);
+	}
+}
+
+static u32 fake_read(int fn, unsigned int off, unsigned int width)
+{
+	struct fake_fn *f;
+
+	fake.reads++;
+	fake_tick();
+	if (fn < 0)
+		return width == 4 ? ~0U : 0xffff;
+	f = &fake.fn[fn];
+	if (f->remove_on_read > 0 && (unsigned int)f->remove_on_read == off)
+		f->removed = true;
+	if (f->removed)
+		return width == 4 ? ~0U : 0xffff;
+	return width == 4 ? fake_get32(fn, off) : fake_get16(fn, off);
+}
+
+static void fake_write16(int fn, unsigned int off, u16 val)
+{
+	struct fake_fn *f;
+	u16 old;
+
+	fake.writes++;
+	fake_tick();
+	if (fn < 0) {
+		fake.bad++;
+		return;
+	}
+	f = &fake.fn[fn];
+	old = fake_get16(fn, off);
+	fake_log(FAKE_EV_WRITE, fn, off, 2, val, old, f->removed);
+	if (f->removed)
+		return;
+	fake_set16(fn, off, val);
+	if (off == PCI_BRIDGE_CONTROL && fake_is_bridge(fn) &&
+	    !(old & PCI_BRIDGE_CTL_BUS_RESET) && (val & PCI_BRIDGE_CTL_BUS_RESET))
+		fake_bus_reset(fn);
+}
+
+/* ECAM: find the function whose page holds [addr, addr + width). */
+static int fake_ecam(const volatile void *addr, unsigned int width,
+		     unsigned int *off)
+{
+	const u8 *p = (const u8 *)addr;
+	int i;
+
+	for (i = 0; i < fake.nr; i++) {
+		const u8 *page = fake.fn[i].cfg;
+
+		if (p >= page && p + width <= page + sizeof(fake.fn[i].cfg)) {
+			*off = p - page;
+			if (*off % width)
+				break;
+			return i;
+		}
+	}
+	fprintf(stderr, "fake_pci: bad ECAM access at %p\n", (const void *)p);
+	fake.bad++;
+	return -1;
+}
+
+u32 readl(const volatile void __iomem *addr)
+{
+	unsigned int off = 0;
+	int fn = fake_ecam(addr, 4, &off);
+
+	return fake_read(fn, off, 4);
+}
+
+u16 readw(const volatile void __iomem *addr)
+{
+	unsigned int off = 0;
+	int fn = fake_ecam(addr, 2, &off);
+
+	return fake_read(fn, off, 2);
+}
+
+void writew(u16 val, volatile void __iomem *addr)
+{
+	unsigned int off = 0;
+	int fn = fake_ecam(addr, 2, &off);
+
+	fake_write16(fn, off, val);
+}
+
+/*
+ * Type 1: decode the latched address for a data access of @width bytes at
+ * @port.  Returns the function (or -1 when none answers) and the offset.
+ */
+static int fake_conf1(unsigned long port, unsigned int width, unsigned int *off)
+{
+	u8 bus = fake.cf8 >> 16, devfn = fake.cf8 >> 8;
+	int i;
+
+	if (!fake.cf8_fresh)
+		fake.conf1_stale++;
+	fake.cf8_fresh = false;
+	if (!(fake.cf8 & 0x80000000))
+		fake.conf1_disabled++;
+	if (port < 0xcfc || port + width > 0xd00 || (port & (width - 1))) {
+		fprintf(stderr, "fake_pci: bad port access %#lx/%u\n", port, width);
+		fake.bad++;
+		return -1;
+	}
+	*off = (fake.cf8 & 0xfc) + (port - 0xcfc);
+	for (i = 0; i < fake.nr; i++)
+		if (fake.fn[i].seg == 0 && fake.fn[i].bus == bus &&
+		    fake.fn[i].devfn == devfn)
+			return i;
+	return -1;
+}
+
+void outl(u32 val, unsigned long port)
+{
+	fake_io_log(port, 4, true, val);
+	if (port != 0xcf8) {
+		fprintf(stderr, "fake_pci: outl to port %#lx\n", port);
+		fake.bad++;
+		return;
+	}
+	fake.cf8 = val;
+	fake.cf8_fresh = true;
+	fake.cf8_writes++;
+}
+
+u32 inl(unsigned long port)
+{
+	unsigned int off = 0;
+	int fn = fake_conf1(port, 4, &off);
+	u32 val = fake_read(fn, off, 4);
+
+	fake_io_log(port, 4, false, val);
+	return val;
+}
+
+u16 inw(unsigned long port)
+{
+	unsigned int off = 0;
+	int fn = fake_conf1(port, 2, &off);
+	u16 val = fake_read(fn, off, 2);
+
+	fake_io_log(port, 2, false, val);
+	return val;
+}
+
+void outw(u16 val, unsigned long port)
+{
+	unsigned int off = 0;
+	int fn = fake_conf1(port, 2, &off);
+
+	fake_io_log(port, 2, true, val);
+	fake_write16(fn, off, val);
+}
+
+u64 ktime_get_mono_fast_ns(void)
+{
+	return fake.now_ns;
+}
+
+void mdelay(unsigned long ms)
+{
+	fake.now_ns += ms * 1000000ULL;
+	fake.delayed_ns += ms * 1000000ULL;
+}
+
+void udelay(unsigned long us)
+{
+	fake.now_ns += us * 1000ULL;
+	fake.delayed_ns += us * 1000ULL;
+}
+
+void touch_nmi_watchdog(void)
+{
+	fake.nmi_touches++;
+}

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/pci_regs.h>
+
+#include "fake_pci.h"
+#include "topo.h"
+
+void topo_init(struct topo *t, u8 method)
+{
+	memset(t, 0, sizeof(*t));
+	t->next_bus = 1;
+	t->method = method;
+}
+
+static int topo_add(struct topo *t, int parent, u8 dev, u8 fn)
+{
+	struct tnode *n;
+
+	if (t->nr == TOPO_MAX) {
+		fprintf(stderr, "topo: too many functions\n");
+		abort();
+	}
+	n = &t->n[t->nr];
+	memset(n, 0, sizeof(*n));
+	n->parent = parent;
+	n->bus = parent >= 0 ? t->n[parent].sec : 0;
+	n->devfn = dev << 3 | fn;
+	n->command = TOPO_CMD;
+	n->method = t->method;
+	return t->nr++;
+}
+
+int topo_host(struct topo *t)
+{
+	int i = topo_add(t, -1, 0, 0);
+	struct tnode *n = &t->n[i];
+
+	n->type = CQ_TYPE_HOST_BRIDGE;
+	n->vendor = 0x8086;
+	n->device = 0x29c0;
+	n->class = 0x060000;
+	n->command = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	return i;
+}
+
+int topo_ep(struct topo *t, int parent, u8 dev, u8 fn)
+{
+	int i = topo_add(t, parent, dev, fn);
+	struct tnode *n = &t->n[i];
+
+	n->type = CQ_TYPE_ENDPOINT;
+	n->vendor = 0x8086;
+	n->device = 0x10d3;
+	n->class = 0x020000;
+	n->msi_cap = TOPO_MSI_CAP;
+	n->msix_cap = TOPO_MSIX_CAP;
+	n->msi_on = true;
+	n->msix_on = true;
+	return i;
+}
+
+int topo_bridge(struct topo *t, int parent, u8 type, u8 dev, u8 fn)
+{
+	int i = topo_add(t, parent, dev, fn);
+	struct tnode *n = &t->n[i];
+
+	n->type = type;
+	n->hdr = PCI_HEADER_TYPE_BRIDGE;
+	n->sec = t->next_bus++;
+	n->sub = n->sec;
+	n->class = 0x060400;
+	n->bridge_ctl = TOPO_BRCTL;
+	n->msi_cap = TOPO_MSI_CAP;
+	n->msi_on = true;
+	switch (type) {
+	case CQ_TYPE_ROOT_PORT:
+		n->vendor = 0x1b36;
+		n->device = 0x000c;
+		break;
+	case CQ_TYPE_UPSTREAM_PORT:
+		n->vendor = 0x104c;
+		n->device = 0x8232;
+		break;
+	case CQ_TYPE_DOWNSTREAM_PORT:
+		n->vendor = 0x104c;
+		n->device = 0x8233;
+		break;
+	default:
+		n->vendor = 0x1b36;
+		n->device = 0x0001;
+		n->msi_cap = 0;
+		n->msi_on = false;
+		break;
+	}
+	return i;
+}
+
+struct cq_settings topo_settings(void)
+{
+	return (struct cq_settings){
+		.enable = true,
+		.reset = true,
+		.msi = true,
+		.reset_hold_ms = CQ_RESET_HOLD_DEF_MS,
+		.budget_ms = CQ_BUDGET_DEF_MS,
+	};
+}
+
+static void topo_fake(const struct tnode *n, int i)
+{
+	fake.fn[i].msi_cap = n->msi_cap;
+	fake.fn[i].msix_cap = n->msix_cap;
+	fake_set16(i, PCI_VENDOR_ID, n->vendor);
+	fake_set16(i, PCI_DEVICE_ID, n->device);
+	fake_set16(i, PCI_COMMAND, n->command);
+	fake_set16(i, PCI_STATUS, TOPO_STATUS);
+	fake_set32(i, PCI_CLASS_REVISION, n->class << 8 | 0x01);
+	fake_set8(i, PCI_HEADER_TYPE, n->hdr | (n->multifn ? 0x80 : 0));
+	if (n->hdr == PCI_HEADER_TYPE_BRIDGE) {
+		fake_set8(i, PCI_PRIMARY_BUS, n->bus);
+		fake_set8(i, PCI_SECONDARY_BUS, n->sec);
+		fake_set8(i, PCI_SUBORDINATE_BUS, n->sub);
+		fake_set16(i, PCI_SEC_STATUS, TOPO_SEC_STATUS);
+		fake_set16(i, PCI_BRIDGE_CONTROL, n->bridge_ctl);
+	}
+	if (n->msi_cap) {
+		fake_set8(i, PCI_CAPABILITY_LIST, n->msi_cap);
+		fake_set8(i, n->msi_cap, PCI_CAP_ID_MSI);
+		fake_set8(i, n->msi_cap + 1, n->msix_cap);
+		fake_set16(i, n->msi_cap + PCI_MSI_FLAGS, PCI_MSI_FLAGS_64BIT |
+			   (n->msi_on ? PCI_MSI_FLAGS_ENABLE : 0));
+	}
+	if (n->msix_cap) {
+		if (!n->msi_cap)
+			fake_set8(i, PCI_CAPABILITY_LIST, n->msix_cap);
+		fake_set8(i, n->msix_cap, PCI_CAP_ID_MSIX);
+		fake_set16(i, n->msix_cap + PCI_MSIX_FLAGS, 0x0003 |
+			   (n->msix_on ? PCI_MSIX_FLAGS_ENABLE : 0));
+	}
+}
+
+struct cq_snapshot *topo_build(struct topo *t, const struct cq_settings *s,
+			       const struct cq_skip_list *skip)
+{
+	static const struct cq_skip_list none;
+	struct cq_snapshot *snap;
+	int i;
+
+	/* Subordinate bus: the highest secondary bus below each bridge. */
+	for (i = 0; i < t->nr; i++)
+		t->n[i].sub = t->n[i].sec;
+	for (i = t->nr - 1; i >= 0; i--) {
+		int p = t->n[i].parent;
+
+		if (p >= 0 && t->n[i].hdr == PCI_HEADER_TYPE_BRIDGE &&
+		    t->n[i].sub > t->n[p].sub)
+			t->n[p].sub = t->n[i].sub;
+	}
+
+	fake_reset();
+	snap = calloc(1, cq_snapshot_size(t->nr));
+	if (!snap)
+		abort();
+	cq_snapshot_init(snap, t->nr);
+	snap->generation = 7;
+	snap->settings = *s;
+
+	for (i = 0; i < t->nr; i++) {
+		const struct tnode *n = &t->n[i];
+		struct cq_func *f = &snap->func[i];
+
+		if (fake_add(0, n->bus, n->devfn) != i)
+			abort();
+		topo_fake(n, i);
+
+		f->cfg.method = n->method;
+		if (n->method == CQ_ACCESS_ECAM)
+			f->cfg.ecam = fake_page(i);
+		else if (n->method == CQ_ACCESS_CONF1)
+			f->cfg.conf1 = cq_cfg_conf1_address(n->bus, n->devfn);
+		f->seg = 0;
+		f->bus = n->bus;
+		f->devfn = n->devfn;
+		f->vendor = n->vendor;
+		f->device = n->device;
+		f->class = n->class;
+		f->hdr_type = n->hdr;
+		f->type = n->type;
+		f->msi_cap = n->msi_cap;
+		f->msix_cap = n->msix_cap;
+		f->sec_bus = n->sec;
+		f->sub_bus = n->sub;
+		f->flags = n->flags;
+		if ((n->class >> 16) == 0x03)	/* display: the snapshot flags it */
+			f->flags |= CQ_F_VGA;
+		f->parent = n->parent;
+	}
+	cq_plan(snap, skip ? skip : &none);
+	cq_snapshot_seal(snap);
+	return snap;
+}

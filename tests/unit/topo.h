@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Topology builder: describe a PCI hierarchy, then create it in the fake
+ * config space and as a planned, sealed struct cq_snapshot whose function i
+ * is the fake's function i.
+ */
+#ifndef _TOPO_H
+#define _TOPO_H
+
+#include <linux/pci_regs.h>
+#include <linux/types.h>
+
+#include "crash_quiesce.h"
+
+#define TOPO_MAX	48
+
+/* Capability offsets the builder uses. */
+#define TOPO_MSI_CAP	0x50
+#define TOPO_MSIX_CAP	0x70
+
+/* Initial register values (RW1C status bits set: nobody may write them). */
+#define TOPO_STATUS	0xf910
+#define TOPO_SEC_STATUS	0xf000
+#define TOPO_CMD	(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER)
+#define TOPO_BRCTL	(PCI_BRIDGE_CTL_PARITY | PCI_BRIDGE_CTL_SERR)
+
+struct tnode {
+	int parent;
+	u8 type;		/* enum cq_type */
+	u8 hdr;			/* header type, without the multi-function bit */
+	bool multifn;		/* header type bit 7 set in the fake */
+	u8 bus, devfn;
+	u8 sec, sub;		/* bridges */
+	u16 vendor, device;
+	u32 class;
+	u16 flags;		/* CQ_F_* put into the snapshot */
+	u8 msi_cap, msix_cap;	/* 0: none */
+	bool msi_on, msix_on;	/* enable bits in the fake */
+	u16 command;		/* initial Command */
+	u16 bridge_ctl;		/* initial Bridge Control */
+	u8 method;		/* enum cq_access */
+};
+
+struct topo {
+	int nr;
+	u8 next_bus;
+	u8 method;
+	struct tnode n[TOPO_MAX];
+};
+
+/* Start an empty topology; every function gets access @method by default. */
+void topo_init(struct topo *t, u8 method);
+/* Host bridge 00:00.0. */
+int topo_host(struct topo *t);
+/* Endpoint at dev.fn on @parent's secondary bus (bus 0 if @parent < 0). */
+int topo_ep(struct topo *t, int parent, u8 dev, u8 fn);
+/* Bridge of @type (enum cq_type) with the next free bus as secondary. */
+int topo_bridge(struct topo *t, int parent, u8 type, u8 dev, u8 fn);
+
+/* Default settings: enable, reset=bus, msi, hold 2 ms, budget 100 ms. */
+struct cq_settings topo_settings(void);
+
+/*
+ * Reset the fake, create every function in it, fill a snapshot, plan it
+ * with @skip (NULL: none) and seal it.  Free with free().
+ */
+struct cq_snapshot *topo_build(struct topo *t, const struct cq_settings *s,
+			       const struct cq_skip_list *skip);
+
+#endif
