@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _STUB_LINUX_ERRNO_H
-#define _STUB_LINUX_ERRNO_H
-
-#include <errno.h>
-
-#endif
+/*
+ * The system uapi header has the E* numbers.  (Not <errno.h>: glibc's
+ * <errno.h> itself includes <linux/errno.h>, which would be this file.)
+ */
+#include_next <linux/errno.h>
