@@ -34,6 +34,30 @@ all_conf1() {
 	grep -q 'CQ-DEBUGFS: devices: .* access=conf1 ' "$OUT/$1/serial.log" &&
 		! grep -q 'CQ-DEBUGFS: devices: .* access=ecam ' "$OUT/$1/serial.log"
 }
+# writes_between RUN A B: config writes in the trace between magic markers A and B
+writes_between() {
+	awk -v a="$2" -v b="$3" '
+		/pci_cfg_write/ && / 00:00.0 @0x0 <- / { if ($NF == a) on = 1; else if ($NF == b) on = 0; next }
+		on && /pci_cfg_write/ { n++ }
+		END { print n + 0 }' "$OUT/$1/trace.log"
+}
+no_dry_run_now_writes() {
+	local n
+	n="$(writes_between "$1" 0xc0de5a20 0xc0de5a21)"
+	[[ "$n" == 0 ]] || { echo "$n config writes during dry_run_now"; return 1; }
+}
+# check_life NAME: the in-guest life-cycle checks (guest/hooks/lifecycle.sh)
+check_life() {
+	local name="$1" line
+	while IFS= read -r line; do
+		case "$line" in
+		*"CQ-LIFE: PASS "*) tap_ok "$name: ${line#*CQ-LIFE: PASS }" ;;
+		*"CQ-LIFE: FAIL "*) tap_not_ok "$name: ${line#*CQ-LIFE: FAIL }" ;;
+		esac
+	done < <(tr -d '\r' <"$OUT/$name/serial.log")
+	tap_check "$name: life-cycle hook ran to the end" serial_has "$name" "CQ-MARK: hook-done lifecycle"
+	tap_check "$name: dry_run_now wrote no config space (trace)" no_dry_run_now_writes "$name"
+}
 real_run_writes() {
 	! grep -qF "(dry run)" "$OUT/$1/serial.log" && grep -q '^panic ' "$OUT/$1/segments.txt"
 }
@@ -82,6 +106,7 @@ for line in "$@"; do
 	cycle "$tag-pc" "$kver" pc -m "$ko" &
 	cycle "$tag-q35-dry-run" "$kver" q35 -m "$ko" -a "dry_run=Y" &
 	wait
+	cycle "$tag-life" "$kver" q35 -x boot -m "$ko" -c cq.hook=lifecycle
 
 	# Scenario 1: kdump cycle with the module, and its control.
 	check_kdump "$tag-q35"
@@ -107,5 +132,11 @@ for line in "$@"; do
 	tap_check "$tag-q35-dry-run: no config write after the panic" no_panic_writes "$tag-q35-dry-run"
 	tap_check "$tag-q35: the no-write check fails on a real run (control)" \
 		real_run_writes "$tag-q35"
+
+	# Process-context life cycle: dry_run_now, parameters, hotplug,
+	# permissions, unload.
+	check_life "$tag-life"
+	tap_check "$tag-q35: the marker count sees the panic writes (control)" \
+		test "$(writes_between "$tag-q35" 0xc0de5a11 0xc0de5a12)" -gt 0
 done
 tap_done

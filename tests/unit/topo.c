@@ -142,6 +142,29 @@ static void topo_fake(const struct tnode *n, int i)
 	}
 }
 
+/*
+ * Number the buses below @p (-1: the root bus 0) depth first from @next;
+ * return the next free bus number.
+ */
+static int topo_number(struct topo *t, int p, int next, int depth)
+{
+	int i;
+
+	for (i = 0; i < t->nr && depth < TOPO_MAX; i++) {
+		struct tnode *n = &t->n[i];
+
+		if (n->parent != p || i == p)
+			continue;
+		n->bus = p < 0 ? 0 : t->n[p].sec;
+		if (n->hdr != PCI_HEADER_TYPE_BRIDGE)
+			continue;
+		n->sec = next++;
+		next = topo_number(t, i, next, depth + 1);
+		n->sub = next - 1;
+	}
+	return next;
+}
+
 struct cq_snapshot *topo_build(struct topo *t, const struct cq_settings *s,
 			       const struct cq_skip_list *skip)
 {
@@ -149,16 +172,8 @@ struct cq_snapshot *topo_build(struct topo *t, const struct cq_settings *s,
 	struct cq_snapshot *snap;
 	int i;
 
-	/* Subordinate bus: the highest secondary bus below each bridge. */
-	for (i = 0; i < t->nr; i++)
-		t->n[i].sub = t->n[i].sec;
-	for (i = t->nr - 1; i >= 0; i--) {
-		int p = t->n[i].parent;
-
-		if (p >= 0 && t->n[i].hdr == PCI_HEADER_TYPE_BRIDGE &&
-		    t->n[i].sub > t->n[p].sub)
-			t->n[p].sub = t->n[i].sub;
-	}
+	/* Bus numbers in depth-first order, as firmware and Linux assign them. */
+	topo_number(t, -1, 1, 0);
 
 	fake_reset();
 	snap = calloc(1, cq_snapshot_size(t->nr));

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Snapshot layout and checksum (seal.c); ASan catches any read out of bounds. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crash_quiesce.h"
+#include "tap.h"
+#include "topo.h"
+
+static struct cq_snapshot *small(void)
+{
+	struct cq_settings s = topo_settings();
+	struct topo t;
+	int rp;
+
+	topo_init(&t, CQ_ACCESS_ECAM);
+	rp = topo_bridge(&t, -1, CQ_TYPE_ROOT_PORT, 0x1c, 0);
+	topo_ep(&t, rp, 0, 0);
+	topo_ep(&t, -1, 2, 0);
+	return topo_build(&t, &s, NULL);
+}
+
+/* A snapshot of @nr functions in an allocation of exactly its size. */
+static struct cq_snapshot *raw(unsigned int nr)
+{
+	struct cq_snapshot *s = calloc(1, cq_snapshot_size(nr));
+
+	cq_snapshot_init(s, nr);
+	cq_snapshot_seal(s);
+	return s;
+}
+
+static void test_layout(void)
+{
+	struct cq_snapshot *s = raw(3);
+
+	is(cq_snapshot_size(0), sizeof(struct cq_snapshot), "layout: size(0) is the header");
+	is(cq_snapshot_size(3), sizeof(struct cq_snapshot) + 3 * sizeof(struct cq_func) +
+	   6 * sizeof(u16), "layout: size(3) = header + funcs + order + resets");
+	ok(s->magic == CQ_SNAPSHOT_MAGIC && s->nr == 3 && s->nr_inv == ~3U &&
+	   s->size == cq_snapshot_size(3), "layout: init fills magic, nr, nr_inv, size");
+	ok((u8 *)s->order == (u8 *)&s->func[3] && s->resets == s->order + 3,
+	   "layout: order and resets follow the functions");
+	ok(cq_snapshot_intact(s), "layout: empty sealed snapshot intact");
+	free(s);
+	s = raw(0);
+	ok(cq_snapshot_intact(s), "layout: zero-function snapshot intact");
+	free(s);
+}
+
+static void test_flip(void)
+{
+	struct cq_snapshot *s = small();
+	u8 *p = (u8 *)s;
+	size_t i, missed = 0, n = s->size;
+	static const u8 masks[] = { 0x01, 0x80, 0xff };
+	unsigned int m;
+
+	ok(cq_snapshot_intact(s), "flip: planned and sealed snapshot intact");
+	for (m = 0; m < sizeof(masks); m++) {
+		missed = 0;
+		for (i = 0; i < n; i++) {
+			p[i] ^= masks[m];
+			if (cq_snapshot_intact(s))
+				missed++;
+			p[i] ^= masks[m];
+		}
+		is(missed, 0, "flip: every one of %zu bytes xor %#x detected", n, masks[m]);
+	}
+	ok(cq_snapshot_intact(s), "flip: intact again after restoring");
+
+	s->generation++;
+	ok(!cq_snapshot_intact(s), "flip: changed generation detected");
+	s->generation--;
+	s->func[1].action = CQ_ACT_SKIP;
+	ok(!cq_snapshot_intact(s), "flip: changed plan detected");
+	s->func[1].action = CQ_ACT_QUIESCE;
+	s->order[0] ^= 1;
+	ok(!cq_snapshot_intact(s), "flip: changed order entry detected");
+	s->order[0] ^= 1;
+	s->resets[0] = 2;
+	ok(!cq_snapshot_intact(s), "flip: changed reset entry detected");
+	free(s);
+}
+
+static void test_header(void)
+{
+	struct cq_snapshot *s = raw(4);
+	struct cq_snapshot save = *s;
+
+#define CORRUPT(stmt, name) do {				\
+		stmt;						\
+		ok(!cq_snapshot_intact(s), "header: %s", name);	\
+		*s = save;					\
+	} while (0)
+
+	CORRUPT(s->magic ^= 1, "bad magic rejected");
+	CORRUPT(s->nr = 5, "nr grown, nr_inv not: rejected");
+	CORRUPT(s->nr = 0xffffffff, "nr = ~0 rejected");
+	CORRUPT((s->nr = 4000, s->nr_inv = ~4000U), "nr and nr_inv grown, size not: rejected");
+	CORRUPT((s->nr = 4000, s->nr_inv = ~4000U, s->size = cq_snapshot_size(4000)),
+		"nr, nr_inv, size grown, order not: rejected");
+	CORRUPT((s->nr = 5000, s->nr_inv = ~5000U, s->size = cq_snapshot_size(5000)),
+		"nr > CQ_MAX_FUNCS rejected");
+	CORRUPT(s->nr_inv ^= 0x100, "nr_inv corrupt rejected");
+	CORRUPT(s->size += 8, "size grown rejected");
+	CORRUPT(s->size = 0xffffffff, "size huge rejected");
+	CORRUPT(s->size -= 2, "size shrunk rejected");
+	CORRUPT(s->nr_order = 5, "nr_order > nr rejected");
+	CORRUPT(s->nr_resets = 5, "nr_resets > nr rejected");
+	CORRUPT(s->order = (u16 *)((u8 *)s->order + 4096), "order pointer moved rejected");
+	CORRUPT(s->order = NULL, "order pointer NULL rejected");
+	CORRUPT(s->resets = s->order, "resets pointer moved rejected");
+	CORRUPT(s->checksum ^= 1ULL << 63, "checksum corrupt rejected");
+	ok(cq_snapshot_intact(s), "header: restored header intact");
+#undef CORRUPT
+	free(s);
+}
+
+int main(void)
+{
+	test_layout();
+	test_flip();
+	test_header();
+	return tap_done();
+}

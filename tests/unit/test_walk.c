@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The panic-path walk (quiesce.c) on the fake config space, once with ECAM
+ * and once with type 1 accessors.  Expectations come from the topology's
+ * initial register values and the plan, and are checked against the fake's
+ * write log and final state.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/pci_regs.h>
+
+#include "crash_quiesce.h"
+#include "fake_pci.h"
+#include "tap.h"
+#include "topo.h"
+
+#define MS	1000000ULL
+
+static struct topo T;
+static struct cq_settings S;
+static const char *M;		/* "ecam" or "conf1", prefixes every name */
+static u8 method;
+
+/* Standard topology, see std(). */
+enum { HOST, EP_ROOT, EP_QUIET, EP_USKIP, RP1, RP2, RP3, EP1, USP, VGA, DSP1, DSP2,
+       MF0, MF1, EP_SW, NR_STD };
+
+/*
+ *  00:00.0 host bridge                       skip:host-bridge
+ *  00:02.0 endpoint                          quiesce
+ *  00:03.0 endpoint, already quiet           quiesce (nothing to write)
+ *  00:04.0 endpoint                          skip:user
+ *  00:1c.0 root port -> 01:00.0 endpoint     quiesce+reset
+ *  00:1c.1 root port -> 02:00.0 upstream port
+ *          -> 04:00.0 downstream port -> 05:00.0, 05:00.1 (multifunction)
+ *          -> 04:01.0 downstream port -> 06:00.0
+ *                                            quiesce+reset (root port only)
+ *  00:1c.2 root port -> 03:00.0 display      blocked
+ */
+static struct cq_snapshot *std(void)
+{
+	struct cq_skip_list skip;
+	const char *bad;
+	int i;
+
+	topo_init(&T, method);
+	topo_host(&T);
+	topo_ep(&T, -1, 2, 0);
+	topo_ep(&T, -1, 3, 0);
+	topo_ep(&T, -1, 4, 0);
+	for (i = 0; i < 3; i++)
+		topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, i);
+	topo_ep(&T, RP1, 0, 0);
+	topo_bridge(&T, RP2, CQ_TYPE_UPSTREAM_PORT, 0, 0);
+	topo_ep(&T, RP3, 0, 0);
+	topo_bridge(&T, USP, CQ_TYPE_DOWNSTREAM_PORT, 0, 0);
+	topo_bridge(&T, USP, CQ_TYPE_DOWNSTREAM_PORT, 1, 0);
+	topo_ep(&T, DSP1, 0, 0);
+	topo_ep(&T, DSP1, 0, 1);
+	topo_ep(&T, DSP2, 0, 0);
+
+	T.n[EP_QUIET].command = PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE;
+	T.n[EP_QUIET].msi_on = T.n[EP_QUIET].msix_on = false;
+	T.n[VGA].class = 0x030000;
+	T.n[MF0].multifn = T.n[MF1].multifn = true;
+	T.n[MF0].msi_on = false;		/* MSI present but off: read, no write */
+	T.n[MF1].msi_cap = T.n[MF1].msix_cap = 0;	/* no capability at all */
+	T.n[EP_SW].command |= PCI_COMMAND_INTX_DISABLE;
+
+	cq_parse_skip("00:04.0", &skip, &bad);
+	return topo_build(&T, &S, &skip);
+}
+
+static bool planned(const struct cq_snapshot *s, int i)
+{
+	return s->func[i].action != CQ_ACT_SKIP;
+}
+
+static u16 cmd_target(int i, bool msi)
+{
+	u16 c = T.n[i].command & ~PCI_COMMAND_MASTER;
+
+	return msi ? c | PCI_COMMAND_INTX_DISABLE : c;
+}
+
+/* Config reads and writes a real walk must make, from the initial state. */
+static void model(const struct cq_snapshot *s, unsigned int *reads, unsigned int *writes)
+{
+	bool msi = s->settings.msi;
+	unsigned int k;
+
+	*reads = *writes = 0;
+	for (k = 0; k < s->nr_order; k++) {
+		const struct tnode *n = &T.n[s->order[k]];
+
+		*reads += 3 + (msi && n->msi_cap) + (msi && n->msix_cap);
+		*writes += (cmd_target(s->order[k], msi) != n->command) +
+			   (msi && n->msi_cap && n->msi_on) +
+			   (msi && n->msix_cap && n->msix_on);
+	}
+	*reads += s->nr_resets;
+	*writes += 2 * s->nr_resets;
+}
+
+static bool under_reset(const struct cq_snapshot *s, int i)
+{
+	unsigned int k;
+
+	for (k = 0; k < s->nr_resets; k++) {
+		const struct tnode *b = &T.n[s->resets[k]];
+
+		if (T.n[i].bus >= b->sec && T.n[i].bus <= b->sub)
+			return true;
+	}
+	return false;
+}
+
+static int log_writes(void)
+{
+	int k, n = 0;
+
+	for (k = 0; k < fake.nlog; k++)
+		n += fake.log[k].kind == FAKE_EV_WRITE;
+	return n;
+}
+
+/* Index of the first write to @off of function @fn in the log, or fake.nlog. */
+static int first_write(int fn, unsigned int off)
+{
+	int k;
+
+	for (k = 0; k < fake.nlog; k++)
+		if (fake.log[k].kind == FAKE_EV_WRITE && fake.log[k].fn == fn &&
+		    fake.log[k].off == off)
+			return k;
+	return fake.nlog;
+}
+
+static bool in_resets(const struct cq_snapshot *s, int i)
+{
+	unsigned int k;
+
+	for (k = 0; k < s->nr_resets; k++)
+		if (s->resets[k] == i)
+			return true;
+	return false;
+}
+
+/* Every check of a complete real walk with nothing mismatched. */
+static void check_real(const struct cq_snapshot *s, const struct cq_run *r, const char *name)
+{
+	bool msi = s->settings.msi;
+	unsigned int reads, writes, i;
+	int k, last_ep = -1, first_br = fake.nlog, last_other = -1, first_assert = -1;
+	int last_assert = -1, first_release = fake.nlog, asserts = 0, releases = 0;
+	bool changed = true, regs = true, left = true, msi_off = true, intx = true;
+	bool skipped_clean = true, resets_ok = true, brctl_ok = true, cmd_first = true;
+
+	model(s, &reads, &writes);
+	is(r->state, CQ_STATE_DONE, "%s %s: state done", M, name);
+	is(r->abort, CQ_ABORT_NONE, "%s %s: no abort", M, name);
+	is(r->functions_quiesced, s->nr_order, "%s %s: functions_quiesced = planned", M, name);
+	is(r->bridges_reset, s->nr_resets, "%s %s: bridges_reset = planned resets", M, name);
+	is(r->skipped, s->nr - s->nr_order, "%s %s: skipped = planned skips", M, name);
+	is(r->mismatched, 0, "%s %s: nothing mismatched", M, name);
+	is(r->config_reads, reads, "%s %s: config_reads = %u from the plan", M, name, reads);
+	is(r->config_reads, fake.reads, "%s %s: config_reads = reads seen", M, name);
+	is(r->config_writes, writes, "%s %s: config_writes = %u from the plan", M, name, writes);
+	is(r->config_writes, log_writes(), "%s %s: config_writes = writes logged", M, name);
+	is(r->planned_writes, 0, "%s %s: planned_writes 0 in a real run", M, name);
+	is(r->snapshot_generation, 7, "%s %s: snapshot generation recorded", M, name);
+
+	for (k = 0; k < fake.nlog; k++) {
+		const struct fake_ev *e = &fake.log[k];
+		const struct tnode *n = &T.n[e->fn];
+
+		if (e->kind != FAKE_EV_WRITE)
+			continue;
+		if (e->val == e->old)
+			changed = false;
+		if (e->width != 2 || e->off == PCI_STATUS || e->off == PCI_SEC_STATUS ||
+		    !(e->off == PCI_COMMAND ||
+		      (n->msi_cap && e->off == n->msi_cap + PCI_MSI_FLAGS + 0U) ||
+		      (n->msix_cap && e->off == n->msix_cap + PCI_MSIX_FLAGS + 0U) ||
+		      (n->hdr == PCI_HEADER_TYPE_BRIDGE && e->off == PCI_BRIDGE_CONTROL)))
+			regs = false;
+		if (n->hdr == PCI_HEADER_TYPE_BRIDGE) {
+			if (first_br == fake.nlog)
+				first_br = k;
+		} else {
+			last_ep = k;
+		}
+		if (e->off == PCI_BRIDGE_CONTROL) {
+			if (e->val & PCI_BRIDGE_CTL_BUS_RESET) {
+				asserts++;
+				last_assert = k;
+				if (first_assert < 0)
+					first_assert = k;
+				if (e->val != (e->old | PCI_BRIDGE_CTL_BUS_RESET))
+					brctl_ok = false;
+			} else {
+				releases++;
+				if (first_release == fake.nlog)
+					first_release = k;
+				if (e->val != n->bridge_ctl)
+					brctl_ok = false;
+			}
+		} else {
+			last_other = k;
+		}
+	}
+	for (i = 0; i < s->nr; i++) {
+		int cmd_at = first_write(i, PCI_COMMAND);
+		int msi_at = first_write(i, T.n[i].msi_cap + PCI_MSI_FLAGS);
+		int msix_at = first_write(i, T.n[i].msix_cap + PCI_MSIX_FLAGS);
+
+		if (msi_at > msix_at)
+			msi_at = msix_at;
+		if (msi_at < fake.nlog && cmd_target(i, msi) != T.n[i].command && cmd_at > msi_at)
+			cmd_first = false;
+	}
+
+	ok(changed, "%s %s: every write changes the register it writes", M, name);
+	ok(regs, "%s %s: 16-bit writes to Command/Bridge Control/MSI/MSI-X only, "
+	   "never Status (0x06) or Secondary Status (0x1e)", M, name);
+	ok(last_ep < first_br, "%s %s: all endpoint writes before any bridge write", M, name);
+	ok(cmd_first, "%s %s: Command written before a function's MSI/MSI-X", M, name);
+	is(asserts, s->nr_resets, "%s %s: one SBR assert per planned reset", M, name);
+	is(releases, s->nr_resets, "%s %s: one SBR release per planned reset", M, name);
+	ok(first_assert < 0 || first_assert > last_other,
+	   "%s %s: SBR asserts after every Command/MSI write", M, name);
+	ok(last_assert < first_release, "%s %s: all asserts before any release", M, name);
+	ok(brctl_ok, "%s %s: assert = old | SBR, release = old value", M, name);
+	if (s->nr_resets)
+		ok(fake.log[first_release].t - fake.log[last_assert].t >=
+		   s->settings.reset_hold_ms * MS,
+		   "%s %s: last assert to first release >= reset_hold_ms (%llu ns)", M, name,
+		   (unsigned long long)(fake.log[first_release].t - fake.log[last_assert].t));
+
+	for (i = 0; i < s->nr; i++) {
+		const struct tnode *n = &T.n[i];
+		int nbc = fake_writes_at(i, PCI_BRIDGE_CONTROL);
+
+		if (!planned(s, i)) {
+			if (fake_writes_to(i))
+				skipped_clean = false;
+			continue;
+		}
+		if (fake_get16(i, PCI_COMMAND) & PCI_COMMAND_MASTER)
+			left = false;
+		if (n->msi_cap && msi && (fake_get16(i, n->msi_cap + PCI_MSI_FLAGS) &
+					  PCI_MSI_FLAGS_ENABLE))
+			msi_off = false;
+		if (n->msix_cap && msi && (fake_get16(i, n->msix_cap + PCI_MSIX_FLAGS) &
+					   PCI_MSIX_FLAGS_ENABLE))
+			msi_off = false;
+		/* what the walk wrote, before any reset cleared it */
+		if (!under_reset(s, i) && fake_get16(i, PCI_COMMAND) != cmd_target(i, msi))
+			intx = false;
+		for (k = fake.nlog - 1; k >= 0; k--)
+			if (fake.log[k].kind == FAKE_EV_WRITE && fake.log[k].fn == (int)i &&
+			    fake.log[k].off == PCI_COMMAND)
+				break;
+		if (k >= 0 && fake.log[k].val != cmd_target(i, msi))
+			intx = false;
+		if (nbc != (in_resets(s, i) ? 2 : 0))
+			resets_ok = false;
+		if (fake_resets_of(i) != under_reset(s, i))
+			resets_ok = false;
+		if (n->hdr == PCI_HEADER_TYPE_BRIDGE &&
+		    fake_get16(i, PCI_BRIDGE_CONTROL) != n->bridge_ctl)
+			brctl_ok = false;
+	}
+	ok(left, "%s %s: Bus Master clear on every planned function", M, name);
+	ok(intx, msi ? "%s %s: Command = old - Bus Master + INTx Disable" :
+	   "%s %s: Command = old - Bus Master, INTx Disable left alone", M, name);
+	if (msi)
+		ok(msi_off, "%s %s: MSI and MSI-X enable clear", M, name);
+	ok(skipped_clean, "%s %s: skipped functions never written", M, name);
+	ok(resets_ok, "%s %s: SBR on the planned top-most bridges only; "
+	   "exactly the functions below them reset", M, name);
+	ok(brctl_ok, "%s %s: Bridge Control back to its old value, SBR clear", M, name);
+	if (s->nr_resets) {
+		ok(r->reset_hold_ns >= s->settings.reset_hold_ms * MS,
+		   "%s %s: reset_hold_ns >= reset_hold_ms", M, name);
+		ok(fake.nmi_touches >= s->settings.reset_hold_ms,
+		   "%s %s: NMI watchdog touched during the hold (%u)", M, name, fake.nmi_touches);
+	}
+	if (method == CQ_ACCESS_CONF1) {
+		is(fake.conf1_stale, 0, "%s %s: 0xcf8 written before every data access", M, name);
+		is(fake.cf8_writes, fake.reads + fake.writes,
+		   "%s %s: one 0xcf8 write per data access", M, name);
+	}
+	is(fake.bad, 0, "%s %s: no access the fake could not decode", M, name);
+}
+
+static void test_real(void)
+{
+	struct cq_snapshot *s = std();
+	struct cq_run r;
+
+	ok(s->nr_resets == 2 && s->resets[0] == RP1 && s->resets[1] == RP2,
+	   "%s plan: resets = 00:1c.0, 00:1c.1", M);
+	/* stale 0xcf8 content from an access the panic interrupted */
+	fake.cf8 = cq_cfg_conf1_address(0x42, 0x42) | 0x3c;
+	fake.cf8_fresh = true;
+	cq_walk(s, false, &r);
+	check_real(s, &r, "real walk");
+	is(fake_writes_to(EP_QUIET), 0, "%s real walk: already quiet function not written", M);
+	is(fake_writes_at(MF0, TOPO_MSI_CAP + PCI_MSI_FLAGS), 0,
+	   "%s real walk: MSI already off not written", M);
+	is(fake_writes_to(VGA) - fake_writes_at(VGA, PCI_COMMAND) -
+	   fake_writes_at(VGA, TOPO_MSI_CAP + PCI_MSI_FLAGS) -
+	   fake_writes_at(VGA, TOPO_MSIX_CAP + PCI_MSIX_FLAGS), 0,
+	   "%s real walk: display device gets only Command/MSI/MSI-X writes", M);
+	is(fake_resets_of(VGA), 0, "%s real walk: display device not reset", M);
+	free(s);
+
+	S.msi = false;
+	s = std();
+	cq_walk(s, false, &r);
+	check_real(s, &r, "msi=N");
+	ok(fake_get16(EP_ROOT, TOPO_MSI_CAP + PCI_MSI_FLAGS) & PCI_MSI_FLAGS_ENABLE &&
+	   fake_get16(EP_ROOT, TOPO_MSIX_CAP + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_ENABLE,
+	   "%s msi=N: MSI and MSI-X left enabled", M);
+	ok(!(fake_get16(EP_ROOT, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE) &&
+	   (fake_get16(EP_SW, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE) == 0 &&
+	   fake_resets_of(EP_SW) == 1, "%s msi=N: INTx Disable not set", M);
+	free(s);
+	S = topo_settings();
+
+	S.reset = false;
+	s = std();
+	cq_walk(s, false, &r);
+	check_real(s, &r, "reset=none");
+	cq_walk(s, false, &r);
+	is(r.config_writes, 0, "%s reset=none: a second walk writes nothing", M);
+	is(r.state, CQ_STATE_DONE, "%s reset=none: second walk done", M);
+	free(s);
+	S = topo_settings();
+}
+
+static void test_mismatch(void)
+{
+	struct cq_snapshot *s = std();
+	unsigned int reads, writes;
+	struct cq_run r;
+	unsigned int b;
+	bool below = true;
+
+	fake.fn[EP1].removed = true;				/* surprise removal */
+	fake_set16(EP_SW, PCI_DEVICE_ID, 0xbeef);		/* another device */
+	fake_set8(EP_ROOT, PCI_HEADER_TYPE, PCI_HEADER_TYPE_BRIDGE);	/* other header */
+	cq_walk(s, false, &r);
+	ok(!fake_writes_to(EP1) && !fake_writes_to(EP_SW) && !fake_writes_to(EP_ROOT),
+	   "%s mismatch: removed and replaced functions not written", M);
+	is(r.mismatched, 3, "%s mismatch: 3 mismatched", M);
+	is(r.skipped, s->nr - s->nr_order + 3, "%s mismatch: mismatched counted in skipped", M);
+	is(r.functions_quiesced, s->nr_order - 3, "%s mismatch: the others quiesced", M);
+	is(r.state, CQ_STATE_DONE, "%s mismatch: state done", M);
+	ok(!(fake_get16(MF0, PCI_COMMAND) & PCI_COMMAND_MASTER) && fake_writes_to(DSP1),
+	   "%s mismatch: functions around them still quiesced", M);
+	is(r.bridges_reset, 2, "%s mismatch: root ports above still reset", M);
+	free(s);
+
+	/* a planned reset bridge that is no longer what the snapshot says */
+	s = std();
+	model(s, &reads, &writes);
+	fake_set16(RP2, PCI_DEVICE_ID, 0x1234);
+	cq_walk(s, false, &r);
+	is(fake_writes_to(RP2), 0, "%s replaced reset bridge: not written at all", M);
+	is(r.bridges_reset, 1, "%s replaced reset bridge: only the other root port reset", M);
+	is(fake_writes_at(RP1, PCI_BRIDGE_CONTROL), 2, "%s replaced reset bridge: 00:1c.0 reset", M);
+	for (b = 0; b < s->nr; b++)
+		if (T.n[b].bus >= T.n[RP2].sec && T.n[b].bus <= T.n[RP2].sub &&
+		    (fake_resets_of(b) || (fake_get16(b, PCI_COMMAND) & PCI_COMMAND_MASTER)))
+			below = false;
+	ok(below, "%s replaced reset bridge: functions below quiesced, none reset", M);
+	is(r.mismatched, 1, "%s replaced reset bridge: counted as mismatched", M);
+	free(s);
+}
+
+/*
+ * A reset bridge that reads all-ones at its Bridge Control read (surprise
+ * removal after it was verified).  SPEC §3: all-ones means skip.
+ */
+static void test_gone_at_reset(void)
+{
+	struct cq_snapshot *s = std();
+	struct cq_run r;
+	int k, after = 0;
+
+	fake.fn[RP1].remove_on_read = PCI_BRIDGE_CONTROL;
+	cq_walk(s, false, &r);
+	for (k = 0; k < fake.nlog; k++)
+		if (fake.log[k].kind == FAKE_EV_WRITE && fake.log[k].fn == RP1 &&
+		    fake.log[k].off == PCI_BRIDGE_CONTROL) {
+			after++;
+			tap_diag("  write %#06x to Bridge Control of 00:1c.0 after it read all-ones",
+				 fake.log[k].val);
+		}
+	is(after, 0, "%s bridge gone at reset: no Bridge Control write after it read all-ones", M);
+	is(r.bridges_reset, 1, "%s bridge gone at reset: not counted as reset", M);
+	is(fake_writes_at(RP2, PCI_BRIDGE_CONTROL), 2, "%s bridge gone at reset: other still reset", M);
+	free(s);
+}
+
+static void test_dry_run(void)
+{
+	struct cq_snapshot *s = std();
+	struct cq_run real, r;
+	unsigned int reads;
+	int pass;
+
+	cq_walk(s, false, &real);
+	reads = fake.reads;
+	free(s);
+	for (pass = 0; pass < 2; pass++) {
+		const char *how = pass ? "settings.dry_run" : "force_dry_run";
+
+		S.dry_run = pass;
+		s = std();
+		cq_walk(s, !pass, &r);
+		is(fake.nlog, 0, "%s %s: nothing in the write log", M, how);
+		ok(r.config_writes == 0 && fake.writes == 0, "%s %s: config_writes 0", M, how);
+		is(r.planned_writes, real.config_writes,
+		   "%s %s: planned_writes = config_writes of a real walk (%u)", M, how,
+		   real.config_writes);
+		ok(r.config_reads == real.config_reads && fake.reads == reads,
+		   "%s %s: same reads as a real walk", M, how);
+		is(r.state, CQ_STATE_DRY_RUN, "%s %s: state dry-run", M, how);
+		ok(r.functions_quiesced == s->nr_order && r.bridges_reset == s->nr_resets,
+		   "%s %s: would quiesce and reset as planned", M, how);
+		ok(fake.delayed_ns == 0 && r.reset_hold_ns == 0, "%s %s: no reset hold", M, how);
+		free(s);
+	}
+	S = topo_settings();
+}
+
+static void test_budget(void)
+{
+	unsigned int b, asserted = 0, unreleased = 0, wrong_state = 0, short_hold = 0;
+	unsigned int done = 0, aborted = 0, overrun = 0, reset_runs = 0;
+	struct cq_snapshot *s;
+	struct cq_run r;
+	int k, brw;
+
+	/* 1 ms per config access, 5 ms budget: stops in the first functions */
+	S.budget_ms = 5;
+	s = std();
+	fake.ns_per_access = MS;
+	cq_walk(s, false, &r);
+	ok(r.state == CQ_STATE_ABORTED && r.abort == CQ_ABORT_BUDGET,
+	   "%s budget 5 ms at 1 ms/access: aborted, budget", M);
+	ok(r.functions_quiesced < s->nr_order, "%s budget 5 ms: stopped early (%u of %u)",
+	   M, r.functions_quiesced, s->nr_order);
+	is(fake_writes_at(RP1, PCI_BRIDGE_CONTROL) + fake_writes_at(RP2, PCI_BRIDGE_CONTROL), 0,
+	   "%s budget 5 ms: no reset started", M);
+	ok(r.duration_ns <= 5 * MS + 8 * MS,
+	   "%s budget 5 ms: overran by at most one function (%llu ns)", M,
+	   (unsigned long long)r.duration_ns);
+	free(s);
+
+	/* every budget from 1 to 90 ms: resets always released, state consistent */
+	for (b = 1; b <= 90; b++) {
+		S.budget_ms = b;
+		s = std();
+		fake.ns_per_access = MS;
+		cq_walk(s, false, &r);
+		brw = 0;
+		for (k = 0; k < fake.nlog; k++)
+			if (fake.log[k].kind == FAKE_EV_WRITE && fake.log[k].off == PCI_BRIDGE_CONTROL)
+				brw += fake.log[k].val & PCI_BRIDGE_CTL_BUS_RESET ? 1 : -1;
+		asserted += brw != 0;
+		if ((fake_get16(RP1, PCI_BRIDGE_CONTROL) | fake_get16(RP2, PCI_BRIDGE_CONTROL)) &
+		    PCI_BRIDGE_CTL_BUS_RESET)
+			unreleased++;
+		if (r.state == CQ_STATE_DONE) {
+			done++;
+			if (r.functions_quiesced != s->nr_order || r.bridges_reset != s->nr_resets)
+				wrong_state++;
+		} else {
+			aborted++;
+			if (r.state != CQ_STATE_ABORTED || r.abort != CQ_ABORT_BUDGET)
+				wrong_state++;
+		}
+		if (r.bridges_reset) {
+			reset_runs++;
+			if (r.reset_hold_ns < S.reset_hold_ms * MS)
+				short_hold++;
+		}
+		if (r.duration_ns > (b + 8) * MS + 3 * s->nr_resets * MS)
+			overrun++;
+		free(s);
+	}
+	is(asserted, 0, "%s budget sweep 1..90 ms: every SBR assert has its release", M);
+	is(unreleased, 0, "%s budget sweep: SBR never left set", M);
+	is(wrong_state, 0, "%s budget sweep: done = all done, aborted = budget", M);
+	is(short_hold, 0, "%s budget sweep: any reset held >= reset_hold_ms", M);
+	ok(done && aborted && reset_runs, "%s budget sweep: covers done (%u), aborted (%u), "
+	   "with resets (%u)", M, done, aborted, reset_runs);
+	is(overrun, 0, "%s budget sweep: overrun bounded by one function + reset accesses", M);
+
+	/* enough budget for the quiesce, not for the hold: no reset at all */
+	S.budget_ms = 5;
+	S.reset_hold_ms = 5;
+	s = std();
+	fake.ns_per_access = 10000;
+	cq_walk(s, false, &r);
+	ok(r.state == CQ_STATE_ABORTED && r.abort == CQ_ABORT_BUDGET,
+	   "%s budget < quiesce + hold: aborted, budget", M);
+	is(r.functions_quiesced, s->nr_order, "%s budget < quiesce + hold: all quiesced", M);
+	ok(!fake_writes_at(RP1, PCI_BRIDGE_CONTROL) && !fake_writes_at(RP2, PCI_BRIDGE_CONTROL) &&
+	   r.bridges_reset == 0 && !fake_resets_of(EP1),
+	   "%s budget < quiesce + hold: no SBR written", M);
+	is(fake.delayed_ns, 0, "%s budget < quiesce + hold: no hold", M);
+	free(s);
+	S = topo_settings();
+}
+
+static void test_corrupt(void)
+{
+	struct cq_snapshot *s = std();
+	struct cq_run r;
+
+	s->func[EP1].devfn ^= 1;
+	memset(&r, 0xff, sizeof(r));
+	cq_walk(s, false, &r);
+	ok(r.state == CQ_STATE_ABORTED && r.abort == CQ_ABORT_CORRUPT,
+	   "%s corrupt snapshot: aborted, corrupt-snapshot", M);
+	ok(fake.reads == 0 && fake.writes == 0 && fake.nio == 0,
+	   "%s corrupt snapshot: no config access at all", M);
+	ok(r.config_reads == 0 && r.config_writes == 0 && r.functions_quiesced == 0 &&
+	   r.bridges_reset == 0, "%s corrupt snapshot: run record zeroed", M);
+	s->func[EP1].devfn ^= 1;
+	s->nr_order = s->nr + 1;
+	cq_walk(s, false, &r);
+	ok(r.abort == CQ_ABORT_CORRUPT && fake.reads == 0, "%s corrupt nr_order: aborted, no access", M);
+	free(s);
+}
+
+static void test_cost(void)
+{
+	struct cq_snapshot *s;
+	struct cq_run r;
+	int ep;
+
+	topo_init(&T, method);
+	ep = topo_ep(&T, -1, 2, 0);
+	T.n[ep].msi_cap = T.n[ep].msix_cap = 0;
+	s = topo_build(&T, &S, NULL);
+	cq_walk(s, false, &r);
+	is(r.config_reads + r.config_writes, 4,
+	   "%s cost: endpoint without MSI/MSI-X: 4 accesses (ID, header, Command r/w)", M);
+	free(s);
+
+	topo_init(&T, method);
+	topo_ep(&T, -1, 2, 0);
+	s = topo_build(&T, &S, NULL);
+	cq_walk(s, false, &r);
+	is(r.config_reads + r.config_writes, 8,
+	   "%s cost: endpoint with MSI and MSI-X enabled: 8 accesses", M);
+	tap_diag("%s: accesses per endpoint: %u reads + %u writes", M, r.config_reads,
+		 r.config_writes);
+	free(s);
+
+	topo_init(&T, method);
+	s = topo_build(&T, &S, NULL);
+	cq_walk(s, false, &r);
+	ok(r.state == CQ_STATE_DONE && fake.reads == 0 && r.skipped == 0,
+	   "%s empty snapshot: done, no access", M);
+	free(s);
+}
+
+int main(void)
+{
+	static const struct { const char *name; u8 method; } m[] = {
+		{ "ecam", CQ_ACCESS_ECAM }, { "conf1", CQ_ACCESS_CONF1 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		M = m[i].name;
+		method = m[i].method;
+		S = topo_settings();
+		test_real();
+		test_mismatch();
+		test_gone_at_reset();
+		test_dry_run();
+		test_budget();
+		test_corrupt();
+		test_cost();
+	}
+	ok(!strcmp(cq_state_name(CQ_STATE_ABORTED), "aborted") &&
+	   !strcmp(cq_state_name(CQ_STATE_DRY_RUN), "dry-run") &&
+	   !strcmp(cq_state_name(9), "?"), "names: run states");
+	ok(!strcmp(cq_abort_name(CQ_ABORT_BUDGET), "budget") &&
+	   !strcmp(cq_abort_name(CQ_ABORT_CORRUPT), "corrupt-snapshot") &&
+	   !strcmp(cq_abort_name(9), "?"), "names: abort reasons");
+	return tap_done();
+}
