@@ -46,6 +46,13 @@ static void test_layout(void)
 	s = raw(0);
 	ok(cq_snapshot_intact(s), "layout: zero-function snapshot intact");
 	free(s);
+	s = raw(CQ_MAX_FUNCS);
+	ok(cq_snapshot_intact(s), "layout: CQ_MAX_FUNCS-function snapshot intact");
+	free(s);
+	/* consistent header, right size, valid checksum: only the bound rejects it */
+	s = raw(CQ_MAX_FUNCS + 1);
+	ok(!cq_snapshot_intact(s), "layout: sealed snapshot of CQ_MAX_FUNCS + 1 rejected");
+	free(s);
 }
 
 static void test_flip(void)

@@ -402,6 +402,8 @@ static void test_gone_at_reset(void)
 		}
 	is(after, 0, "%s bridge gone at reset: no Bridge Control write after it read all-ones", M);
 	is(r.bridges_reset, 1, "%s bridge gone at reset: not counted as reset", M);
+	is(r.mismatched, 1, "%s bridge gone at reset: counted as mismatched", M);
+	is(fake_resets_of(EP1), 0, "%s bridge gone at reset: nothing below it reset", M);
 	is(fake_writes_at(RP2, PCI_BRIDGE_CONTROL), 2, "%s bridge gone at reset: other still reset", M);
 	free(s);
 }

@@ -54,7 +54,7 @@ void topo_init(struct topo *t, u8 method);
 int topo_host(struct topo *t);
 /* Endpoint at dev.fn on @parent's secondary bus (bus 0 if @parent < 0). */
 int topo_ep(struct topo *t, int parent, u8 dev, u8 fn);
-/* Bridge of @type (enum cq_type) with the next free bus as secondary. */
+/* Bridge of @type (enum cq_type); topo_build() numbers buses depth first. */
 int topo_bridge(struct topo *t, int parent, u8 type, u8 dev, u8 fn);
 
 /* Default settings: enable, reset=bus, msi, hold 2 ms, budget 100 ms. */
