@@ -90,6 +90,27 @@ check_writes() {
 	done < <("$Q/check-writes.sh" "$OUT/$name")
 }
 
+# hotplug_cycle NAME KVER KO: a kdump cycle in which the host hot-adds an
+# e1000e behind the empty root port and hot-removes the edu through QMP
+# while the guest's hotplug hook waits, before the crash.
+hotplug_cycle() {
+	local name="$1" kver="$2" ko="$3" dir="$OUT/$1" pid i
+	rm -rf "$dir"
+	cycle "$name" "$kver" q35 -m "$ko" -c cq.hook=hotplug &
+	pid=$!
+	for ((i = 0; i < 1200; i++)); do
+		grep -qs "CQ-HOTPLUG: ready" "$dir/serial.log" && break
+		sleep 0.1
+	done
+	"$Q/qmp.sh" "$dir/qmp.sock" \
+		'{"execute":"device_add","arguments":{"driver":"e1000e","id":"hp1","bus":"rp3","romfile":""}}' \
+		'{"execute":"device_del","arguments":{"id":"edu1"}}' >"$dir.qmp.log" 2>&1 || true
+	wait "$pid"
+}
+hp_dump_has() { grep -q "CQ-DEBUGFS-HP: devices: $2 " "$OUT/$1/serial.log"; }
+first_dump_has() { grep -q "CQ-DEBUGFS: devices: $2 " "$OUT/$1/serial.log"; }
+panic_cmd_write() { grep -qE "^panic .* $2 0x4 " "$OUT/$1/segments.txt"; }
+
 mkdir -p "$OUT"
 for line in "$@"; do
 	kver="$("$ROOT/scripts/fetch-kernels.sh" --resolve "$line")"
@@ -106,7 +127,10 @@ for line in "$@"; do
 	cycle "$tag-pc" "$kver" pc -m "$ko" &
 	cycle "$tag-q35-dry-run" "$kver" q35 -m "$ko" -a "dry_run=Y" &
 	wait
-	cycle "$tag-life" "$kver" q35 -x boot -m "$ko" -c cq.hook=lifecycle
+	cycle "$tag-life" "$kver" q35 -x boot -m "$ko" -c cq.hook=lifecycle &
+	cycle "$tag-q35-disabled" "$kver" q35 -m "$ko" -a "enable=N" &
+	wait
+	hotplug_cycle "$tag-hotplug" "$kver" "$ko"
 
 	# Scenario 1: kdump cycle with the module, and its control.
 	check_kdump "$tag-q35"
@@ -138,5 +162,27 @@ for line in "$@"; do
 	check_life "$tag-life"
 	tap_check "$tag-q35: the marker count sees the panic writes (control)" \
 		test "$(writes_between "$tag-q35" 0xc0de5a11 0xc0de5a12)" -gt 0
+
+	# enable=N: the handler is not armed; nothing is written, nothing printed.
+	tap_check "$tag-q35-disabled: capture kernel up" serial_has "$tag-q35-disabled" "CQ-MARK: capture-up"
+	tap_check "$tag-q35-disabled: no config write after the panic" no_panic_writes "$tag-q35-disabled"
+	tap_check "$tag-q35-disabled: no summary line" no_summary "$tag-q35-disabled"
+
+	# Hotplug through QMP: the snapshot follows, and the crash quiesces the new set.
+	h="$tag-hotplug"
+	tap_check "$h: snapshot updated after device_add/device_del" serial_has "$h" "CQ-HOTPLUG: snapshot-updated"
+	tap_check "$h: hot-added 03:00.0 appears in devices" hp_dump_has "$h" 0000:03:00.0
+	tap_check "$h: hot-removed 02:00.0 leaves devices" eval "! hp_dump_has $h 0000:02:00.0"
+	tap_check "$h: before hotplug, 02:00.0 was there and 03:00.0 was not (control)" \
+		eval "first_dump_has $h 0000:02:00.0 && ! first_dump_has $h 0000:03:00.0"
+	tap_check "$h: capture kernel up" serial_has "$h" "CQ-MARK: capture-up"
+	tap_check "$h: the hot-added function's Command was written after the panic" panic_cmd_write "$h" 03:00.0
+	tap_check "$h: the root port above it was reset" grep -qE '^panic .* 00:03.0 0x3e ' "$OUT/$h/segments.txt"
+	while IFS= read -r line; do
+		case "$line" in
+		PASS\ *) tap_ok "$h: ${line#PASS }" ;;
+		FAIL\ *) tap_not_ok "$h: ${line#FAIL }" ;;
+		esac
+	done < <("$Q/check-writes.sh" "$OUT/$h" CQ-DEBUGFS-HP)
 done
 tap_done

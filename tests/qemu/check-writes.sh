@@ -4,7 +4,10 @@
 # Check the config writes of a kdump cycle's panic segment against the plan
 # the module showed in debugfs (SPEC §7 scenario 2).
 #
-#   tests/qemu/check-writes.sh RUN_DIR
+#   tests/qemu/check-writes.sh RUN_DIR [PREFIX]
+#
+# PREFIX selects which devices dump is the plan (default CQ-DEBUGFS, the one
+# taken right after loading; the hotplug scenario dumps CQ-DEBUGFS-HP).
 #
 # Reads RUN_DIR/serial.log (the CQ-DEBUGFS: devices: lines dumped before the
 # crash) and RUN_DIR/segments.txt (trace-segments.sh). Prints one line per
@@ -19,10 +22,11 @@
 
 set -euo pipefail
 dir="$1"
+prefix="${2:-CQ-DEBUGFS}"
 [[ -f "$dir/serial.log" && -f "$dir/segments.txt" ]] || { echo "FAIL inputs: no serial.log or segments.txt in $dir"; exit 1; }
 
 {
-	sed -n 's/^.*CQ-DEBUGFS: devices: /D /p' "$dir/serial.log" | tr -d '\r'
+	sed -n "s/^.*$prefix: devices: /D /p" "$dir/serial.log" | tr -d '\r'
 	grep -E '^(boot|primary|panic) ' "$dir/segments.txt"
 } | awk '
 function hex(s,   i, c, v) {

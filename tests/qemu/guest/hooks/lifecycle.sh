@@ -5,6 +5,7 @@
 # (SPEC §5, §11). One line per check: "CQ-LIFE: PASS name" or
 # "CQ-LIFE: FAIL name: why". Run with cq.mode=boot and cq.hook=lifecycle.
 #
+# - devices matches sysfs: count, IDs, class, type family, parent;
 # - dry_run_now records a dry run and writes no config space (the host checks
 #   the trace between the markers c0de5a20 and c0de5a21 written around it);
 # - every parameter refuses garbage with -EINVAL and a message, and keeps its
@@ -42,6 +43,43 @@ marker() {
 
 key() { sed -n "s/^$1=//p" "$D/last_run"; }
 ecam_maps() { grep -c '\[pci_crash_quiesce\] .* ioremap' /proc/vmallocinfo; }
+
+# --- devices matches sysfs ---------------------------------------------------
+# sysfs_type CLASS: the type family sysfs implies: host bridge, PCI bridge/port,
+# or anything else
+family() {
+	case "$1" in
+	0x0600*) echo host ;;
+	0x0604* | 0x0609*) echo bridge ;;
+	*) echo function ;;
+	esac
+}
+dfamily() {
+	case "$1" in
+	host-bridge) echo host ;;
+	root-port | downstream-port | upstream-port | pci-bridge) echo bridge ;;
+	*) echo function ;;
+	esac
+}
+nsys=0
+for dev in /sys/bus/pci/devices/*; do
+	bdf="${dev##*/}"
+	nsys=$((nsys + 1))
+	line="$(grep "^$bdf " "$D/devices")"
+	ids="$(printf '%04x:%04x' "$(cat "$dev/vendor")" "$(cat "$dev/device")")"
+	class="$(cat "$dev/class")"
+	type="$(echo "$line" | sed -n 's/.* type=\([^ ]*\) .*/\1/p')"
+	check "devices lists $bdf as $ids" test "$(echo "$line" | cut -d' ' -f2)" = "$ids"
+	check "devices gives $bdf class $class" test "0x$(echo "$line" | sed -n 's/.* class=\([0-9a-f]*\) .*/\1/p')" = "$class"
+	check "devices types $bdf ($type) like sysfs class $class" test "$(dfamily "$type")" = "$(family "$class")"
+	parent="$(basename "$(dirname "$(readlink -f "$dev")")")"
+	case "$parent" in
+	pci????:??) parent=- ;;
+	esac
+	check "devices gives $bdf parent $parent" grep -q "^$bdf .* parent=$parent " "$D/devices"
+done
+check "devices has as many lines as sysfs has functions ($nsys)" test "$(wc -l <"$D/devices")" -eq "$nsys"
+check "a wrong ID does not match (control)" not test "$(grep '^0000:00:00.0 ' "$D/devices" | cut -d' ' -f2)" = ffff:ffff
 
 # --- dry_run_now -----------------------------------------------------------
 marker c0de5a20
