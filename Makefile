@@ -7,6 +7,7 @@
 #   make check           every test: unit, style, build matrix, QEMU e2e
 #   make demo            show DMA into the dump with and without the module
 #   make install         install into /lib/modules/<ver>/extra and depmod
+#   make uninstall       remove it again
 
 ifneq ($(KERNELRELEASE),)
 include $(src)/Kbuild
@@ -31,8 +32,17 @@ clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	@if [ -d tests/unit ]; then $(MAKE) -C tests/unit clean; fi
 
+# The release modules are installed for. Taken from utsrelease.h, as the
+# module's vermagic is: Debian's 6.1 headers carry another kernel.release.
+KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+
 install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra KERNELRELEASE=$(KVER) modules_install
+	depmod -a $(KVER)
+
+uninstall:
+	rm -f /lib/modules/$(KVER)/extra/pci_crash_quiesce.ko*
+	depmod -a $(KVER)
 
 deps:
 	scripts/install-deps.sh

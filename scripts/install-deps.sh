@@ -16,7 +16,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 log() { printf 'install-deps: %s\n' "$*" >&2; }
 
 base_pkgs=(
-	build-essential sparse shellcheck python3 kmod socat
+	build-essential sparse shellcheck python3 kmod socat dkms
 	qemu-system-x86 busybox-static kexec-tools makedumpfile
 	cpio gzip xz-utils zstd linux-source-6.12
 )
