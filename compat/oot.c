@@ -10,24 +10,27 @@
 
 #define CQ_POST_NOTIFIERS_PATH "/sys/module/kernel/parameters/crash_kexec_post_notifiers"
 
+static bool cq_oot_post_notifiers_copy;
+
 /**
- * cq_oot_post_notifiers() - is crash_kexec_post_notifiers set?
+ * cq_oot_post_notifiers() - read crash_kexec_post_notifiers
  *
  * Context: process context; opens and reads a sysfs file.
- * Return: true if the parameter reads Y.  If it cannot be read, false, so
- * that the caller warns.
+ * Return: a private copy of the parameter, freshly read: true if it reads Y;
+ * false if it reads N or cannot be read, so that the caller warns.
  */
-bool cq_oot_post_notifiers(void)
+bool *cq_oot_post_notifiers(void)
 {
 	struct file *file;
 	char val = 'N';
 	loff_t pos = 0;
 
 	file = filp_open(CQ_POST_NOTIFIERS_PATH, O_RDONLY, 0);
-	if (IS_ERR(file))
-		return false;
-	if (kernel_read(file, &val, 1, &pos) != 1)
-		val = 'N';
-	filp_close(file, NULL);
-	return val == 'Y';
+	if (!IS_ERR(file)) {
+		if (kernel_read(file, &val, 1, &pos) != 1)
+			val = 'N';
+		filp_close(file, NULL);
+	}
+	cq_oot_post_notifiers_copy = val == 'Y';
+	return &cq_oot_post_notifiers_copy;
 }

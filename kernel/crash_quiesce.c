@@ -96,6 +96,24 @@ void crash_quiesce_unregister(crash_quiesce_fn fn)
 EXPORT_SYMBOL_GPL(crash_quiesce_unregister);
 
 /**
+ * crash_quiesce_force_post_notifiers() - make panic notifiers run before kdump
+ *
+ * For a handler built into the kernel, quiescing is part of the kernel's own
+ * crash policy, so this makes sure the handler runs before kdump, as Hyper-V
+ * and SEV-SNP do.  A module only warns (crash_quiesce_check_armed()).
+ *
+ * Context: process context, at init.
+ */
+void crash_quiesce_force_post_notifiers(void)
+{
+	if (crash_kexec_post_notifiers)
+		return;
+	pr_info("enabling crash_kexec_post_notifiers, so that devices are quiesced before kdump\n");
+	crash_kexec_post_notifiers = true;
+}
+EXPORT_SYMBOL_GPL(crash_quiesce_force_post_notifiers);
+
+/**
  * crash_quiesce_check_armed() - will the handler run before kdump?
  *
  * Warns once per missing condition: crash_kexec_post_notifiers off (kdump

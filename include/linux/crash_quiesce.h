@@ -26,5 +26,6 @@ typedef void (*crash_quiesce_fn)(void);
 int crash_quiesce_register(crash_quiesce_fn fn);
 void crash_quiesce_unregister(crash_quiesce_fn fn);
 bool crash_quiesce_check_armed(void);
+void crash_quiesce_force_post_notifiers(void);
 
 #endif /* _LINUX_CRASH_QUIESCE_H */

@@ -131,6 +131,7 @@ static void cq_panic_quiesce(void)
 	} else {
 		cq_walk(snap, false, run);
 	}
+	cq_fault_in_handler();
 	pr_emerg("quiesced %u functions, reset %u bridges, skipped %u (mismatched %u) in %llu us%s%s\n",
 		 run->functions_quiesced, run->bridges_reset, run->skipped,
 		 run->mismatched, run->duration_ns / NSEC_PER_USEC,
@@ -195,7 +196,16 @@ static int __init cq_init(void)
 	if (err)
 		goto out_bus;
 	cq_debugfs_init();
-	crash_quiesce_check_armed();
+	cq_fault_init();
+	/*
+	 * Built in, no crash kernel can be loaded yet at this point, and the
+	 * kernel's own policy decides: run before kdump.  As a module, warn
+	 * about what would keep the handler from running.
+	 */
+	if (IS_BUILTIN(CONFIG_PCI_CRASH_QUIESCE))
+		crash_quiesce_force_post_notifiers();
+	else
+		crash_quiesce_check_armed();
 	return 0;
 
 out_bus:
@@ -213,6 +223,7 @@ module_init(cq_init);
 
 static void __exit cq_exit(void)
 {
+	cq_fault_exit();
 	cq_debugfs_exit();
 	crash_quiesce_unregister(cq_panic_quiesce);
 	bus_unregister_notifier(&pci_bus_type, &cq_pci_bus_nb);

@@ -30,6 +30,17 @@ struct cq_snapshot *cq_snapshot_build(const struct cq_settings *settings,
 				      u64 generation);
 void cq_snapshot_free(struct cq_snapshot *snap);
 
+/* fault.c: test-only fault injection (CONFIG_PCI_CRASH_QUIESCE_FAULT_INJECT) */
+#ifdef CONFIG_PCI_CRASH_QUIESCE_FAULT_INJECT
+void cq_fault_init(void);
+void cq_fault_exit(void);
+void cq_fault_in_handler(void);
+#else
+static inline void cq_fault_init(void) { }
+static inline void cq_fault_exit(void) { }
+static inline void cq_fault_in_handler(void) { }
+#endif /* CONFIG_PCI_CRASH_QUIESCE_FAULT_INJECT */
+
 /* debugfs.c */
 void cq_debugfs_init(void);
 void cq_debugfs_exit(void);

@@ -257,7 +257,7 @@ void cq_snapshot_free(struct cq_snapshot *snap)
 	if (!snap)
 		return;
 	for (i = 0; i < snap->nr; i++)
-		if (snap->func[i].cfg.method == CQ_ACCESS_ECAM)
+		if (snap->func[i].cfg.ecam)
 			iounmap(snap->func[i].cfg.ecam);
 	kvfree(snap);
 }

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test-only fault injection for the crash quiesce panic path
+ * (CONFIG_PCI_CRASH_QUIESCE_FAULT_INJECT).  Never in a production kernel:
+ * these controls hang a CPU or panic the machine on purpose, so that the
+ * tests can show the panic path survives its worst cases.
+ *
+ * /sys/kernel/debug/pci_crash_quiesce/fault, write one of:
+ *   hold-pci-lock         another CPU takes pci_lock and spins, IRQs off
+ *   hold-pci-config-lock  the same with the x86 pci_config_lock
+ *   nested-panic          the handler panics again after its walk
+ *   corrupt-snapshot      flip a byte of the published snapshot
+ *   all-ones BB:DD.F      the function reads all-ones at panic
+ * Then crash the machine (echo c > /proc/sysrq-trigger).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/panic.h>
+#include <linux/pci.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <asm/pci_x86.h>
+
+#include "../pci.h"
+#include "core.h"
+
+static struct dentry *cq_fault_file;
+static bool cq_fault_nested_panic;
+static bool cq_fault_holding;
+
+/* Runs in IPI context, interrupts off, on another CPU: never returns. */
+static void cq_fault_hold(void *lock)
+{
+	raw_spin_lock(lock);
+	WRITE_ONCE(cq_fault_holding, true);
+	for (;;)
+		cpu_relax();
+}
+
+static int cq_fault_hold_lock(raw_spinlock_t *lock, const char *name)
+{
+	unsigned int cpu, this_cpu;
+	int i;
+
+	this_cpu = get_cpu();
+	cpu = cpumask_any_but(cpu_online_mask, this_cpu);
+	put_cpu();
+	if (cpu >= nr_cpu_ids)
+		return -ENODEV;
+	smp_call_function_single(cpu, cq_fault_hold, lock, 0);
+	for (i = 0; i < 1000 && !READ_ONCE(cq_fault_holding); i++)
+		mdelay(1);
+	if (!READ_ONCE(cq_fault_holding))
+		return -ETIMEDOUT;
+	pr_emerg("fault: CPU %u holds %s with interrupts off\n", cpu, name);
+	return 0;
+}
+
+/* Flip a byte the checksum covers: the walk must refuse the snapshot. */
+static int cq_fault_corrupt_snapshot(void)
+{
+	struct cq_snapshot *snap;
+
+	mutex_lock(&cq_lock);
+	snap = (struct cq_snapshot *)cq_snapshot_locked();
+	if (snap && snap->nr)
+		snap->func[0].vendor ^= 0x5a5a;
+	mutex_unlock(&cq_lock);
+	if (!snap || !snap->nr)
+		return -ENODEV;
+	pr_emerg("fault: snapshot corrupted\n");
+	return 0;
+}
+
+/*
+ * Point the function's accessor at a type 1 address where no function
+ * answers (device 31, function 7 of its bus), so that it reads all-ones, as
+ * after a surprise removal; then seal the snapshot again.
+ */
+static int cq_fault_all_ones(const char *arg)
+{
+	struct cq_skip_list list;
+	struct cq_snapshot *snap;
+	struct pci_dev *ghost;
+	const char *bad;
+	unsigned int i;
+	int err = -ENODEV;
+
+	if (cq_parse_skip(arg, &list, &bad) || list.nr != 1 || list.entry[0].by_id)
+		return -EINVAL;
+	ghost = pci_get_domain_bus_and_slot(list.entry[0].seg, list.entry[0].bus, 0xff);
+	if (ghost) {
+		pci_dev_put(ghost);
+		return -EBUSY;
+	}
+	mutex_lock(&cq_lock);
+	snap = (struct cq_snapshot *)cq_snapshot_locked();
+	for (i = 0; snap && i < snap->nr; i++) {
+		struct cq_func *f = &snap->func[i];
+
+		if (f->seg != list.entry[0].seg || f->bus != list.entry[0].bus ||
+		    f->devfn != list.entry[0].devfn)
+			continue;
+		f->cfg.method = CQ_ACCESS_CONF1;
+		f->cfg.conf1 = cq_cfg_conf1_address(f->bus, 0xff);
+		cq_snapshot_seal(snap);
+		pr_emerg("fault: %s now reads all-ones\n", arg);
+		err = 0;
+		break;
+	}
+	mutex_unlock(&cq_lock);
+	return err;
+}
+
+static ssize_t cq_fault_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	char buf[64];
+	int err;
+
+	if (!count || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	strim(buf);
+
+	if (!strcmp(buf, "hold-pci-lock")) {
+		err = cq_fault_hold_lock(&pci_lock, "pci_lock");
+	} else if (!strcmp(buf, "hold-pci-config-lock")) {
+		err = cq_fault_hold_lock(&pci_config_lock, "pci_config_lock");
+	} else if (!strcmp(buf, "nested-panic")) {
+		WRITE_ONCE(cq_fault_nested_panic, true);
+		err = 0;
+	} else if (!strcmp(buf, "corrupt-snapshot")) {
+		err = cq_fault_corrupt_snapshot();
+	} else if (!strncmp(buf, "all-ones ", 9)) {
+		err = cq_fault_all_ones(buf + 9);
+	} else {
+		err = -EINVAL;
+	}
+	return err ? err : count;
+}
+
+static const struct file_operations cq_fault_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= cq_fault_write,
+	.llseek	= noop_llseek,
+};
+
+/**
+ * cq_fault_in_handler() - the nested-panic fault, inside the panic handler
+ *
+ * Context: panic path.  Panics, once, when armed.
+ */
+void cq_fault_in_handler(void)
+{
+	if (!READ_ONCE(cq_fault_nested_panic))
+		return;
+	WRITE_ONCE(cq_fault_nested_panic, false);
+	panic("pci_crash_quiesce: injected nested panic inside the handler");
+}
+
+/**
+ * cq_fault_init() - create the fault control file
+ *
+ * Context: process context, after cq_debugfs_init().
+ */
+void cq_fault_init(void)
+{
+	struct dentry *dir = debugfs_lookup("pci_crash_quiesce", NULL);
+
+	cq_fault_file = debugfs_create_file("fault", 0200, dir, NULL, &cq_fault_fops);
+	dput(dir);
+}
+
+/**
+ * cq_fault_exit() - remove the fault control file
+ *
+ * Context: process context.
+ */
+void cq_fault_exit(void)
+{
+	debugfs_remove(cq_fault_file);
+}
