@@ -17,6 +17,7 @@ log() { printf 'install-deps: %s\n' "$*" >&2; }
 
 base_pkgs=(
 	build-essential sparse shellcheck python3 kmod socat dkms
+	bc flex bison libelf-dev libssl-dev
 	qemu-system-x86 busybox-static kexec-tools makedumpfile
 	cpio gzip xz-utils zstd linux-source-6.12
 )

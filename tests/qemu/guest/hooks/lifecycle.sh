@@ -81,8 +81,9 @@ done
 check "devices has as many lines as sysfs has functions ($nsys)" test "$(wc -l <"$D/devices")" -eq "$nsys"
 check "a wrong ID does not match (control)" not test "$(grep '^0000:00:00.0 ' "$D/devices" | cut -d' ' -f2)" = ffff:ffff
 
-say "INFO debugfs-files: $(ls "$D" | tr '\n' ' ')"
-say "INFO parameters: $(ls "$P" | tr '\n' ' ')"
+names() { for f in "$1"/*; do printf '%s ' "${f##*/}"; done; }
+say "INFO debugfs-files: $(names "$D")"
+say "INFO parameters: $(names "$P")"
 
 # --- dry_run_now -----------------------------------------------------------
 marker c0de5a20

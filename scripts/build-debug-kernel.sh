@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the debug kernel of SPEC §8: Debian's linux-source-6.12 with our
+# in-tree patch series applied (scripts/mkpatch.sh), configured from
+# tinyconfig plus tests/debug-kernel/config.fragment (lockdep, atomic-sleep
+# checks, kmemleak, KUnit, our code built in with its fault injection).
+#
+#   scripts/build-debug-kernel.sh       print the path of its kernel.env
+#
+# Cached by a hash of the source package, the fragment and the series: a
+# second run with the same inputs builds nothing. The object directory is
+# kept between builds, so a changed series rebuilds only what it touches.
+# kernel.env is in the harness's format (scripts/fetch-kernels.sh), under
+# $CQ_CACHE/kernels/<release>/, so tests/qemu/run-cycle.sh <release> boots it.
+
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+CACHE="${CQ_CACHE:-$HOME/.cache/crash-quiesce}"
+BASE="$CACHE/debug-kernel"
+FRAGMENT="$ROOT/tests/debug-kernel/config.fragment"
+log() { printf 'build-debug-kernel: %s\n' "$*" >&2; }
+
+pristine="$("$ROOT/scripts/kernel-source.sh")"
+series="$(mktemp -d)"
+trap 'rm -rf "$series"' EXIT
+"$ROOT/scripts/mkpatch.sh" -k "$pristine" "$series" >/dev/null
+
+hash="$( { basename "$(dirname "$pristine")"; cat "$FRAGMENT" "$series"/*.patch; } |
+	sha256sum | cut -c1-16)"
+localversion="-cqdebug"
+done_file="$BASE/done-$hash"
+if [[ -f "$done_file" ]]; then
+	cat "$done_file"
+	exit 0
+fi
+
+mkdir -p "$BASE"
+src="$BASE/src"
+obj="$BASE/obj"
+log "preparing the source tree (hard links to $pristine)"
+rm -rf "$src"
+cp -al "$pristine" "$src"
+for p in "$series"/*.patch; do
+	# patch(1) writes each changed file anew, so the pristine tree's
+	# hard-linked copies are never modified.
+	patch -s -p1 -d "$src" --no-backup-if-mismatch <"$p"
+done
+cp -r "$series" "$BASE/series-$hash"
+
+mkdir -p "$obj"
+m=(make -s -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION="$localversion")
+"${m[@]}" tinyconfig >/dev/null
+"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$FRAGMENT" >/dev/null
+"${m[@]}" olddefconfig >/dev/null
+missing="$(grep '^CONFIG_.*=y$' "$FRAGMENT" | while read -r opt; do
+	grep -qx "$opt" "$obj/.config" || echo "$opt"
+done)"
+[[ -z "$missing" ]] || { log "options the configuration dropped: $missing"; exit 1; }
+
+log "building bzImage with $(nproc) jobs (about 10 minutes the first time)"
+start=$SECONDS
+"${m[@]}" -j"$(nproc)" bzImage >"$BASE/build.log" 2>&1 ||
+	{ tail -30 "$BASE/build.log" >&2; exit 1; }
+log "built in $((SECONDS - start)) s"
+
+kver="$(cat "$obj/include/config/kernel.release")"
+dest="$CACHE/kernels/$kver"
+mkdir -p "$dest/modules"
+cp "$obj/arch/x86/boot/bzImage" "$dest/vmlinuz-$kver-$hash"
+cp "$obj/.config" "$dest/config-$hash"
+{
+	printf 'CQ_KLINE=%q\n' debug
+	printf 'CQ_KVER=%q\n' "$kver"
+	printf 'CQ_KPKG=%q\n' "linux-source-6.12+crash-quiesce"
+	printf 'CQ_VMLINUZ=%q\n' "$dest/vmlinuz-$kver-$hash"
+	printf 'CQ_MODDIR=%q\n' "$dest/modules"
+	printf 'CQ_KDIR=%q\n' "$obj"
+	printf 'CQ_DEBUG_HASH=%q\n' "$hash"
+	printf 'CQ_DEBUG_BUILD_S=%q\n' "$((SECONDS - start))"
+} >"$dest/kernel.env"
+echo "$dest/kernel.env" >"$done_file"
+cat "$done_file"
