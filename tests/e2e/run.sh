@@ -18,98 +18,10 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 . "$ROOT/tests/lib/tap.sh"
 Q="$ROOT/tests/qemu"
 OUT="$ROOT/out/e2e"
+# shellcheck source=tests/e2e/lib.sh
+. "$ROOT/tests/e2e/lib.sh"
 
 [[ $# -gt 0 ]] || set -- 6.12
-
-# cycle NAME KVER TOPO [run-cycle options...]: one kdump cycle into $OUT/NAME
-cycle() {
-	local name="$1" kver="$2" topo="$3"
-	shift 3
-	"$Q/run-cycle.sh" -t "$topo" -o "$OUT/$name" "$@" "$kver" >"$OUT/$name.log" 2>&1 || true
-}
-
-serial_has() { grep -qF -- "$2" "$OUT/$1/serial.log"; }
-no_summary() { ! grep -qE "$summary_re" "$OUT/$1/serial.log"; }
-all_conf1() {
-	grep -q 'CQ-DEBUGFS: devices: .* access=conf1 ' "$OUT/$1/serial.log" &&
-		! grep -q 'CQ-DEBUGFS: devices: .* access=ecam ' "$OUT/$1/serial.log"
-}
-# writes_between RUN A B: config writes in the trace between magic markers A and B
-writes_between() {
-	awk -v a="$2" -v b="$3" '
-		/pci_cfg_write/ && / 00:00.0 @0x0 <- / { if ($NF == a) on = 1; else if ($NF == b) on = 0; next }
-		on && /pci_cfg_write/ { n++ }
-		END { print n + 0 }' "$OUT/$1/trace.log"
-}
-no_dry_run_now_writes() {
-	local n
-	n="$(writes_between "$1" 0xc0de5a20 0xc0de5a21)"
-	[[ "$n" == 0 ]] || { echo "$n config writes during dry_run_now"; return 1; }
-}
-# check_life NAME: the in-guest life-cycle checks (guest/hooks/lifecycle.sh)
-check_life() {
-	local name="$1" line
-	while IFS= read -r line; do
-		case "$line" in
-		*"CQ-LIFE: PASS "*) tap_ok "$name: ${line#*CQ-LIFE: PASS }" ;;
-		*"CQ-LIFE: FAIL "*) tap_not_ok "$name: ${line#*CQ-LIFE: FAIL }" ;;
-		esac
-	done < <(tr -d '\r' <"$OUT/$name/serial.log")
-	tap_check "$name: life-cycle hook ran to the end" serial_has "$name" "CQ-MARK: hook-done lifecycle"
-	tap_check "$name: dry_run_now wrote no config space (trace)" no_dry_run_now_writes "$name"
-}
-real_run_writes() {
-	! grep -qF "(dry run)" "$OUT/$1/serial.log" && grep -q '^panic ' "$OUT/$1/segments.txt"
-}
-writes_fail() { ! "$Q/check-writes.sh" "$OUT/$1" >/dev/null; }
-no_panic_writes() {
-	local n
-	n="$(grep -c '^panic ' "$OUT/$1/segments.txt")"
-	[[ "$n" == 0 ]] || { echo "$n config writes after the panic"; return 1; }
-}
-
-summary_re='CQ-DMESG: .*pci_crash_quiesce: quiesced [0-9]+ functions, reset [0-9]+ bridges, skipped [0-9]+ \(mismatched [0-9]+\) in [0-9]+ us'
-
-# check_kdump NAME: scenario 1 checks on a run with the module
-check_kdump() {
-	local name="$1"
-	tap_check "$name: capture kernel up" serial_has "$name" "CQ-MARK: capture-up"
-	tap_check "$name: /proc/vmcore readable" serial_has "$name" "CQ-MARK: vmcore-ok"
-	tap_check "$name: summary line in the crashed kernel's log (makedumpfile --dump-dmesg)" \
-		grep -qE "$summary_re" "$OUT/$name/serial.log"
-}
-
-# check_writes NAME: scenario 2, one TAP line per check-writes.sh line
-check_writes() {
-	local name="$1" line
-	while IFS= read -r line; do
-		case "$line" in
-		PASS\ *) tap_ok "$name: ${line#PASS }" ;;
-		FAIL\ *) tap_not_ok "$name: ${line#FAIL }" ;;
-		esac
-	done < <("$Q/check-writes.sh" "$OUT/$name")
-}
-
-# hotplug_cycle NAME KVER KO: a kdump cycle in which the host hot-adds an
-# e1000e behind the empty root port and hot-removes the edu through QMP
-# while the guest's hotplug hook waits, before the crash.
-hotplug_cycle() {
-	local name="$1" kver="$2" ko="$3" dir="$OUT/$1" pid i
-	rm -rf "$dir"
-	cycle "$name" "$kver" q35 -m "$ko" -c cq.hook=hotplug &
-	pid=$!
-	for ((i = 0; i < 1200; i++)); do
-		grep -qs "CQ-HOTPLUG: ready" "$dir/serial.log" && break
-		sleep 0.1
-	done
-	"$Q/qmp.sh" "$dir/qmp.sock" \
-		'{"execute":"device_add","arguments":{"driver":"e1000e","id":"hp1","bus":"rp3","romfile":""}}' \
-		'{"execute":"device_del","arguments":{"id":"edu1"}}' >"$dir.qmp.log" 2>&1 || true
-	wait "$pid"
-}
-hp_dump_has() { grep -q "CQ-DEBUGFS-HP: devices: $2 " "$OUT/$1/serial.log"; }
-first_dump_has() { grep -q "CQ-DEBUGFS: devices: $2 " "$OUT/$1/serial.log"; }
-panic_cmd_write() { grep -qE "^panic .* $2 0x4 " "$OUT/$1/segments.txt"; }
 
 mkdir -p "$OUT"
 for line in "$@"; do
@@ -130,7 +42,7 @@ for line in "$@"; do
 	cycle "$tag-life" "$kver" q35 -x boot -m "$ko" -c cq.hook=lifecycle &
 	cycle "$tag-q35-disabled" "$kver" q35 -m "$ko" -a "enable=N" &
 	wait
-	hotplug_cycle "$tag-hotplug" "$kver" "$ko"
+	hotplug_cycle "$tag-hotplug" "$kver" -m "$ko"
 
 	# Scenario 1: kdump cycle with the module, and its control.
 	check_kdump "$tag-q35"

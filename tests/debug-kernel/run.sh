@@ -1,0 +1,162 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The debug-kernel tier (SPEC §8): our code applied as the in-tree series to
+# Debian's linux-source-6.12, built in, with lockdep, atomic-sleep checks,
+# kmemleak and KUnit (scripts/build-debug-kernel.sh, cached). Checks:
+# - the KUnit suite ran at boot and passed (KTAP in the serial log);
+# - the kdump cycle, the hotplug cycle and the life-cycle checks pass, and
+#   neither kernel's log has a lockdep report, a sleeping-in-atomic BUG, a
+#   WARNING or a kmemleak report of ours;
+# - fault injection: the capture kernel comes up, with every planned write
+#   made, after a panic while another CPU holds pci_lock or pci_config_lock,
+#   from NMI, with a nested panic in the handler; a corrupted snapshot and
+#   a too small budget are refused and recorded; a function reading all-ones
+#   is skipped and counted.
+# One TAP line per check; run directories under out/debug/.
+
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=tests/lib/tap.sh
+. "$ROOT/tests/lib/tap.sh"
+Q="$ROOT/tests/qemu"
+OUT="$ROOT/out/debug"
+# shellcheck source=tests/e2e/lib.sh
+. "$ROOT/tests/e2e/lib.sh"
+mkdir -p "$OUT"
+
+start=$SECONDS
+if env_file="$("$ROOT/scripts/build-debug-kernel.sh")"; then
+	tap_ok "debug kernel built ($((SECONDS - start)) s, cached by source, fragment and series)"
+else
+	tap_not_ok "debug kernel built"
+	tap_done
+	exit 1
+fi
+# shellcheck source=/dev/null
+. "$env_file"
+k="$CQ_KVER"
+
+# Signatures of the reports that fail the tier, in either kernel's log.
+splat_re='WARNING: |BUG: |possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|scheduling while atomic|suspected memory leak|INFO: task .* blocked'
+no_splat_file() {
+	local hits
+	hits="$(grep -E "$splat_re" "$1" | head -5)" || return 0
+	echo "$hits"
+	return 1
+}
+no_splat() { no_splat_file "$OUT/$1/serial.log"; }
+splat_seen() { ! no_splat_file "$1" >/dev/null; }
+
+sbr_balanced_text() { # the same check on given segment lines
+	local d="$OUT/sbr-control"
+	mkdir -p "$d"
+	printf '%s\n' "$@" >"$d/segments.txt"
+	sbr_balanced sbr-control
+}
+# sbr_balanced NAME: every Secondary Bus Reset asserted after the panic was
+# released again
+sbr_balanced() {
+	awk '$1 == "panic" && $5 == "0x3e" {
+		v = $6; sub(/^0x/, "", v); b = index("0123456789abcdef", substr(v, length(v) - 1, 1)) - 1
+		if (length(v) < 2) b = 0
+		if (int(b / 4) % 2) on[$4] = 1; else on[$4] = 0
+	}
+	END { for (d in on) if (on[d]) { print d " left in reset"; bad = 1 } exit bad }' "$OUT/$1/segments.txt"
+}
+
+# kunit NAME: the pci_crash_quiesce KTAP suite of the first boot
+kunit_lines() {
+	sed 's/^\[ *[0-9.]*\] //' "$OUT/$1/serial.log" | tr -d '\r' |
+		awk '/# Subtest: pci_crash_quiesce/ { on = 1; next }
+			on && /^ +(not )?ok [0-9]+ / { print; next }
+			on && /^(not )?ok [0-9]+ pci_crash_quiesce/ { print "suite " $0; exit }'
+}
+check_kunit() {
+	local name="$1" line n=0
+	while IFS= read -r line; do
+		case "$line" in
+		suite\ ok*) tap_ok "$name: KUnit suite pci_crash_quiesce passed" ;;
+		suite*) tap_not_ok "$name: KUnit suite pci_crash_quiesce passed" "$line" ;;
+		*not\ ok*) n=$((n + 1)); tap_not_ok "$name: KUnit ${line##* }" ;;
+		*ok*) n=$((n + 1)); tap_ok "$name: KUnit ${line##* }" ;;
+		esac
+	done < <(kunit_lines "$name")
+	[[ $n -gt 0 ]] || tap_not_ok "$name: KUnit suite pci_crash_quiesce ran at boot"
+}
+
+fault_cycle() { # fault_cycle NAME FAULT [run-cycle options...]
+	local name="$1" fault="$2"
+	shift 2
+	cycle "$name" "$k" q35 -K '' -c "cq.hook=fault cq.fault=$fault" "$@"
+}
+
+nmi_cycle() {
+	local name="$1" dir="$OUT/$1" pid i
+	rm -rf "$dir"
+	fault_cycle "$name" nmi &
+	pid=$!
+	for ((i = 0; i < 1200; i++)); do
+		grep -qs "CQ-FAULT: ready for nmi" "$dir/serial.log" && break
+		sleep 0.1
+	done
+	sleep 1
+	"$Q/qmp.sh" "$dir/qmp.sock" '{"execute":"inject-nmi"}' >"$dir.qmp.log" 2>&1 || true
+	wait "$pid"
+}
+
+cycle dbg-kdump "$k" q35 -K '' &
+cycle dbg-life "$k" q35 -K '' -x boot -c cq.hook=lifecycle &
+wait
+hotplug_cycle dbg-hotplug "$k" -K '' &
+fault_cycle dbg-pci-lock hold-pci-lock &
+wait
+fault_cycle dbg-pci-config-lock hold-pci-config-lock &
+fault_cycle dbg-nested nested-panic &
+wait
+fault_cycle dbg-corrupt corrupt-snapshot &
+fault_cycle dbg-all-ones "all-ones;01:00.0" &
+wait
+cycle dbg-budget "$k" q35 -K '' -c "pci_crash_quiesce.budget_ms=1" &
+nmi_cycle dbg-nmi &
+wait
+
+check_kunit dbg-kdump
+
+for run in dbg-kdump dbg-life dbg-hotplug dbg-pci-lock dbg-pci-config-lock dbg-nested \
+	dbg-corrupt dbg-all-ones dbg-budget dbg-nmi; do
+	tap_check "$run: no lockdep, atomic-sleep, WARNING or leak report in either kernel" no_splat "$run"
+done
+printf '[ 1.0] WARNING: possible circular locking dependency detected\n' >"$OUT/splat-control.log"
+tap_check "the report scan finds a lockdep report (control)" splat_seen "$OUT/splat-control.log"
+
+check_kdump dbg-kdump
+check_writes dbg-kdump
+check_life dbg-life
+tap_check "dbg-hotplug: snapshot updated after device_add/device_del" serial_has dbg-hotplug "CQ-HOTPLUG: snapshot-updated"
+tap_check "dbg-hotplug: capture kernel up" serial_has dbg-hotplug "CQ-MARK: capture-up"
+tap_check "dbg-hotplug: the hot-added function's Command was written after the panic" panic_cmd_write dbg-hotplug 03:00.0
+
+# Faults that must not change what gets written.
+for run in dbg-pci-lock dbg-pci-config-lock dbg-nested dbg-nmi; do
+	tap_check "$run: capture kernel up" serial_has "$run" "CQ-MARK: capture-up"
+	check_writes "$run"
+done
+tap_check "dbg-pci-lock: pci_lock was held by another CPU at the panic" serial_has dbg-pci-lock "holds pci_lock with interrupts off"
+tap_check "dbg-pci-config-lock: pci_config_lock was held by another CPU at the panic" serial_has dbg-pci-config-lock "holds pci_config_lock with interrupts off"
+tap_check "dbg-nested: the nested panic happened" serial_has dbg-nested "injected nested panic inside the handler"
+tap_check "dbg-nmi: the panic came from the NMI" serial_has dbg-nmi "Kernel panic - not syncing: NMI"
+tap_check "dbg-nmi: summary line in the dump" grep -qE "$summary_re" "$OUT/dbg-nmi/serial.log"
+
+# Faults the walk must refuse or record.
+tap_check "dbg-corrupt: capture kernel up" serial_has dbg-corrupt "CQ-MARK: capture-up"
+tap_check "dbg-corrupt: the walk refused the snapshot" grep -qE "$summary_re \(aborted: corrupt-snapshot\)" "$OUT/dbg-corrupt/serial.log"
+tap_check "dbg-corrupt: no config write after the panic" no_panic_writes dbg-corrupt
+tap_check "dbg-all-ones: capture kernel up" serial_has dbg-all-ones "CQ-MARK: capture-up"
+tap_check "dbg-all-ones: the function was skipped and counted" grep -qE 'CQ-DMESG: .*skipped [0-9]+ \(mismatched 1\)' "$OUT/dbg-all-ones/serial.log"
+tap_check "dbg-all-ones: 01:00.0 got no write" eval "! grep -q '^panic .* 01:00.0 ' '$OUT/dbg-all-ones/segments.txt'"
+tap_check "dbg-budget: capture kernel up" serial_has dbg-budget "CQ-MARK: capture-up"
+tap_check "dbg-budget: recorded as aborted: budget" grep -qE "$summary_re \(aborted: budget\)" "$OUT/dbg-budget/serial.log"
+tap_check "dbg-budget: no Secondary Bus Reset left asserted" sbr_balanced dbg-budget
+tap_check "a reset left asserted is noticed (control)" eval "! sbr_balanced_text 'panic 0 pcie-root-port 00:01.0 0x3e 0x42'"
+tap_done

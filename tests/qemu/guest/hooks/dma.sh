@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest hook (capture kernel) for the DMA scenario (SPEC §7.3): count, in the
+# crashed kernel's memory (/proc/vmcore), the marker that the host put into
+# the Ethernet frames it sent after the crash.
+#
+# The marker reaches this kernel only through QEMU's fw_cfg file opt/cq/marker
+# (-fw_cfg name=opt/cq/marker,string=...), read through the qemu_fw_cfg module
+# that only the capture initramfs has (run-cycle.sh -C qemu_fw_cfg): the
+# crashed kernel never saw it, and it is on no command line and in no file of
+# either initramfs. /cq/bin/vmcore-count (guest/vmcore-count.c, static) reads
+# it from sysfs itself and scans /proc/vmcore in chunks. Lines:
+#   CQ-DMA: scan-start
+#   CQ-DMA: markers=N bytes=B seconds=S
+# The scan is also marked in QEMU's config-write trace (see tests/qemu/README.md):
+# 0xc0de5a14 before it, 0xc0de5a15 after it.
+
+set -eu
+say() { echo "CQ-DMA: $*" >/dev/console; }
+fw=/sys/firmware/qemu_fw_cfg
+raw="$fw/by_name/opt/cq/marker/raw"
+
+# trace_marker HEX8: as in /init, a write of a magic value to the read-only
+# Vendor ID of 00:00.0, seen only in QEMU's pci_cfg_write trace
+trace_marker() {
+	cfg=/sys/bus/pci/devices/0000:00:00.0/config esc=''
+	[ -w "$cfg" ] || return 0
+	for i in 6 4 2 0; do
+		esc="$esc\\$(printf '%03o' "0x$(echo "$1" | cut -c$((i + 1))-$((i + 2)))")"
+	done
+	# shellcheck disable=SC2059 # the escapes are the format
+	printf "$esc" | dd of="$cfg" bs=4 count=1 conv=notrunc 2>/dev/null
+}
+
+# uptime in centiseconds
+now() { sed 's/^\([0-9]*\)\.\([0-9]*\) .*/\1\2/' /proc/uptime; }
+
+if [ ! -d "$fw" ]; then
+	f="$(awk '$1 == "qemu_fw_cfg" { print $NF }' /cq/kmods/order)"
+	[ -n "$f" ] || { say "error: qemu_fw_cfg.ko not bundled (run-cycle.sh -C qemu_fw_cfg)"; exit 1; }
+	insmod "/cq/kmods/$f"
+fi
+[ -r "$raw" ] || { say "error: no fw_cfg file opt/cq/marker"; exit 1; }
+[ -x /cq/bin/vmcore-count ] || { say "error: no /cq/bin/vmcore-count"; exit 1; }
+
+say scan-start
+trace_marker c0de5a14
+t0="$(now)"
+res="$(/cq/bin/vmcore-count "$raw" /proc/vmcore)"
+t1="$(now)"
+trace_marker c0de5a15
+cs=$((t1 - t0))
+say "$res seconds=$((cs / 100)).$(printf '%02d' $((cs % 100)))"
