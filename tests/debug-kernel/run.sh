@@ -88,7 +88,7 @@ check_kunit() {
 fault_cycle() { # fault_cycle NAME FAULT [run-cycle options...]
 	local name="$1" fault="$2"
 	shift 2
-	cycle "$name" "$k" q35 -K '' -c "cq.hook=fault cq.fault=$fault" "$@"
+	cycle "$name" "$k" q35 -K '' -c "cq.xhook=fault cq.fault=$fault" "$@"
 }
 
 nmi_cycle() {

@@ -132,12 +132,13 @@ static void cq_panic_quiesce(void)
 		cq_walk(snap, false, run);
 	}
 	cq_fault_in_handler();
-	pr_emerg("quiesced %u functions, reset %u bridges, skipped %u (mismatched %u) in %llu us%s%s\n",
+	pr_emerg("quiesced %u functions, reset %u bridges, skipped %u (mismatched %u) in %llu us%s%s%s\n",
 		 run->functions_quiesced, run->bridges_reset, run->skipped,
 		 run->mismatched, run->duration_ns / NSEC_PER_USEC,
 		 run->state == CQ_STATE_DRY_RUN ? " (dry run)" :
 		 run->state == CQ_STATE_ABORTED ? " (aborted: " : "",
-		 run->state == CQ_STATE_ABORTED ? cq_abort_name(run->abort) : "");
+		 run->state == CQ_STATE_ABORTED ? cq_abort_name(run->abort) : "",
+		 run->state == CQ_STATE_ABORTED ? ")" : "");
 }
 
 static void cq_rescan_fn(struct work_struct *work)

@@ -12,7 +12,9 @@
 # either initramfs. /cq/bin/vmcore-count (guest/vmcore-count.c, static) reads
 # it from sysfs itself and scans /proc/vmcore in chunks. Lines:
 #   CQ-DMA: scan-start
-#   CQ-DMA: markers=N bytes=B seconds=S
+#   CQ-DMA: markers=N bytes=B [aliases=A] [where=MIB:N,...] seconds=S
+# With cq.dmaverbose=1 on the command line, one line per match before that:
+#   CQ-DMA-MATCH: match PHYS-ADDR seq=NNNNNNNN
 # The scan is also marked in QEMU's config-write trace (see tests/qemu/README.md):
 # 0xc0de5a14 before it, 0xc0de5a15 after it.
 
@@ -44,11 +46,14 @@ fi
 [ -r "$raw" ] || { say "error: no fw_cfg file opt/cq/marker"; exit 1; }
 [ -x /cq/bin/vmcore-count ] || { say "error: no /cq/bin/vmcore-count"; exit 1; }
 
+v=''
+grep -q 'cq.dmaverbose=1' /proc/cmdline && v=-v
 say scan-start
 trace_marker c0de5a14
 t0="$(now)"
-res="$(/cq/bin/vmcore-count "$raw" /proc/vmcore)"
+/cq/bin/vmcore-count $v "$raw" /proc/vmcore >/tmp/count.txt
 t1="$(now)"
 trace_marker c0de5a15
 cs=$((t1 - t0))
-say "$res seconds=$((cs / 100)).$(printf '%02d' $((cs % 100)))"
+grep '^match ' /tmp/count.txt | sed 's/^/CQ-DMA-MATCH: /' >/dev/console || true
+say "$(tail -n1 /tmp/count.txt) seconds=$((cs / 100)).$(printf '%02d' $((cs % 100)))"

@@ -30,16 +30,8 @@ check() {
 # shellcheck disable=SC2317 # called through check
 not() { ! "$@"; }
 
-# marker HEX: write a 32-bit value to 00:00.0 offset 0 (read-only Vendor ID)
-# so that the host can find this point in QEMU's config-write trace
-marker() {
-	v="$1" esc=''
-	for i in 6 4 2 0; do
-		esc="$esc\\$(printf '%03o' "0x$(echo "$v" | cut -c$((i + 1))-$((i + 2)))")"
-	done
-	# shellcheck disable=SC2059 # the escapes are the format
-	printf "$esc" | dd of=/sys/bus/pci/devices/0000:00:00.0/config bs=4 count=1 conv=notrunc 2>/dev/null
-}
+# shellcheck source=tests/qemu/guest/hooks/lib.sh
+. /cq/hooks/lib.sh
 
 key() { sed -n "s/^$1=//p" "$D/last_run"; }
 ecam_maps() { grep -c '\[pci_crash_quiesce\] .* ioremap' /proc/vmallocinfo; }
