@@ -51,7 +51,8 @@ cp -r "$series" "$BASE/series-$hash"
 mkdir -p "$obj"
 m=(make -s -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION="$localversion")
 "${m[@]}" tinyconfig >/dev/null
-"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$FRAGMENT" >/dev/null
+# merge_config.sh leaves temporary files in the current directory.
+(cd "$obj" && "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$FRAGMENT" >/dev/null)
 "${m[@]}" olddefconfig >/dev/null
 missing="$(grep '^CONFIG_.*=y$' "$FRAGMENT" | while read -r opt; do
 	grep -qx "$opt" "$obj/.config" || echo "$opt"

@@ -21,11 +21,14 @@ stage_style() { tests/style.sh; }
 stage_panic_path() { tests/panic-path.sh; }
 stage_build() { tests/build-matrix.sh "${kernels[@]}"; }
 stage_e2e() { tests/e2e/run.sh "${kernels[@]}"; }
+stage_dma() { tests/e2e/dma.sh "${kernels[@]}"; }
+stage_series() { tests/debug-kernel/series.sh; }
+stage_debug() { tests/debug-kernel/run.sh; }
 stage_docs() { tests/docs.sh "${kernels[-1]}"; }
 stage_deploy() { tests/deploy.sh "${kernels[@]}"; }
 
 passed=0 failed=0
-for stage in ${CQ_STAGES:-deps unit style panic_path build e2e docs deploy}; do
+for stage in ${CQ_STAGES:-deps unit style panic_path build e2e dma docs deploy series debug}; do
 	log="$LOGS/$stage.log"
 	echo "# stage $stage"
 	start=$SECONDS

@@ -14,7 +14,10 @@ CQ_MAGIC_USER_START=0xc0de5a10   # primary init started (after primary enumerati
 CQ_MAGIC_PANIC_START=0xc0de5a11  # primary init, right before echo c > sysrq-trigger
 CQ_MAGIC_PANIC_END=0xc0de5a12    # cq_marker.ko, last panic notifier, before kexec
 CQ_MAGIC_CAPTURE_USER=0xc0de5a13 # capture init started (after capture enumeration)
+CQ_MAGIC_SCAN_START=0xc0de5a14   # hook dma (capture): /proc/vmcore scan starts
+CQ_MAGIC_SCAN_END=0xc0de5a15     # hook dma (capture): scan done
 export CQ_CACHE CQ_MAGIC_USER_START CQ_MAGIC_PANIC_START CQ_MAGIC_PANIC_END CQ_MAGIC_CAPTURE_USER
+export CQ_MAGIC_SCAN_START CQ_MAGIC_SCAN_END
 
 cq_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 cq_die() { cq_log "error: $*"; exit 1; }

@@ -7,6 +7,9 @@
 #     -m FILE.ko   module under test (installed as /cq/pci_crash_quiesce.ko)
 #     -M FILE.ko   trace marker module (tests/qemu/build-marker.sh)
 #     -K a,b       kernel modules to bundle, with their dependencies (default e1000e)
+#     -C a,b       kernel modules for the capture kernel's initramfs (default none),
+#                  in its /cq/kmods/ (same layout); its init does not load them,
+#                  a capture hook (cq.chook=) does
 #     -f SRC:DEST  add a file (both initramfs trees), e.g. a static test tool
 #
 # Everything comes from Debian packages: busybox-static as /init's shell, kexec and
@@ -20,18 +23,19 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-module='' marker='' kmods=e1000e extras=()
-while getopts 'm:M:K:f:h' opt; do
+module='' marker='' kmods=e1000e ckmods='' extras=()
+while getopts 'm:M:K:C:f:h' opt; do
 	case "$opt" in
 	m) module="$OPTARG" ;;
 	M) marker="$OPTARG" ;;
 	K) kmods="$OPTARG" ;;
+	C) ckmods="$OPTARG" ;;
 	f) extras+=("$OPTARG") ;;
 	*) sed -n '3,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[[ $# -eq 1 ]] || cq_die "usage: $0 [-m mod.ko] [-M marker.ko] [-K kmods] [-f src:dest] LINE|KVER"
+[[ $# -eq 1 ]] || cq_die "usage: $0 [-m mod.ko] [-M marker.ko] [-K kmods] [-C kmods] [-f src:dest] LINE|KVER"
 cq_kernel_env "$1"
 
 for f in ${module:+"$module"} ${marker:+"$marker"}; do
@@ -68,7 +72,7 @@ moddeps() {
 	echo "$f"
 }
 
-declare -A kmod_files
+declare -A kmod_files ckmod_files
 inputs=("$CQ_QEMU_DIR/guest/init" "$CQ_QEMU_DIR"/guest/hooks/*.sh "$0" "$CQ_QEMU_DIR/lib.sh"
 	"$busybox" "$kexec" "$makedumpfile" "$CQ_VMLINUZ")
 mapfile -t bin_libs < <(libs "$kexec"; libs "$makedumpfile")
@@ -78,6 +82,11 @@ for k in ${kmods//,/ }; do
 	kmod_files[$k]="${files[*]}"
 	inputs+=("${files[@]}")
 done
+for k in ${ckmods//,/ }; do
+	mapfile -t files < <(moddeps "$k")
+	ckmod_files[$k]="${files[*]}"
+	inputs+=("${files[@]}")
+done
 inputs+=(${module:+"$module"} ${marker:+"$marker"})
 for e in "${extras[@]}"; do
 	[[ "$e" == *:/* && -f "${e%%:*}" ]] || cq_die "-f wants SRC:/DEST with an existing SRC: $e"
@@ -85,7 +94,7 @@ for e in "${extras[@]}"; do
 done
 
 key="$(printf '%s\n' "$(cq_sha256 "${inputs[@]}")" "$kmods" "${extras[@]}" \
-	"m=${module:+1} M=${marker:+1}" | sha256sum | cut -c1-16)"
+	"m=${module:+1} M=${marker:+1}" ${ckmods:+"C=$ckmods"} | sha256sum | cut -c1-16)"
 out="$CQ_CACHE/initramfs/$CQ_KVER-$key.cpio.gz"
 if [[ -f "$out" ]]; then
 	touch "$out"
@@ -156,6 +165,13 @@ add_kmod() {
 cap="$tmp/capture" prim="$tmp/primary"
 base "$cap"
 base "$prim"
+for k in ${ckmods//,/ }; do
+	names=()
+	for f in ${ckmod_files[$k]}; do
+		names+=("$(add_kmod "$f" "$cap")")
+	done
+	echo "$k ${names[*]}" >>"$cap/cq/kmods/order"
+done
 pack "$cap" >"$prim/capture.cpio"
 
 put_bin "$kexec" "$prim" /usr/sbin/kexec

@@ -13,6 +13,7 @@
 #     -o DIR       output directory (default $CQ_CACHE/runs/TIME-KVER-PID)
 #     -T SECONDS   global timeout, QEMU is killed after it (default 300)
 #     -K a,b       kernel modules to bundle (mkinitramfs -K, default e1000e)
+#     -C a,b       kernel modules for the capture initramfs (mkinitramfs -C)
 #     -f SRC:DEST  extra file for the initramfs (mkinitramfs -f)
 #     -e EVENT     extra QEMU trace event (pattern), into the same trace file
 #     -n           no cq_marker.ko: no panic-end trace marker
@@ -28,9 +29,9 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-module='' modargs='' words='' mode=kdump topo=q35 out='' timeout=300 kmods=e1000e
+module='' modargs='' words='' mode=kdump topo=q35 out='' timeout=300 kmods=e1000e ckmods=''
 nomarker=0 extras=() events=() netdev=user,restrict=on
-while getopts 'm:a:c:x:t:o:T:K:f:e:nN:h' opt; do
+while getopts 'm:a:c:x:t:o:T:K:C:f:e:nN:h' opt; do
 	case "$opt" in
 	m) module="$(readlink -f "$OPTARG")" ;;
 	a) modargs="$OPTARG" ;;
@@ -40,6 +41,7 @@ while getopts 'm:a:c:x:t:o:T:K:f:e:nN:h' opt; do
 	o) out="$OPTARG" ;;
 	T) timeout="$OPTARG" ;;
 	K) kmods="$OPTARG" ;;
+	C) ckmods="$OPTARG" ;;
 	f) extras+=(-f "$OPTARG") ;;
 	e) events+=("$OPTARG") ;;
 	n) nomarker=1 ;;
@@ -62,7 +64,7 @@ marker=''
 [[ $nomarker -eq 1 ]] || marker="$("$CQ_QEMU_DIR/build-marker.sh" "$CQ_KVER")"
 t0="$(date +%s.%N)"
 initrd="$("$CQ_QEMU_DIR/mkinitramfs.sh" ${module:+-m "$module"} ${marker:+-M "$marker"} \
-	-K "$kmods" "${extras[@]}" "$CQ_KVER")"
+	-K "$kmods" ${ckmods:+-C "$ckmods"} "${extras[@]}" "$CQ_KVER")"
 t1="$(date +%s.%N)"
 
 if [[ -z "$out" ]]; then
@@ -79,7 +81,8 @@ append="console=ttyS0 crashkernel=256M panic=-1 crash_kexec_post_notifiers cq.mo
 
 trace_args=(-trace "enable=pci_cfg_write,file=$out/trace.log")
 for e in "${events[@]}"; do
-	trace_args+=(-trace "enable=$e")
+	# every -trace needs file=: QEMU keeps the last one's (none: stderr)
+	trace_args+=(-trace "enable=$e,file=$out/trace.log")
 done
 qmp_args=()
 if [[ ${#out} -lt 90 ]]; then

@@ -25,15 +25,9 @@ raw="$fw/by_name/opt/cq/marker/raw"
 
 # trace_marker HEX8: as in /init, a write of a magic value to the read-only
 # Vendor ID of 00:00.0, seen only in QEMU's pci_cfg_write trace
-trace_marker() {
-	cfg=/sys/bus/pci/devices/0000:00:00.0/config esc=''
-	[ -w "$cfg" ] || return 0
-	for i in 6 4 2 0; do
-		esc="$esc\\$(printf '%03o' "0x$(echo "$1" | cut -c$((i + 1))-$((i + 2)))")"
-	done
-	# shellcheck disable=SC2059 # the escapes are the format
-	printf "$esc" | dd of="$cfg" bs=4 count=1 conv=notrunc 2>/dev/null
-}
+# shellcheck source=tests/qemu/guest/hooks/lib.sh
+. /cq/hooks/lib.sh
+trace_marker() { marker "$1"; }
 
 # uptime in centiseconds
 now() { sed 's/^\([0-9]*\)\.\([0-9]*\) .*/\1\2/' /proc/uptime; }
@@ -51,6 +45,7 @@ grep -q 'cq.dmaverbose=1' /proc/cmdline && v=-v
 say scan-start
 trace_marker c0de5a14
 t0="$(now)"
+# shellcheck disable=SC2086 # $v is an optional flag
 /cq/bin/vmcore-count $v "$raw" /proc/vmcore >/tmp/count.txt
 t1="$(now)"
 trace_marker c0de5a15

@@ -7,7 +7,8 @@
 # marker HEX: write a 32-bit value to 00:00.0 offset 0 (read-only Vendor ID)
 # so that the host can find this point in QEMU's config-write trace
 marker() {
-	v="$1" esc=''
+	# shellcheck disable=SC3043 # busybox ash has local
+	local v="$1" esc='' i
 	for i in 6 4 2 0; do
 		esc="$esc\\$(printf '%03o' "0x$(echo "$v" | cut -c$((i + 1))-$((i + 2)))")"
 	done

@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Scenario 3 of SPEC §7, "DMA really stops": an e1000e behind a PCIe root
+# port keeps receiving frames from the host after the crash; does any of
+# them land in the crashed kernel's memory, i.e. in the dump? Three kdump
+# cycles per kernel (tests/qemu/dma-cycle.sh): a control without the module,
+# which must find the marker (else the check is broken and everything
+# fails), and the module with reset=bus (the default) and with reset=none,
+# which must find none. One TAP line per run.
+#
+#   tests/e2e/dma.sh [LINE...]      (default: 6.1 6.12)
+#
+# Needs tests/build-matrix.sh to have built out/modules/<kver>/. Run
+# directories are kept as out/e2e/dma-LINE-{control,reset-bus,reset-none}/
+# (dma.env has the numbers), their logs beside them. Two QEMUs at a time.
+
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=tests/lib/tap.sh
+. "$ROOT/tests/lib/tap.sh"
+Q="$ROOT/tests/qemu"
+OUT="$ROOT/out/e2e"
+
+[[ $# -gt 0 ]] || set -- 6.1 6.12
+
+# run NAME KVER [dma-cycle options...]: one cycle into $OUT/NAME; at most two
+# at a time (the machine has two cores)
+run() {
+	local name="$1" kver="$2"
+	shift 2
+	while [[ $(jobs -rp | wc -l) -ge 2 ]]; do
+		wait -n || true
+	done
+	"$Q/dma-cycle.sh" -o "$OUT/$name" "$@" "$kver" >"$OUT/$name.log" 2>&1 &
+}
+
+# get NAME KEY: KEY from $OUT/NAME/dma.env (empty if absent)
+get() {
+	[[ -f "$OUT/$1/dma.env" ]] || return 0
+	# shellcheck source=/dev/null
+	(. "$OUT/$1/dma.env" && printf '%s' "${!2:-}")
+}
+
+# frames NAME: what the host sent after the capture kernel started booting
+frames() {
+	printf 'host sent %s frames after capture start, %s before the scan; QEMU took %s, the NIC wrote %s to guest memory' \
+		"$(get "$1" frames_offered)" "$(get "$1" frames_before_scan)" \
+		"$(get "$1" frames_accepted)" "$(get "$1" rx_to_guest_after_panic)"
+}
+
+# check_control NAME LABEL: the marker must be in the dump
+check_control() {
+	local n
+	n="$(get "$1" markers)"
+	if [[ "$(get "$1" result)" != pass ]]; then
+		tap_not_ok "$2 control: markers reached the dump" "run failed: $(get "$1" reason) (see $OUT/$1.log)"
+	elif [[ "${n:-0}" -gt 0 ]]; then
+		tap_ok "$2 control: markers reached the dump (N=$n; $(frames "$1"))"
+	else
+		tap_not_ok "$2 control: markers reached the dump" \
+			"N=0 without the module: the check is broken ($(frames "$1"))"
+	fi
+}
+
+# check_module NAME LABEL CONTROL WANT_RESET: no marker in the dump, and the
+# module ran (summary line) with the expected bridge reset (>0 or 0)
+check_module() {
+	local name="$1" label="$2" n q r c why=''
+	n="$(get "$name" markers)" q="$(get "$name" quiesced)" r="$(get "$name" reset)"
+	c="$(get "$3" markers)"
+	if [[ "$(get "$name" result)" != pass ]]; then
+		why="run failed: $(get "$name" reason) (see $OUT/$name.log)"
+	elif [[ "${c:-0}" -eq 0 ]]; then
+		why="the control run found no marker: a zero here proves nothing"
+	elif [[ -z "$q" ]]; then
+		why="no summary line from the module in the crashed kernel's log"
+	elif [[ "$4" == yes && "$r" -eq 0 ]] || [[ "$4" == no && "$r" -ne 0 ]]; then
+		why="unexpected bridge resets: $r"
+	elif [[ "$(get "$name" frames_offered)" -le 0 ]]; then
+		why="the host sent no frame after the capture kernel started"
+	elif [[ "$n" != 0 ]]; then
+		why="N=$n markers in the dump ($(frames "$name"))"
+	fi
+	if [[ -z "$why" ]]; then
+		tap_ok "$label: no marker in the dump (N=0; $(frames "$name"); quiesced $q, reset $r bridges, $(get "$name" panic_us) us)"
+	else
+		tap_not_ok "$label: no marker in the dump" "$why"
+	fi
+}
+
+mkdir -p "$OUT"
+lines=()
+for line in "$@"; do
+	kver="$("$ROOT/scripts/fetch-kernels.sh" --resolve "$line")"
+	ko="$ROOT/out/modules/$kver/pci_crash_quiesce.ko"
+	if [[ ! -f "$ko" ]]; then
+		tap_not_ok "$line: module built" "no $ko: run tests/build-matrix.sh $line"
+		continue
+	fi
+	rm -rf "$OUT/dma-$line"-{control,reset-bus,reset-none}
+	run "dma-$line-control" "$kver"
+	run "dma-$line-reset-bus" "$kver" -m "$ko"
+	run "dma-$line-reset-none" "$kver" -m "$ko" -a reset=none
+	lines+=("$line")
+done
+wait
+
+for line in "${lines[@]}"; do
+	check_control "dma-$line-control" "$line"
+	check_module "dma-$line-reset-bus" "$line reset=bus" "dma-$line-control" yes
+	check_module "dma-$line-reset-none" "$line reset=none" "dma-$line-control" no
+done
+tap_done
