@@ -17,6 +17,7 @@ read -ra kernels <<<"${CQ_KERNELS:-6.1 6.12}"
 
 stage_deps() { scripts/install-deps.sh >/dev/null && echo "ok 1 - dependencies installed"; }
 stage_unit() { make -s -C tests/unit run; }
+stage_fuzz() { make -s -C tests/unit fuzz; }
 stage_style() { tests/style.sh; }
 stage_panic_path() { tests/panic-path.sh; }
 stage_build() { tests/build-matrix.sh "${kernels[@]}"; }
@@ -28,7 +29,7 @@ stage_docs() { tests/docs.sh "${kernels[-1]}"; }
 stage_deploy() { tests/deploy.sh "${kernels[@]}"; }
 
 passed=0 failed=0
-for stage in ${CQ_STAGES:-deps unit style panic_path build e2e dma docs deploy series debug}; do
+for stage in ${CQ_STAGES:-deps unit fuzz style panic_path build e2e dma docs deploy series debug}; do
 	log="$LOGS/$stage.log"
 	echo "# stage $stage"
 	start=$SECONDS
