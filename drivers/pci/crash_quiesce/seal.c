@@ -87,10 +87,13 @@ void cq_snapshot_seal(struct cq_snapshot *snap)
  *
  * Context: any, including NMI and panic; reads only @snap, bounded by
  * CQ_MAX_FUNCS whatever the header says.
- * Return: true if the header is consistent and the checksum matches.
+ * Return: true if the header is consistent, the checksum matches and every
+ * index in the quiesce order and the reset list is in bounds.
  */
 bool cq_snapshot_intact(const struct cq_snapshot *snap)
 {
+	unsigned int i;
+
 	if (snap->magic != CQ_SNAPSHOT_MAGIC || snap->nr_inv != ~snap->nr ||
 	    snap->nr > CQ_MAX_FUNCS || snap->size != cq_snapshot_size(snap->nr) ||
 	    snap->nr_order > snap->nr || snap->nr_resets > snap->nr)
@@ -98,5 +101,17 @@ bool cq_snapshot_intact(const struct cq_snapshot *snap)
 	if (snap->order != (u16 *)((u8 *)snap + cq_order_offset(snap->nr)) ||
 	    snap->resets != snap->order + snap->nr)
 		return false;
-	return cq_snapshot_sum(snap) == snap->checksum;
+	if (cq_snapshot_sum(snap) != snap->checksum)
+		return false;
+	/*
+	 * The walk indexes func[] and its scratch bitmap with these: check them
+	 * too, so that even a corruption the checksum misses stays in bounds.
+	 */
+	for (i = 0; i < snap->nr_order; i++)
+		if (snap->order[i] >= snap->nr)
+			return false;
+	for (i = 0; i < snap->nr_resets; i++)
+		if (snap->resets[i] >= snap->nr)
+			return false;
+	return true;
 }
