@@ -124,10 +124,30 @@ static void test_header(void)
 	free(s);
 }
 
+/* An index the checksum did not catch (re-sealed after the damage). */
+static void test_indexes(void)
+{
+	struct cq_snapshot *s = small();
+
+	ok(s->nr_order > 0 && s->nr_resets > 0, "indexes: small topology has order and resets");
+	s->order[0] = s->nr;
+	cq_snapshot_seal(s);
+	ok(!cq_snapshot_intact(s), "indexes: order entry >= nr rejected even when sealed");
+	s->order[0] = 0;
+	s->resets[0] = 0xffff;
+	cq_snapshot_seal(s);
+	ok(!cq_snapshot_intact(s), "indexes: reset entry >= nr rejected even when sealed");
+	s->resets[0] = 0;
+	cq_snapshot_seal(s);
+	ok(cq_snapshot_intact(s), "indexes: in-bounds entries accepted");
+	free(s);
+}
+
 int main(void)
 {
 	test_layout();
 	test_flip();
 	test_header();
+	test_indexes();
 	return tap_done();
 }
