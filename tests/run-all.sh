@@ -23,13 +23,15 @@ stage_panic_path() { tests/panic-path.sh; }
 stage_build() { tests/build-matrix.sh "${kernels[@]}"; }
 stage_e2e() { tests/e2e/run.sh "${kernels[@]}"; }
 stage_dma() { tests/e2e/dma.sh "${kernels[@]}"; }
+stage_iommu() { tests/e2e/iommu.sh "${kernels[@]}"; }
 stage_series() { tests/debug-kernel/series.sh; }
+stage_series_build() { tests/debug-kernel/series-build.sh; }
 stage_debug() { tests/debug-kernel/run.sh; }
 stage_docs() { tests/docs.sh "${kernels[-1]}"; }
 stage_deploy() { tests/deploy.sh "${kernels[@]}"; }
 
 passed=0 failed=0
-for stage in ${CQ_STAGES:-deps unit fuzz style panic_path build e2e dma docs deploy series debug}; do
+for stage in ${CQ_STAGES:-deps unit fuzz style panic_path build e2e dma iommu docs deploy series debug series_build}; do
 	log="$LOGS/$stage.log"
 	echo "# stage $stage"
 	start=$SECONDS

@@ -59,6 +59,8 @@ cq_vermagic_check() {
 #        an empty root port 00:03.0 (bus 3) for hotplug
 #   pc:  no MCFG (type-1 config only); e1000e at 00:03.0, edu behind a PCI-PCI
 #        bridge at 00:04.0
+#   q35-bare: the q35 machine's own 4 functions only; devices come from the
+#        extra QEMU arguments (tests/bench/topology.sh)
 # nic1 uses netdev n1 (run-cycle.sh -N). NICs get romfile= (no iPXE option
 # ROM: faster, and no ipxe-qemu needed).
 cq_topology() {
@@ -77,6 +79,7 @@ cq_topology() {
 			-device pci-bridge,id=br1,chassis_nr=1,bus=pci.0,addr=0x4 \
 			-device edu,id=edu1,bus=br1,addr=0x1
 		;;
-	*) cq_die "unknown topology $1 (q35, pc)" ;;
+	q35-bare) printf '%s\n' -M q35 ;;
+	*) cq_die "unknown topology $1 (q35, pc, q35-bare)" ;;
 	esac
 }

@@ -9,7 +9,7 @@
 #     -a 'ARGS'    its arguments, space-separated (passed as cq.modargs)
 #     -c 'WORDS'   extra kernel command line words (the capture kernel gets them too)
 #     -x MODE      cq.mode: kdump (default) or boot (load, dump state, power off)
-#     -t TOPO      q35 (default) or pc, see cq_topology in lib.sh
+#     -t TOPO      q35 (default), pc or q35-bare, see cq_topology in lib.sh
 #     -o DIR       output directory (default $CQ_CACHE/runs/TIME-KVER-PID)
 #     -T SECONDS   global timeout, QEMU is killed after it (default 300)
 #     -K a,b       kernel modules to bundle (mkinitramfs -K, default e1000e)
@@ -19,6 +19,9 @@
 #     -n           no cq_marker.ko: no panic-end trace marker
 #     -N SPEC      backend of nic1's netdev n1 (default user,restrict=on), e.g.
 #                  dgram,local.type=unix,local.path=A,remote.type=unix,remote.path=B
+#     -I DEVICE    an IOMMU, placed right after -M and before every other -device
+#                  (where QEMU wants it: before the devices it translates), e.g.
+#                  intel-iommu,intremap=on,caching-mode=on
 #
 # DIR gets: serial.log (both kernels' console), trace.log (pci_cfg_write and -e
 # events, with -msg timestamp=on), segments.txt (trace-segments.sh), qemu.log
@@ -30,8 +33,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 module='' modargs='' words='' mode=kdump topo=q35 out='' timeout=300 kmods=e1000e ckmods=''
-nomarker=0 extras=() events=() netdev=user,restrict=on
-while getopts 'm:a:c:x:t:o:T:K:C:f:e:nN:h' opt; do
+nomarker=0 extras=() events=() netdev=user,restrict=on iommu=''
+while getopts 'm:a:c:x:t:o:T:K:C:f:e:nN:I:h' opt; do
 	case "$opt" in
 	m) module="$(readlink -f "$OPTARG")" ;;
 	a) modargs="$OPTARG" ;;
@@ -46,6 +49,7 @@ while getopts 'm:a:c:x:t:o:T:K:C:f:e:nN:h' opt; do
 	e) events+=("$OPTARG") ;;
 	n) nomarker=1 ;;
 	N) netdev="$OPTARG" ;;
+	I) iommu="$OPTARG" ;;
 	*) sed -n '3,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
@@ -89,6 +93,10 @@ if [[ ${#out} -lt 90 ]]; then
 	qmp_args=(-qmp "unix:$out/qmp.sock,server=on,wait=off")
 fi
 mapfile -t topo_args < <(cq_topology "$topo")
+if [[ -n "$iommu" ]]; then
+	# cq_topology starts with -M MACHINE; the IOMMU must come before the devices
+	topo_args=("${topo_args[@]:0:2}" -device "$iommu" "${topo_args[@]:2}")
+fi
 
 cmd=(qemu-system-x86_64 "${topo_args[@]}" -accel tcg -cpu max -m 1024 -smp 2
 	-nodefaults -nographic -no-reboot -msg timestamp=on
@@ -137,6 +145,7 @@ fi
 {
 	printf 'kernel=%q\nmode=%q\ntopology=%q\nmodule=%q\nmodargs=%q\n' \
 		"$CQ_KVER" "$mode" "$topo" "$module" "$modargs"
+	[[ -z "$iommu" ]] || printf 'iommu=%q\n' "$iommu"
 	printf 'initramfs=%q\ninitramfs_s=%s\nwall_s=%s\nqemu_rc=%s\n' \
 		"$initrd" "$(secs "$t0" "$t1")" "$(secs "$t1" "$t2")" "$rc"
 	printf 'trace_writes=%q\n' "${segments% }"

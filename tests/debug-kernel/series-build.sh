@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Each patch of the in-tree series builds: for every prefix 1..k of the
+# series (the whole series is built by scripts/build-debug-kernel.sh), apply
+# it to Debian's linux-source-6.12 and build vmlinux with the debug kernel's
+# configuration (options the prefix does not define yet drop out), and
+# compile each C file it adds with W=1. Reuses
+# the debug kernel's object directory, so each step compiles only what the
+# prefix changes. Cached by the hash of the series: one TAP line per patch.
+
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=tests/lib/tap.sh
+. "$ROOT/tests/lib/tap.sh"
+CACHE="${CQ_CACHE:-$HOME/.cache/crash-quiesce}"
+BASE="$CACHE/debug-kernel"
+
+env_file="$("$ROOT/scripts/build-debug-kernel.sh")"
+# shellcheck source=/dev/null
+. "$env_file"
+pristine="$("$ROOT/scripts/kernel-source.sh")"
+series="$(mktemp -d)"
+trap 'rm -rf "$series"' EXIT
+"$ROOT/scripts/mkpatch.sh" -k "$pristine" "$series" >/dev/null
+mapfile -t patches < <(ls "$series"/*.patch)
+config="$(dirname "$env_file")/config-$CQ_DEBUG_HASH"
+src="$BASE/src" obj="$BASE/obj"
+
+build_prefix() { # build_prefix K: series 1..K applied, vmlinux built
+	local k="$1" i
+	rm -rf "$src"
+	cp -al "$pristine" "$src"
+	for ((i = 0; i < k; i++)); do
+		patch -s -p1 -d "$src" --no-backup-if-mismatch <"${patches[$i]}"
+	done
+	cp "$config" "$obj/.config"
+	make -s -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION=-cqdebug olddefconfig >/dev/null
+	make -s -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION=-cqdebug -j"$(nproc)" vmlinux \
+		>"$BASE/series-build-$k.log" 2>&1 || { tail -20 "$BASE/series-build-$k.log"; return 1; }
+	# Every C file the prefix adds, compiled on its own with W=1 even where
+	# the prefix's Kconfig cannot enable it yet (patch 1 alone).
+	mapfile -t objs < <(cat "${patches[@]:0:k}" | grep -A1 '^--- /dev/null' |
+		sed -n 's|^+++ b/\(.*\)\.c$|\1.o|p')
+	if [[ ${#objs[@]} -gt 0 ]]; then
+		make -s -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION=-cqdebug W=1 "${objs[@]}" \
+			>>"$BASE/series-build-$k.log" 2>&1 || { tail -20 "$BASE/series-build-$k.log"; return 1; }
+	fi
+	! grep -E 'warning:|error:' "$BASE/series-build-$k.log"
+}
+
+n=${#patches[@]}
+for ((k = 1; k < n; k++)); do
+	name="${patches[$((k - 1))]##*/}"
+	done_file="$BASE/series-ok-$CQ_DEBUG_HASH-$k"
+	if [[ -f "$done_file" ]]; then
+		tap_ok "$name builds on its own (vmlinux, patches 1..$k; cached)"
+		continue
+	fi
+	start=$SECONDS
+	if build_prefix "$k"; then
+		touch "$done_file"
+		tap_ok "$name builds on its own (vmlinux, patches 1..$k; $((SECONDS - start)) s)"
+	else
+		tap_not_ok "$name builds on its own (vmlinux, patches 1..$k)"
+	fi
+done
+tap_ok "${patches[$((n - 1))]##*/}: the whole series builds (the debug kernel, $CQ_DEBUG_HASH)"
+tap_done

@@ -1,0 +1,62 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest hook (capture kernel) for the IOMMU scenario (SPEC §7.4): keep the
+# capture kernel alive while the crashed kernel's NIC may still be DMAing,
+# optionally after loading drivers bundled into the capture initramfs
+# (run-cycle.sh -C), and report the capture kernel's own DMAR fault lines.
+# Command line words (';' stands for a space where a list is wanted):
+#   cq.iommu.kmods=a,b   insmod these bundled modules (and their dependencies)
+#   cq.iommu.up=1        then bring every PCI network interface up (no address)
+#   cq.iommu.wait=S      then wait S seconds (default 0)
+# Lines:
+#   CQ-IOMMU: kmods-loaded NAME...          (with cq.iommu.kmods)
+#   CQ-IOMMU: up DEV BDF                    (with cq.iommu.up=1)
+#   CQ-IOMMU: dma-lines=N drhd-lines=N intr-remap-lines=N
+#     lines of this kernel's dmesg with "DMAR: [DMA Read|Write", "DMAR: DRHD:
+#     handling fault", "INTR-REMAP"
+# The host counts the same lines in serial.log; this count, from the capture
+# kernel's own dmesg, is a cross-check.
+
+set -eu
+say() { echo "CQ-IOMMU: $*" >/dev/console; }
+
+kmods='' up=0 wait=0
+read -r cmdline </proc/cmdline
+for w in $cmdline; do
+	case "$w" in
+	cq.iommu.kmods=*) kmods="$(echo "${w#*=}" | tr ',' ' ')" ;;
+	cq.iommu.up=*) up="${w#*=}" ;;
+	cq.iommu.wait=*) wait="${w#*=}" ;;
+	esac
+done
+
+if [ -n "$kmods" ]; then
+	loaded=' '
+	for k in $kmods; do
+		files="$(awk -v k="$k" '$1 == k { $1 = ""; print }' /cq/kmods/order)"
+		[ -n "$files" ] || { say "error: $k not bundled (run-cycle.sh -C $k)"; exit 1; }
+		for f in $files; do
+			case "$loaded" in
+			*" $f "*) continue ;;
+			esac
+			insmod "/cq/kmods/$f"
+			loaded="$loaded$f "
+		done
+	done
+	say "kmods-loaded$(echo "$loaded" | sed 's/\.ko / /g; s/ $//')"
+fi
+
+if [ "$up" = 1 ]; then
+	for d in /sys/bus/pci/devices/*/net/*; do
+		[ -d "$d" ] || continue
+		ip link set "${d##*/}" up
+		say "up ${d##*/} $(basename "$(dirname "$(dirname "$d")")")"
+	done
+fi
+
+[ "$wait" = 0 ] || sleep "$wait"
+
+dmesg >/tmp/iommu-dmesg.txt
+n() { grep -cE "$1" /tmp/iommu-dmesg.txt || true; }
+say "dma-lines=$(n 'DMAR: \[DMA (Read|Write)') drhd-lines=$(n 'DMAR: DRHD: handling fault') intr-remap-lines=$(n 'INTR-REMAP')"
