@@ -197,6 +197,7 @@ static int __init cq_init(void)
 	if (err)
 		goto out_bus;
 	cq_debugfs_init();
+	cq_bench_init();
 	cq_fault_init();
 	/*
 	 * Built in, no crash kernel can be loaded yet at this point, and the
@@ -225,6 +226,7 @@ module_init(cq_init);
 static void __exit cq_exit(void)
 {
 	cq_fault_exit();
+	cq_bench_exit();
 	cq_debugfs_exit();
 	crash_quiesce_unregister(cq_panic_quiesce);
 	bus_unregister_notifier(&pci_bus_type, &cq_pci_bus_nb);

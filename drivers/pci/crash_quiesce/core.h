@@ -45,4 +45,13 @@ static inline void cq_fault_in_handler(void) { }
 void cq_debugfs_init(void);
 void cq_debugfs_exit(void);
 
+/* bench.c: benchmark builds only (make CQ_BENCH=1, SPEC §9) */
+#ifdef CQ_BENCH
+void cq_bench_init(void);
+void cq_bench_exit(void);
+#else
+static inline void cq_bench_init(void) { }
+static inline void cq_bench_exit(void) { }
+#endif /* CQ_BENCH */
+
 #endif /* _PCI_CRASH_QUIESCE_CORE_H */
