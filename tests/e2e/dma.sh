@@ -21,26 +21,16 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 . "$ROOT/tests/lib/tap.sh"
 Q="$ROOT/tests/qemu"
 OUT="$ROOT/out/e2e"
+# shellcheck source=tests/e2e/lib.sh
+. "$ROOT/tests/e2e/lib.sh"
 
 [[ $# -gt 0 ]] || set -- 6.1 6.12
 
-# run NAME KVER [dma-cycle options...]: one cycle into $OUT/NAME; at most two
-# at a time (the machine has two cores)
-run() {
-	local name="$1" kver="$2"
-	shift 2
-	while [[ $(jobs -rp | wc -l) -ge 2 ]]; do
-		wait -n || true
-	done
-	"$Q/dma-cycle.sh" -o "$OUT/$name" "$@" "$kver" >"$OUT/$name.log" 2>&1 &
-}
+# run NAME KVER [dma-cycle options...]: one cycle into $OUT/NAME
+run() { run_bg "$Q/dma-cycle.sh" "$@"; }
 
 # get NAME KEY: KEY from $OUT/NAME/dma.env (empty if absent)
-get() {
-	[[ -f "$OUT/$1/dma.env" ]] || return 0
-	# shellcheck source=/dev/null
-	(. "$OUT/$1/dma.env" && printf '%s' "${!2:-}")
-}
+get() { env_get "$OUT/$1/dma.env" "$2"; }
 
 # frames NAME: what the host sent after the capture kernel started booting
 frames() {

@@ -46,6 +46,8 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 . "$ROOT/tests/lib/tap.sh"
 Q="$ROOT/tests/qemu"
 OUT="$ROOT/out/e2e"
+# shellcheck source=tests/e2e/lib.sh
+. "$ROOT/tests/e2e/lib.sh"
 
 IOMMU=intel-iommu,intremap=on,caching-mode=on
 # the not-copied configuration (see above)
@@ -53,23 +55,11 @@ NC_IOMMU="$IOMMU,x-scalable-mode=on" NC_WORDS=intel_iommu=on,sm_on NC_CAPTURE=in
 
 [[ $# -gt 0 ]] || set -- 6.1 6.12
 
-# run NAME KVER [iommu-cycle options...]: one cycle into $OUT/NAME; at most
-# two at a time (the machine has two cores)
-run() {
-	local name="$1" kver="$2"
-	shift 2
-	while [[ $(jobs -rp | wc -l) -ge 2 ]]; do
-		wait -n || true
-	done
-	"$Q/iommu-cycle.sh" -o "$OUT/$name" "$@" "$kver" >"$OUT/$name.log" 2>&1 &
-}
+# run NAME KVER [iommu-cycle options...]: one cycle into $OUT/NAME
+run() { run_bg "$Q/iommu-cycle.sh" "$@"; }
 
 # get NAME KEY: KEY from $OUT/NAME/iommu.env (empty if absent)
-get() {
-	[[ -f "$OUT/$1/iommu.env" ]] || return 0
-	# shellcheck source=/dev/null
-	(. "$OUT/$1/iommu.env" && printf '%s' "${!2:-}")
-}
+get() { env_get "$OUT/$1/iommu.env" "$2"; }
 # num NAME KEY: the same, 0 when empty
 num() { local v; v="$(get "$1" "$2")"; echo "${v:-0}"; }
 

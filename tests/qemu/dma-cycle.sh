@@ -71,16 +71,8 @@ cq_kernel_env "$1"
 sender="$("$CQ_QEMU_DIR/build-tool.sh" "$CQ_QEMU_DIR/frame-sender.c")"
 counter="$("$CQ_QEMU_DIR/build-tool.sh" "$CQ_QEMU_DIR/guest/vmcore-count.c")"
 
-if [[ -z "$out" ]]; then
-	out="$CQ_CACHE/runs/$(date +%Y%m%d-%H%M%S)-$CQ_KVER-dma-$$"
-fi
-rm -rf "$out"
-mkdir -p "$out"
-out="$(cd "$out" && pwd)"
-
-# Unix socket paths must stay below 108 bytes.
-sockdir="$out"
-[[ ${#out} -lt 80 ]] || sockdir="$(mktemp -d /tmp/cq-dma.XXXXXX)"
+out="$(cq_fresh_dir "$out" dma)"
+sockdir="$(cq_sock_dir "$out" dma)"
 qsock="$sockdir/qemu.sock" hsock="$sockdir/host.sock"
 
 # 24 random hex digits: in no guest file, on no guest command line.

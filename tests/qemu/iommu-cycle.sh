@@ -84,16 +84,8 @@ cq_kernel_env "$1"
 
 sender="$("$CQ_QEMU_DIR/build-tool.sh" "$CQ_QEMU_DIR/frame-sender.c")"
 
-if [[ -z "$out" ]]; then
-	out="$CQ_CACHE/runs/$(date +%Y%m%d-%H%M%S)-$CQ_KVER-iommu-$$"
-fi
-rm -rf "$out"
-mkdir -p "$out"
-out="$(cd "$out" && pwd)"
-
-# Unix socket paths must stay below 108 bytes.
-sockdir="$out"
-[[ ${#out} -lt 80 ]] || sockdir="$(mktemp -d /tmp/cq-iommu.XXXXXX)"
+out="$(cq_fresh_dir "$out" iommu)"
+sockdir="$(cq_sock_dir "$out" iommu)"
 qsock="$sockdir/qemu.sock" hsock="$sockdir/host.sock"
 
 all="$words cq.hook=nic-up cq.chook=iommu cq.iommu.wait=$wait"

@@ -83,3 +83,23 @@ cq_topology() {
 	*) cq_die "unknown topology $1 (q35, pc, q35-bare)" ;;
 	esac
 }
+
+# cq_fresh_dir DIR KIND: print DIR, emptied and absolute; with DIR empty, a
+# new run directory under the cache named after the kernel and KIND
+cq_fresh_dir() {
+	local out="$1"
+	[[ -n "$out" ]] || out="$CQ_CACHE/runs/$(date +%Y%m%d-%H%M%S)-$CQ_KVER-$2-$$"
+	rm -rf "$out"
+	mkdir -p "$out"
+	(cd "$out" && pwd)
+}
+
+# cq_sock_dir OUT KIND: where to put unix sockets: OUT, or a new directory
+# under /tmp when OUT is too long (socket paths must stay below 108 bytes)
+cq_sock_dir() {
+	if [[ ${#1} -lt 80 ]]; then
+		echo "$1"
+	else
+		mktemp -d "/tmp/cq-$2.XXXXXX"
+	fi
+}
