@@ -82,12 +82,7 @@ check_module() {
 mkdir -p "$OUT"
 lines=()
 for line in "$@"; do
-	kver="$("$ROOT/scripts/fetch-kernels.sh" --resolve "$line")"
-	ko="$ROOT/out/modules/$kver/pci_crash_quiesce.ko"
-	if [[ ! -f "$ko" ]]; then
-		tap_not_ok "$line: module built" "no $ko: run tests/build-matrix.sh $line"
-		continue
-	fi
+	line_module "$line" || continue
 	rm -rf "$OUT/dma-$line"-{control,reset-bus,reset-none}
 	run "dma-$line-control" "$kver"
 	run "dma-$line-reset-bus" "$kver" -m "$ko"

@@ -164,12 +164,7 @@ check_not_copied() {
 mkdir -p "$OUT"
 lines=()
 for line in "$@"; do
-	kver="$("$ROOT/scripts/fetch-kernels.sh" --resolve "$line")"
-	ko="$ROOT/out/modules/$kver/pci_crash_quiesce.ko"
-	if [[ ! -f "$ko" ]]; then
-		tap_not_ok "$line: module built" "no $ko: run tests/build-matrix.sh $line"
-		continue
-	fi
+	line_module "$line" || continue
 	rm -rf "$OUT/iommu-$line"-{copied,not-copied}-{control,module}{,.log}
 	nc=(-I "$NC_IOMMU" -c "$NC_WORDS" -k "$NC_CAPTURE")
 	run "iommu-$line-not-copied-control" "$kver" "${nc[@]}"

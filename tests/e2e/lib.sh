@@ -115,3 +115,14 @@ env_get() {
 	# shellcheck source=/dev/null
 	(. "$1" && printf '%s' "${!2:-}")
 }
+
+# line_module LINE: set kver (LINE's Debian kernel release) and ko (the module
+# tests/build-matrix.sh built for it); without the module, report it as a
+# failed check and return 1, so that the caller skips the line
+line_module() {
+	kver="$("$ROOT/scripts/fetch-kernels.sh" --resolve "$1")"
+	ko="$ROOT/out/modules/$kver/pci_crash_quiesce.ko"
+	[[ -f "$ko" ]] && return 0
+	tap_not_ok "$1: module built" "no $ko: run tests/build-matrix.sh $1"
+	return 1
+}

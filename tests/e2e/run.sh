@@ -25,12 +25,7 @@ OUT="$ROOT/out/e2e"
 
 mkdir -p "$OUT"
 for line in "$@"; do
-	kver="$("$ROOT/scripts/fetch-kernels.sh" --resolve "$line")"
-	ko="$ROOT/out/modules/$kver/pci_crash_quiesce.ko"
-	if [[ ! -f "$ko" ]]; then
-		tap_not_ok "$kver: module built" "no $ko: run tests/build-matrix.sh"
-		continue
-	fi
+	line_module "$line" || continue
 	tag="${line}"
 	# Two QEMUs at a time: the machine has two cores.
 	cycle "$tag-q35" "$kver" q35 -m "$ko" &
