@@ -61,7 +61,8 @@ static struct cq_snapshot *std(void)
 	topo_ep(&T, DSP2, 0, 0);
 
 	T.n[EP_QUIET].command = PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE;
-	T.n[EP_QUIET].msi_on = T.n[EP_QUIET].msix_on = false;
+	/* Bus Master off: sends no MSI, so its MSI-X is left on, not even read */
+	T.n[EP_QUIET].msi_on = false;
 	T.n[VGA].class = 0x030000;
 	T.n[MF0].multifn = T.n[MF1].multifn = true;
 	T.n[MF0].msi_on = false;		/* MSI present but off: read, no write */
@@ -75,6 +76,12 @@ static struct cq_snapshot *std(void)
 static bool planned(const struct cq_snapshot *s, int i)
 {
 	return s->func[i].action != CQ_ACT_SKIP;
+}
+
+/* Was the function bus-mastering?  Only then are MSI and MSI-X handled. */
+static bool master(int i)
+{
+	return T.n[i].command & PCI_COMMAND_MASTER;
 }
 
 static u16 cmd_target(int i, bool msi)
@@ -93,11 +100,12 @@ static void model(const struct cq_snapshot *s, unsigned int *reads, unsigned int
 	*reads = *writes = 0;
 	for (k = 0; k < s->nr_order; k++) {
 		const struct tnode *n = &T.n[s->order[k]];
+		bool caps = msi && master(s->order[k]);
 
-		*reads += 3 + (msi && n->msi_cap) + (msi && n->msix_cap);
+		*reads += 3 + (caps && n->msi_cap) + (caps && n->msix_cap);
 		*writes += (cmd_target(s->order[k], msi) != n->command) +
-			   (msi && n->msi_cap && n->msi_on) +
-			   (msi && n->msix_cap && n->msix_on);
+			   (caps && n->msi_cap && n->msi_on) +
+			   (caps && n->msix_cap && n->msix_on);
 	}
 	*reads += s->nr_resets;
 	*writes += 2 * s->nr_resets;
@@ -249,11 +257,11 @@ static void check_real(const struct cq_snapshot *s, const struct cq_run *r, cons
 		}
 		if (fake_get16(i, PCI_COMMAND) & PCI_COMMAND_MASTER)
 			left = false;
-		if (n->msi_cap && msi && (fake_get16(i, n->msi_cap + PCI_MSI_FLAGS) &
-					  PCI_MSI_FLAGS_ENABLE))
+		if (n->msi_cap && msi && master(i) &&
+		    (fake_get16(i, n->msi_cap + PCI_MSI_FLAGS) & PCI_MSI_FLAGS_ENABLE))
 			msi_off = false;
-		if (n->msix_cap && msi && (fake_get16(i, n->msix_cap + PCI_MSIX_FLAGS) &
-					   PCI_MSIX_FLAGS_ENABLE))
+		if (n->msix_cap && msi && master(i) &&
+		    (fake_get16(i, n->msix_cap + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_ENABLE))
 			msi_off = false;
 		/* what the walk wrote, before any reset cleared it */
 		if (!under_reset(s, i) && fake_get16(i, PCI_COMMAND) != cmd_target(i, msi))
@@ -276,7 +284,7 @@ static void check_real(const struct cq_snapshot *s, const struct cq_run *r, cons
 	ok(intx, msi ? "%s %s: Command = old - Bus Master + INTx Disable" :
 	   "%s %s: Command = old - Bus Master, INTx Disable left alone", M, name);
 	if (msi)
-		ok(msi_off, "%s %s: MSI and MSI-X enable clear", M, name);
+		ok(msi_off, "%s %s: MSI and MSI-X enable clear where Bus Master was on", M, name);
 	ok(skipped_clean, "%s %s: skipped functions never written", M, name);
 	ok(resets_ok, "%s %s: SBR on the planned top-most bridges only; "
 	   "exactly the functions below them reset", M, name);
@@ -308,6 +316,8 @@ static void test_real(void)
 	cq_walk(s, false, &r);
 	check_real(s, &r, "real walk");
 	is(fake_writes_to(EP_QUIET), 0, "%s real walk: already quiet function not written", M);
+	ok(fake_get16(EP_QUIET, TOPO_MSIX_CAP + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_ENABLE,
+	   "%s real walk: MSI-X of a function without Bus Master left alone", M);
 	is(fake_writes_at(MF0, TOPO_MSI_CAP + PCI_MSI_FLAGS), 0,
 	   "%s real walk: MSI already off not written", M);
 	is(fake_writes_to(VGA) - fake_writes_at(VGA, PCI_COMMAND) -
@@ -565,6 +575,16 @@ static void test_cost(void)
 	   "%s cost: endpoint with MSI and MSI-X enabled: 8 accesses", M);
 	tap_diag("%s: accesses per endpoint: %u reads + %u writes", M, r.config_reads,
 		 r.config_writes);
+	free(s);
+
+	topo_init(&T, method);
+	ep = topo_ep(&T, -1, 2, 0);
+	T.n[ep].command = PCI_COMMAND_MEMORY;	/* idle: no Bus Master, MSI-X on */
+	T.n[ep].msi_on = false;
+	s = topo_build(&T, &S, NULL);
+	cq_walk(s, false, &r);
+	is(r.config_reads + r.config_writes, 4,
+	   "%s cost: idle endpoint with MSI and MSI-X: 4 accesses (capabilities not read)", M);
 	free(s);
 
 	topo_init(&T, method);

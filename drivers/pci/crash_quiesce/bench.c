@@ -205,10 +205,10 @@ static void cq_bench_floor_cap(struct cq_bench_result *res, const struct cq_func
  * Count the accesses an ideal walk of the plan needs in the current device
  * state, and list its writes: the ID read that verifies a function, its
  * Command read and write (the write only if it changes anything), read and
- * write of each enabled MSI/MSI-X control word, and Bridge Control read,
- * assert and release for each planned reset.  The walk also reads the
- * header type and the control words of disabled capabilities; the floor
- * does not.
+ * write of each enabled MSI/MSI-X control word of a function that has Bus
+ * Master on, and Bridge Control read, assert and release for each planned
+ * reset.  The walk also reads the header type and the control words of
+ * disabled capabilities of bus-mastering functions; the floor does not.
  */
 static void cq_bench_floor(const struct cq_snapshot *snap, struct cq_bench_result *res)
 {
@@ -229,10 +229,13 @@ static void cq_bench_floor(const struct cq_snapshot *snap, struct cq_bench_resul
 			val |= PCI_COMMAND_INTX_DISABLE;
 		if (val != cmd)
 			cq_bench_want(res, f, PCI_COMMAND, cmd, val);
-		if (msi && f->msi_cap)
+		/* as the walk: no MSI leaves a function without Bus Master */
+		if (!msi || !(cmd & PCI_COMMAND_MASTER))
+			continue;
+		if (f->msi_cap)
 			cq_bench_floor_cap(res, f, f->msi_cap + PCI_MSI_FLAGS,
 					   PCI_MSI_FLAGS_ENABLE, &scratch);
-		if (msi && f->msix_cap)
+		if (f->msix_cap)
 			cq_bench_floor_cap(res, f, f->msix_cap + PCI_MSIX_FLAGS,
 					   PCI_MSIX_FLAGS_ENABLE, &scratch);
 	}

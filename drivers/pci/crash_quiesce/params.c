@@ -153,7 +153,7 @@ MODULE_PARM_DESC(dry_run, "At panic, verify and record the plan but write nothin
 
 static struct cq_param cq_param_msi = CQ_BOOL_PARAM(msi);
 module_param_cb(msi, &cq_param_ops, &cq_param_msi, 0644);
-MODULE_PARM_DESC(msi, "Also disable MSI/MSI-X and set INTx Disable (default: Y)");
+MODULE_PARM_DESC(msi, "Also set INTx Disable, and disable MSI/MSI-X where Bus Master was on (default: Y)");
 
 static struct cq_param cq_param_reset = {
 	.name = "reset",

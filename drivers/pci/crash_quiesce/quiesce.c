@@ -124,6 +124,14 @@ static bool cq_verify(const struct cq_func *f, struct cq_run *run)
  * is off no DMA and no MSI leaves the function, and INTx is already masked
  * when disabling MSI makes the function fall back to INTx.
  *
+ * A function whose Bus Master Enable already reads clear was sending
+ * nothing: an MSI is a memory write, which Bus Master Enable gates like any
+ * other.  Its MSI and MSI-X control words are not even read; whatever they
+ * hold, the capture kernel's enumeration clears both enables before any of
+ * its drivers can turn Bus Master on (pci_msi_init(), pci_msix_init()).
+ * That saves idle functions one or two config accesses each, and the panic
+ * path touches devices that were doing nothing as little as it can.
+ *
  * Context: panic path; no lock, no sleep.
  */
 static void cq_quiesce_function(const struct cq_func *f, bool msi, bool dry_run,
@@ -139,7 +147,7 @@ static void cq_quiesce_function(const struct cq_func *f, bool msi, bool dry_run,
 		val |= PCI_COMMAND_INTX_DISABLE;
 	cq_update16(f, PCI_COMMAND, cmd, val, dry_run, run);
 
-	if (!msi)
+	if (!msi || !(cmd & PCI_COMMAND_MASTER))
 		return;
 	if (f->msi_cap) {
 		ctl = cq_cfg_read16(&f->cfg, f->msi_cap + PCI_MSI_FLAGS, run);
