@@ -11,8 +11,8 @@
 #     -s   topology sizes in PCI functions (default '8 32 128 256')
 #     -o   output directory (default out/bench)
 #
-# 1. Build the bench module: the tracked sources and
-#    drivers/pci/crash_quiesce/bench.c, copied to DIR/src, built with
+# 1. Build the bench module: the tracked sources (bench.c among them),
+#    copied to DIR/src, built with
 #    CQ_BENCH=y (the bench debugfs file), W=1 and sparse (C=1); any warning
 #    stops the bench.
 # 2. Per size (tests/bench/topology.sh), three kdump cycles
@@ -60,8 +60,7 @@ out="$(cd "$out" && pwd)"
 src="$out/src"
 rm -rf "$src" "$out/pci_crash_quiesce.ko"
 mkdir -p "$src"
-(cd "$ROOT" && { git ls-files -z; printf '%s\0' drivers/pci/crash_quiesce/bench.c; } |
-	xargs -0 cp --parents -t "$src")
+(cd "$ROOT" && git ls-files -z | xargs -0 cp --parents -t "$src")
 log "building the bench module for $kver (CQ_BENCH=y W=1 C=1)"
 if ! make -C "$kdir" M="$src" CQ_BENCH=y W=1 C=1 modules >"$out/build.log" 2>&1; then
 	tail -20 "$out/build.log" >&2
