@@ -453,7 +453,7 @@ static void test_dry_run(void)
 static void test_budget(void)
 {
 	unsigned int b, asserted = 0, unreleased = 0, wrong_state = 0, short_hold = 0;
-	unsigned int done = 0, aborted = 0, overrun = 0, reset_runs = 0;
+	unsigned int done = 0, aborted = 0, overrun = 0, reset_runs = 0, q;
 	struct cq_snapshot *s;
 	struct cq_run r;
 	int k, brw;
@@ -527,6 +527,32 @@ static void test_budget(void)
 	   r.bridges_reset == 0 && !fake_resets_of(EP1),
 	   "%s budget < quiesce + hold: no SBR written", M);
 	is(fake.delayed_ns, 0, "%s budget < quiesce + hold: no hold", M);
+	free(s);
+
+	/*
+	 * The budget runs out between the two resets: at 1 ms per access and
+	 * a 2 ms hold, the first reset (read, assert) starts at q ms, so with
+	 * a budget of q + 3 ms the second, at q + 2, would end its hold past it.
+	 */
+	S = topo_settings();
+	S.reset_hold_ms = 2;
+	s = std();
+	fake.ns_per_access = MS;
+	cq_walk(s, false, &r);
+	q = r.config_reads + r.config_writes - 3 * s->nr_resets;
+	free(s);
+	S.budget_ms = q + 3;
+	s = std();
+	fake.ns_per_access = MS;
+	cq_walk(s, false, &r);
+	ok(r.state == CQ_STATE_ABORTED && r.abort == CQ_ABORT_BUDGET &&
+	   r.functions_quiesced == s->nr_order,
+	   "%s budget ends between resets (%u ms): all quiesced, aborted, budget", M, q + 3);
+	ok(r.bridges_reset == 1 && fake_writes_at(RP1, PCI_BRIDGE_CONTROL) == 2 &&
+	   !fake_writes_at(RP2, PCI_BRIDGE_CONTROL) && fake_resets_of(EP1) && !fake_resets_of(USP),
+	   "%s budget ends between resets: first reset made and released, second not started", M);
+	ok(r.reset_hold_ns >= S.reset_hold_ms * MS,
+	   "%s budget ends between resets: the started one held", M);
 	free(s);
 	S = topo_settings();
 }

@@ -203,27 +203,23 @@ static void cq_hold(unsigned int ms)
  *
  * Assert Secondary Bus Reset on every planned bridge that passed
  * verification, hold once for all of them, then release.  A reset is only
- * started when it can also be finished in time; once asserted it is always
+ * started when it can also be finished in time, checked before each assert
+ * since a config write may itself be slow (a completion timeout, or an
+ * emulator resetting a large subtree); once asserted a reset is always
  * released, since a bus left in reset would hide the devices, the dump
  * target among them, from the capture kernel.
  *
  * Context: panic path; no lock, no sleep.
- * Return: false, having touched nothing, if the hold would overrun the budget.
+ * Return: false if the budget ran out before every planned reset was
+ * started; the ones started were held and released.
  */
 static bool cq_reset_bridges(const struct cq_snapshot *snap, bool dry_run,
 			     u64 deadline, struct cq_run *run)
 {
 	u64 hold_ns = (u64)snap->settings.reset_hold_ms * NSEC_PER_MSEC;
-	unsigned int k, todo = 0;
+	unsigned int k, started = 0, asserted = 0;
+	bool in_time = true;
 	u64 t0;
-
-	for (k = 0; k < snap->nr_resets; k++)
-		if (!test_bit(snap->resets[k], cq_scratch.bad))
-			todo++;
-	if (!todo)
-		return true;
-	if (cq_over_budget(ktime_get_mono_fast_ns() + hold_ns, deadline))
-		return false;
 
 	for (k = 0; k < snap->nr_resets; k++) {
 		const struct cq_func *b = &snap->func[snap->resets[k]];
@@ -231,6 +227,11 @@ static bool cq_reset_bridges(const struct cq_snapshot *snap, bool dry_run,
 
 		if (test_bit(snap->resets[k], cq_scratch.bad))
 			continue;
+		if (cq_over_budget(ktime_get_mono_fast_ns() + hold_ns, deadline)) {
+			in_time = false;
+			break;
+		}
+		started = k + 1;
 		ctl = cq_cfg_read16(&b->cfg, PCI_BRIDGE_CONTROL, run);
 		if (ctl == 0xffff) {
 			/* gone since it was verified: never write all-ones back */
@@ -243,15 +244,16 @@ static bool cq_reset_bridges(const struct cq_snapshot *snap, bool dry_run,
 		cq_update16(b, PCI_BRIDGE_CONTROL, ctl, ctl | PCI_BRIDGE_CTL_BUS_RESET,
 			    dry_run, run);
 		run->bridges_reset++;
+		asserted++;
 	}
 
-	if (!dry_run) {
+	if (asserted && !dry_run) {
 		t0 = ktime_get_mono_fast_ns();
 		cq_hold(snap->settings.reset_hold_ms);
 		run->reset_hold_ns = ktime_get_mono_fast_ns() - t0;
 	}
 
-	for (k = 0; k < snap->nr_resets; k++) {
+	for (k = 0; k < started; k++) {
 		const struct cq_func *b = &snap->func[snap->resets[k]];
 		u16 ctl = cq_scratch.bridge_ctl[k];
 
@@ -261,7 +263,7 @@ static bool cq_reset_bridges(const struct cq_snapshot *snap, bool dry_run,
 		cq_update16(b, PCI_BRIDGE_CONTROL, ctl | PCI_BRIDGE_CTL_BUS_RESET,
 			    ctl, dry_run, run);
 	}
-	return true;
+	return in_time;
 }
 
 /**
