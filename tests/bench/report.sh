@@ -15,18 +15,21 @@
 #   read_ns    one config read: the Vendor ID reads / their count
 #   write_us   one of the plan's writes: the quiesce writes the walk makes,
 #              timed together and undone / their count
-#   ours       quiesce (cq_walk() without resets, the fastest of its turns)
+#   ours       quiesce (cq_walk() without resets, the median of its 7 turns)
 #              + reset (the walk's reset phase on the live buses: assert
 #              all, one hold, release all; once, a reset cannot be undone)
 #   floor      the accesses the plan needs at their measured cost, plus one
 #              hold: the ideal quiesce accesses (ID read, Command read, the
 #              Command write if it changes anything, read and write of each
 #              enabled MSI/MSI-X control word), made in plan order in the
-#              same turns as the walk (fastest of them), plus the reset
+#              same turns as the walk (the median of them), plus the reset
 #              phase, which is already minimal (1 read and 2 writes per
 #              planned bridge, one hold) and so counted as measured in ours.
 #              floor_by_cost (CSV only) is the same from the average costs:
 #              (floor_reads - R) x read + (floor_writes - 2R) x write + reset
+#   pair       per turn, the walk's time over the ideal accesses' time in
+#              the same turn: min, median, max (the two swap order every
+#              other turn); the spread shows the emulator's noise
 #   seq        ours + (sequential resets - shared resets), both measured
 #              in turns on the same, already reset, buses
 #   model_*    the same with every access at the cost of a read, as on
@@ -79,11 +82,15 @@ function row(   fn, R, H, r, w, ours, floor, seq, aours, afloor, key) {
 	H = R > 0 ? n("b_bench_reset_hold_ms") * 1e6 : 0
 	r = n("b_bench_read_count") ? n("b_bench_read_ns") / n("b_bench_read_count") : 0
 	w = n("b_bench_write_count") ? n("b_bench_write_ns") / n("b_bench_write_count") : 0
-	ours = n("b_bench_quiesce_ns") + n("b_bench_reset_ns")
-	floor = n("b_bench_ideal_ns") + n("b_bench_reset_ns")
+	ours = n("b_bench_quiesce_med_ns") + n("b_bench_reset_ns")
+	floor = n("b_bench_ideal_med_ns") + n("b_bench_reset_ns")
 	c["floor_by_cost_ms", key] = f(((n("b_bench_floor_reads") - R) * r + \
 		(n("b_bench_floor_writes") - 2 * R) * w + n("b_bench_reset_ns")) / 1e6, 3)
-	c["ideal_ms", key] = f(n("b_bench_ideal_ns") / 1e6, 3)
+	c["ideal_ms", key] = f(n("b_bench_ideal_med_ns") / 1e6, 3)
+	c["ideal_min_ms", key] = f(n("b_bench_ideal_ns") / 1e6, 3)
+	c["pair_min", key] = f(n("b_bench_pair_permille_min") / 1e3, 2)
+	c["pair_med", key] = f(n("b_bench_pair_permille_med") / 1e3, 2)
+	c["pair_max", key] = f(n("b_bench_pair_permille_max") / 1e3, 2)
 	seq = ours + n("b_bench_seq_ns") - n("b_bench_shared_ns")
 	aours = n("b_bench_quiesce_reads") + n("b_bench_quiesce_writes") + \
 		n("b_bench_reset_reads") + n("b_bench_reset_writes")
@@ -107,7 +114,8 @@ function row(   fn, R, H, r, w, ours, floor, seq, aours, afloor, key) {
 	c["ours_reads", key] = n("b_bench_quiesce_reads") + n("b_bench_reset_reads")
 	c["ours_writes", key] = n("b_bench_quiesce_writes") + n("b_bench_reset_writes")
 	c["quiesce_state", key] = v("b_bench_quiesce_state")
-	c["quiesce_ms", key] = f(n("b_bench_quiesce_ns") / 1e6, 3)
+	c["quiesce_ms", key] = f(n("b_bench_quiesce_med_ns") / 1e6, 3)
+	c["quiesce_min_ms", key] = f(n("b_bench_quiesce_ns") / 1e6, 3)
 	c["reset_ms", key] = f(n("b_bench_reset_ns") / 1e6, 3)
 	c["reset_hold_ms", key] = f(n("b_bench_reset_hold_ns") / 1e6, 3)
 	c["ours_ms", key] = f(ours / 1e6, 3)
@@ -163,7 +171,7 @@ function report(   cols, nc, i, k, line, hdr) {
 		"endpoint_functions snapshot_functions enabled_caps read_ns write_us " \
 		"dry_reads dry_planned_writes dry_us ours_reads ours_writes quiesce_state " \
 		"quiesce_ms reset_ms reset_hold_ms ours_ms floor_reads floor_writes ideal_ms floor_ms " \
-		"floor_by_cost_ms " \
+		"floor_by_cost_ms quiesce_min_ms ideal_min_ms pair_min pair_med pair_max " \
 		"ours_over_floor accesses_ours_over_floor accesses_per_function endpoints " \
 		"endpoint_enabled_caps accesses_per_endpoint " \
 		"shared_reset_ms seq_reset_ms seq_ms seq_over_ours model_ours_ms model_floor_ms " \
@@ -189,7 +197,7 @@ function report(   cols, nc, i, k, line, hdr) {
 
 function tables(   k) {
 	print ""
-	print "Panic path, measured in one boot per topology (ms; ratios from the same boot)"
+	print "Panic path, measured in one boot per topology (ms, medians of 7 turns; ratios from the same boot)"
 	printf "%5s %4s %4s | %9s %9s %6s | %9s %6s | %6s %6s %7s %6s | %6s %8s\n", \
 		"func", "brdg", "rst", "ours", "floor", "o/f", "seq", "s/o", \
 		"reads", "writes", "acc o/f", "acc/ep", "rd ns", "wr us"
@@ -250,6 +258,10 @@ function targets(   k, last, prev, grows, s, mprev, mgrows, ms, r) {
 		printf "  ours <= 1.10 x floor at %s functions: measured %s, hardware model %s\n", \
 			size[last], c["ours_over_floor", last], c["model_ours_over_floor", last]
 	}
+	s = ""
+	for (k = 1; k <= N; k++)
+		if (!bad[k]) s = s sprintf(" %s:%s (%s-%s)", size[k], c["pair_med", k], c["pair_min", k], c["pair_max", k])
+	printf "    quiesce part, walk/ideal in the same turn, median (min-max):%s\n", s
 	grows = mgrows = "yes"; prev = mprev = ""; s = ms = ""
 	for (k = 1; k <= N; k++) {
 		if (bad[k]) continue

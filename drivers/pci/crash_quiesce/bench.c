@@ -45,11 +45,13 @@
 #include <linux/err.h>
 #include <linux/irqflags.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/nmi.h>
 #include <linux/pci_regs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -58,7 +60,7 @@
 #define CQ_BENCH_BUILDS		5	/* snapshot builds timed */
 #define CQ_BENCH_READS		1000	/* config reads per function */
 #define CQ_BENCH_MAX_WRITES	3	/* Command, MSI, MSI-X per function */
-#define CQ_BENCH_REPEAT		5	/* the fastest of these many counts */
+#define CQ_BENCH_REPEAT		7	/* turns of each timed step; odd, for a median */
 
 /**
  * struct cq_bench_result - one measurement, as printed by the bench file
@@ -84,8 +86,12 @@
  * @write_ns:       time of the timed writes (the fastest round)
  * @writes:         number of timed writes in a round
  * @ideal_ns:       the floor's quiesce accesses, made (the fastest round)
+ * @ideal_med_ns:   the same, the median round
  * @ideal_run:      their count
  * @quiesce:        the fastest real walk over the snapshot without resets
+ * @quiesce_med_ns: the median of those walks' durations
+ * @pair_permille:  per turn, the walk's time over the ideal accesses' time
+ *                  in the same turn, in thousandths: min, median, max
  * @reset_ns:       the planned resets of live buses, our way
  * @reset_hold_ns:  the hold within @reset_ns
  * @reset_run:      config accesses of @reset_ns
@@ -115,8 +121,11 @@ struct cq_bench_result {
 	u64 write_ns;
 	u32 writes;
 	u64 ideal_ns;
+	u64 ideal_med_ns;
 	struct cq_run ideal_run;
 	struct cq_run quiesce;
+	u64 quiesce_med_ns;
+	u32 pair_permille[3];
 	u64 reset_ns;
 	u64 reset_hold_ns;
 	struct cq_run reset_run;
@@ -382,47 +391,84 @@ static int cq_bench_endpoints(const struct cq_snapshot *snap, struct cq_run *run
 	return 0;
 }
 
+static int cq_bench_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of @n values (n odd); sorts them. */
+static u64 cq_bench_median(u64 *v, unsigned int n)
+{
+	sort(v, n, sizeof(*v), cq_bench_cmp_u64, NULL);
+	return v[n / 2];
+}
+
+/* The walk's quiesce part over a copy without resets; undone unless @keep. */
+static u64 cq_bench_walk(const struct cq_snapshot *copy, unsigned int nr_writes,
+			 bool keep, struct cq_run *walk)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	cq_walk(copy, false, walk);
+	if (!keep)
+		cq_bench_undo(nr_writes);
+	local_irq_restore(flags);
+	touch_nmi_watchdog();
+	return walk->duration_ns;
+}
+
 /*
  * In turns, the plan's writes alone, the floor's quiesce accesses and the
  * real walk over a copy of the snapshot that plans no resets (the panic
- * path's quiesce part, with its verification and budget checks), the
- * fastest of CQ_BENCH_REPEAT of each.  The walk's writes are undone after
- * each turn but the last.
+ * path's quiesce part, with its verification and budget checks),
+ * CQ_BENCH_REPEAT of each: the fastest and the median count, and the ratio
+ * of walk to ideal within each turn.  Ideal and walk swap places every
+ * other turn so that neither always follows the other; the last turn ends
+ * with the walk, which alone is not undone.
  */
 static int cq_bench_quiesce(const struct cq_snapshot *snap, unsigned int nr_writes,
 			    struct cq_bench_result *res)
 {
 	struct cq_snapshot *copy = cq_bench_copy(snap, false);
-	struct cq_run run, walk;
-	unsigned long flags;
+	u64 ideal[CQ_BENCH_REPEAT], walk[CQ_BENCH_REPEAT], pair[CQ_BENCH_REPEAT];
+	struct cq_run run, w;
 	unsigned int i;
 	u64 ns;
 
 	if (!copy)
 		return -ENOMEM;
 	for (i = 0; i < CQ_BENCH_REPEAT; i++) {
+		bool walk_first = i & 1;
+
 		memset(&run, 0, sizeof(run));
 		ns = cq_bench_plan_writes(nr_writes, &run);
 		if (!i || ns < res->write_ns)
 			res->write_ns = ns;
 		res->writes = run.config_writes;
 
+		if (walk_first)
+			walk[i] = cq_bench_walk(copy, nr_writes, false, &w);
 		memset(&run, 0, sizeof(run));
-		ns = cq_bench_ideal(snap, nr_writes, &run);
-		if (!i || ns < res->ideal_ns)
-			res->ideal_ns = ns;
+		ideal[i] = cq_bench_ideal(snap, nr_writes, &run);
 		res->ideal_run = run;
+		if (!walk_first)
+			walk[i] = cq_bench_walk(copy, nr_writes, i == CQ_BENCH_REPEAT - 1, &w);
 
-		local_irq_save(flags);
-		cq_walk(copy, false, &walk);
-		if (i < CQ_BENCH_REPEAT - 1)
-			cq_bench_undo(nr_writes);
-		local_irq_restore(flags);
-		touch_nmi_watchdog();
-		if (!i || walk.duration_ns < res->quiesce.duration_ns)
-			res->quiesce = walk;
+		if (!i || ideal[i] < res->ideal_ns)
+			res->ideal_ns = ideal[i];
+		if (!i || walk[i] < res->quiesce.duration_ns)
+			res->quiesce = w;
+		pair[i] = ideal[i] ? div64_u64(walk[i] * 1000, ideal[i]) : 0;
 	}
 	kvfree(copy);
+	res->ideal_med_ns = cq_bench_median(ideal, CQ_BENCH_REPEAT);
+	res->quiesce_med_ns = cq_bench_median(walk, CQ_BENCH_REPEAT);
+	res->pair_permille[1] = cq_bench_median(pair, CQ_BENCH_REPEAT);
+	res->pair_permille[0] = pair[0];
+	res->pair_permille[2] = pair[CQ_BENCH_REPEAT - 1];
 	return 0;
 }
 
@@ -583,15 +629,18 @@ static int cq_bench_show(struct seq_file *m, void *v)
 		   r->ep_dry.planned_writes, r->ep_enabled_caps);
 	seq_printf(m, "read_count=%u\nread_ns=%llu\nwrite_count=%u\nwrite_ns=%llu\n",
 		   r->reads, r->read_ns, r->writes, r->write_ns);
-	seq_printf(m, "ideal_reads=%u\nideal_writes=%u\nideal_ns=%llu\n",
-		   r->ideal_run.config_reads, r->ideal_run.config_writes, r->ideal_ns);
+	seq_printf(m, "ideal_reads=%u\nideal_writes=%u\nideal_ns=%llu\nideal_med_ns=%llu\n",
+		   r->ideal_run.config_reads, r->ideal_run.config_writes, r->ideal_ns,
+		   r->ideal_med_ns);
 	seq_printf(m, "quiesce_state=%s\nquiesce_abort=%s\n",
 		   cq_state_name(r->quiesce.state), cq_abort_name(r->quiesce.abort));
 	seq_printf(m, "quiesce_functions=%u\nquiesce_mismatched=%u\n",
 		   r->quiesce.functions_quiesced, r->quiesce.mismatched);
-	seq_printf(m, "quiesce_reads=%u\nquiesce_writes=%u\nquiesce_ns=%llu\n",
+	seq_printf(m, "quiesce_reads=%u\nquiesce_writes=%u\nquiesce_ns=%llu\nquiesce_med_ns=%llu\n",
 		   r->quiesce.config_reads, r->quiesce.config_writes,
-		   r->quiesce.duration_ns);
+		   r->quiesce.duration_ns, r->quiesce_med_ns);
+	seq_printf(m, "pair_permille_min=%u\npair_permille_med=%u\npair_permille_max=%u\n",
+		   r->pair_permille[0], r->pair_permille[1], r->pair_permille[2]);
 	seq_printf(m, "reset_reads=%u\nreset_writes=%u\nreset_ns=%llu\nreset_hold_ns=%llu\n",
 		   r->reset_run.config_reads, r->reset_run.config_writes, r->reset_ns,
 		   r->reset_hold_ns);
