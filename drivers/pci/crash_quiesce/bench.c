@@ -29,10 +29,12 @@
  *                as pci_reset_secondary_bus() does), for their difference.
  *             Steps 3 to 6 run with interrupts off, as the panic path;
  *             3, 4 and 6 are repeated CQ_BENCH_REPEAT times and the
- *             fastest of each counts.  The walk is split in two because a
- *             reset cannot be undone, and resetting live devices costs far
- *             more under emulation than resetting reset ones: step 5, the
- *             walk's own reset phase, is the only reset of live devices.
+ *             fastest of each counts (in 4 also the median, which the
+ *             report uses for ours and the floor).  The walk is split in
+ *             two because a reset cannot be undone, and resetting live
+ *             devices costs far more under emulation than resetting reset
+ *             ones: step 5, the walk's own reset phase, is the only reset
+ *             of live devices.
  *   read      key=value lines of the last measurement.
  *
  * Only for test machines: a measurement leaves every function quiesced and
