@@ -79,12 +79,7 @@ qsock="$sockdir/qemu.sock" hsock="$sockdir/host.sock"
 marker="cq-dma-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 
 cycle_pid='' sender_pid=''
-cleanup() {
-	[[ -z "$sender_pid" ]] || kill "$sender_pid" 2>/dev/null || true
-	[[ -z "$cycle_pid" ]] || kill "$cycle_pid" 2>/dev/null || true
-	[[ "$sockdir" == "$out" ]] || rm -rf "$sockdir"
-}
-trap cleanup EXIT
+trap 'cq_bg_cleanup "$sockdir" "$out"' EXIT
 
 "$CQ_QEMU_DIR/run-cycle.sh" -o "$out" -T "$timeout" ${module:+-m "$module"} \
 	${modargs:+-a "$modargs"} -C qemu_fw_cfg -f "$counter:/cq/bin/vmcore-count" \

@@ -92,12 +92,7 @@ all="$words cq.hook=nic-up cq.chook=iommu cq.iommu.wait=$wait"
 [[ -z "$cwords" ]] || all+=" cq.cappend=${cwords// /;}"
 
 cycle_pid='' sender_pid=''
-cleanup() {
-	[[ -z "$sender_pid" ]] || kill "$sender_pid" 2>/dev/null || true
-	[[ -z "$cycle_pid" ]] || kill "$cycle_pid" 2>/dev/null || true
-	[[ "$sockdir" == "$out" ]] || rm -rf "$sockdir"
-}
-trap cleanup EXIT
+trap 'cq_bg_cleanup "$sockdir" "$out"' EXIT
 
 "$CQ_QEMU_DIR/run-cycle.sh" -o "$out" -T "$timeout" ${module:+-m "$module"} \
 	${modargs:+-a "$modargs"} -I "$iommu" -c "$all" \

@@ -103,3 +103,12 @@ cq_sock_dir() {
 		mktemp -d "/tmp/cq-$2.XXXXXX"
 	fi
 }
+
+# cq_bg_cleanup SOCKDIR OUT: the EXIT trap of the cycle drivers that run a
+# frame sender beside run-cycle.sh: kill whichever of $sender_pid and
+# $cycle_pid is still set, and remove SOCKDIR unless it is OUT (cq_sock_dir).
+cq_bg_cleanup() {
+	[[ -z "${sender_pid:-}" ]] || kill "$sender_pid" 2>/dev/null || true
+	[[ -z "${cycle_pid:-}" ]] || kill "$cycle_pid" 2>/dev/null || true
+	[[ "$1" == "$2" ]] || rm -rf "$1"
+}
