@@ -18,7 +18,7 @@ void fake_reset(void)
 	memset(&fake, 0, sizeof(fake));
 }
 
-int fake_add(u16 seg, u8 bus, u8 devfn)
+int fake_add(u32 seg, u8 bus, u8 devfn)
 {
 	struct fake_fn *f;
 
@@ -138,10 +138,27 @@ static void fake_tick(void)
 	fake.now_ns += fake.ns_per_access;
 }
 
+/* Function @i to its reset state; @by is the bridge, or FAKE_BY_* */
+static void fake_reset_fn(int i, int by)
+{
+	struct fake_fn *f = &fake.fn[i];
+
+	fake_set16(i, PCI_COMMAND, 0);
+	if (f->msi_cap)
+		fake_set16(i, f->msi_cap + PCI_MSI_FLAGS,
+			   fake_get16(i, f->msi_cap + PCI_MSI_FLAGS) &
+			   ~PCI_MSI_FLAGS_ENABLE);
+	if (f->msix_cap)
+		fake_set16(i, f->msix_cap + PCI_MSIX_FLAGS,
+			   fake_get16(i, f->msix_cap + PCI_MSIX_FLAGS) &
+			   ~PCI_MSIX_FLAGS_ENABLE);
+	fake_log(FAKE_EV_RESET, i, 0, 0, by, 0, false);
+}
+
 /* Secondary Bus Reset: every function below the bridge to its reset state. */
 static void fake_bus_reset(int bridge)
 {
-	u16 seg = fake.fn[bridge].seg;
+	u32 seg = fake.fn[bridge].seg;
 	u8 sec = fake_get8(bridge, PCI_SECONDARY_BUS);
 	u8 sub = fake_get8(bridge, PCI_SUBORDINATE_BUS);
 	int i;
@@ -151,16 +168,7 @@ static void fake_bus_reset(int bridge)
 
 		if (f->seg != seg || f->bus < sec || f->bus > sub || f->removed)
 			continue;
-		fake_set16(i, PCI_COMMAND, 0);
-		if (f->msi_cap)
-			fake_set16(i, f->msi_cap + PCI_MSI_FLAGS,
-				   fake_get16(i, f->msi_cap + PCI_MSI_FLAGS) &
-				   ~PCI_MSI_FLAGS_ENABLE);
-		if (f->msix_cap)
-			fake_set16(i, f->msix_cap + PCI_MSIX_FLAGS,
-				   fake_get16(i, f->msix_cap + PCI_MSIX_FLAGS) &
-				   ~PCI_MSIX_FLAGS_ENABLE);
-		fake_log(FAKE_EV_RESET, i, 0, 0, bridge, 0, false);
+		fake_reset_fn(i, bridge);
 	}
 }
 
@@ -175,12 +183,20 @@ static u32 fake_read(int fn, unsigned int off, unsigned int width)
 	f = &fake.fn[fn];
 	if (f->remove_on_read > 0 && (unsigned int)f->remove_on_read == off)
 		f->removed = true;
+	if (f->tp_reads > 0 && f->pcie_cap && off == (unsigned int)f->pcie_cap + PCI_EXP_DEVCTL) {
+		/* Transactions Pending for this many more reads of it */
+		f->tp_reads--;
+		fake_set16(fn, off + 2, fake_get16(fn, off + 2) | PCI_EXP_DEVSTA_TRPND);
+	} else if (f->pcie_cap && off == (unsigned int)f->pcie_cap + PCI_EXP_DEVCTL) {
+		fake_set16(fn, off + 2, fake_get16(fn, off + 2) & ~PCI_EXP_DEVSTA_TRPND);
+	}
 	if (f->removed)
-		return width == 4 ? ~0U : 0xffff;
-	return width == 4 ? fake_get32(fn, off) : fake_get16(fn, off);
+		return width == 4 ? ~0U : width == 2 ? 0xffff : 0xff;
+	return width == 4 ? fake_get32(fn, off) : width == 2 ? fake_get16(fn, off) :
+	       fake_get8(fn, off);
 }
 
-static void fake_write16(int fn, unsigned int off, u16 val)
+static void fake_write(int fn, unsigned int off, unsigned int width, u16 val)
 {
 	struct fake_fn *f;
 	u16 old;
@@ -192,14 +208,31 @@ static void fake_write16(int fn, unsigned int off, u16 val)
 		return;
 	}
 	f = &fake.fn[fn];
-	old = fake_get16(fn, off);
-	fake_log(FAKE_EV_WRITE, fn, off, 2, val, old, f->removed);
+	old = width == 2 ? fake_get16(fn, off) : fake_get8(fn, off);
+	fake_log(FAKE_EV_WRITE, fn, off, width, val, old, f->removed);
 	if (f->removed)
 		return;
-	fake_set16(fn, off, val);
+	if (width == 2)
+		fake_set16(fn, off, val);
+	else
+		fake_set8(fn, off, val);
 	if (off == PCI_BRIDGE_CONTROL && fake_is_bridge(fn) &&
 	    !(old & PCI_BRIDGE_CTL_BUS_RESET) && (val & PCI_BRIDGE_CTL_BUS_RESET))
 		fake_bus_reset(fn);
+	if (f->pcie_cap && off == (unsigned int)f->pcie_cap + PCI_EXP_DEVCTL &&
+	    (val & PCI_EXP_DEVCTL_BCR_FLR)) {
+		fake_set16(fn, off, old);	/* BCR_FLR reads 0; DevCtl to default */
+		fake_reset_fn(fn, FAKE_BY_FLR);
+	}
+	if (f->af_cap && off == (unsigned int)f->af_cap + PCI_AF_CTRL && (val & PCI_AF_CTRL_FLR)) {
+		fake_set8(fn, off, 0);
+		fake_reset_fn(fn, FAKE_BY_AF_FLR);
+	}
+}
+
+static void fake_write16(int fn, unsigned int off, u16 val)
+{
+	fake_write(fn, off, 2, val);
 }
 
 /* ECAM: find the function whose page holds [addr, addr + width). */
@@ -246,6 +279,14 @@ void writew(u16 val, volatile void __iomem *addr)
 	int fn = fake_ecam(addr, 2, &off);
 
 	fake_write16(fn, off, val);
+}
+
+void writeb(u8 val, volatile void __iomem *addr)
+{
+	unsigned int off = 0;
+	int fn = fake_ecam(addr, 1, &off);
+
+	fake_write(fn, off, 1, val);
 }
 
 /*
@@ -315,6 +356,48 @@ void outw(u16 val, unsigned long port)
 
 	fake_io_log(port, 2, true, val);
 	fake_write16(fn, off, val);
+}
+
+u8 inb(unsigned long port)
+{
+	unsigned int off = 0;
+	int fn = fake_conf1(port, 1, &off);
+	u8 val = fake_read(fn, off, 1);
+
+	fake_io_log(port, 1, false, val);
+	return val;
+}
+
+void outb(u8 val, unsigned long port)
+{
+	unsigned int off = 0;
+	int fn = fake_conf1(port, 1, &off);
+
+	fake_io_log(port, 1, true, val);
+	fake_write(fn, off, 1, val);
+}
+
+/* The PCI core's locked read: no port or ECAM access, counted apart. */
+int cq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
+		       unsigned int size, u32 *val)
+{
+	int i;
+
+	fake.locked_reads++;
+	for (i = 0; i < fake.nr; i++) {
+		const struct fake_fn *f = &fake.fn[i];
+
+		if (f->seg != seg || f->bus != bus || f->devfn != devfn)
+			continue;
+		if (f->removed)
+			*val = size == 4 ? ~0U : size == 2 ? 0xffff : 0xff;
+		else
+			*val = size == 4 ? fake_get32(i, reg) : size == 2 ?
+			       fake_get16(i, reg) : fake_get8(i, reg);
+		return 0;
+	}
+	*val = ~0U;
+	return -19;	/* -ENODEV */
 }
 
 u64 ktime_get_mono_fast_ns(void)

@@ -42,13 +42,20 @@ struct fake_io {
 	u32 val;
 };
 
+/* enum fake_ev_kind FAKE_EV_RESET's val when no bridge did it */
+#define FAKE_BY_FLR	(-2)
+#define FAKE_BY_AF_FLR	(-3)
+
 struct fake_fn {
 	u8 cfg[4096];
-	u16 seg;
+	u32 seg;
 	u8 bus;
 	u8 devfn;
 	u8 msi_cap;
 	u8 msix_cap;
+	u8 pcie_cap;		/* a write of BCR_FLR to Device Control resets */
+	u8 af_cap;		/* a write of FLR to AF Control resets */
+	int tp_reads;		/* Transactions Pending reads before it clears */
 	bool removed;		/* reads all-ones, writes dropped */
 	int remove_on_read;	/* if > 0: becomes removed when this offset is read */
 };
@@ -64,6 +71,7 @@ struct fake_state {
 
 	unsigned int reads;	/* config data reads (ECAM or 0xCFC..) */
 	unsigned int writes;	/* config data writes */
+	unsigned int locked_reads;	/* reads through cq_cfg_locked_read() */
 	unsigned int bad;	/* accesses the fake could not make sense of */
 
 	struct fake_ev log[FAKE_LOG_MAX];
@@ -82,7 +90,7 @@ struct fake_state {
 extern struct fake_state fake;
 
 void fake_reset(void);
-int fake_add(u16 seg, u8 bus, u8 devfn);
+int fake_add(u32 seg, u8 bus, u8 devfn);
 void *fake_page(int fn);
 bool fake_is_bridge(int fn);
 

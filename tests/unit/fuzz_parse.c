@@ -23,10 +23,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cq_skip_list list, again, sentinel;
 	char *s = malloc(size + 1);
-	char buf[CQ_MAX_SKIP * 16 + 1];
+	char buf[CQ_MAX_SKIP * 20 + 1];	/* "ffffffff:ff:1f.7," each */
 	const char *bad;
 	bool b = true;
 	u32 ms = 12345;
+	u8 mode;
 
 	CHECK(s);
 	memcpy(s, data, size);
@@ -47,8 +48,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (cq_parse_bool(s, &b))
 		CHECK(b == true);
-	if (cq_parse_reset(s, &b) == 0)
-		CHECK(!strncmp(s, "bus", 3) || !strncmp(s, "none", 4));
+	mode = 0xa5;
+	if (cq_parse_reset(s, &mode) == 0)
+		CHECK((mode == CQ_RESET_BUS && !strncmp(s, "bus", 3)) ||
+		      (mode == CQ_RESET_NONE && !strncmp(s, "none", 4)) ||
+		      (mode == CQ_RESET_AUTO && !strncmp(s, "auto", 4)));
+	else
+		CHECK(mode == 0xa5);
 	if (cq_parse_ms(s, 1, 1000, &ms))
 		CHECK(ms == 12345);
 	else

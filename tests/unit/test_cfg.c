@@ -42,13 +42,13 @@ static void two_functions(void)
 
 static void test_ecam(void)
 {
-	struct cq_cfg a = { .ecam = NULL, .method = CQ_ACCESS_ECAM };
-	struct cq_cfg b = a;
+	struct cq_func a = { .cfg = { .ecam = NULL, .method = CQ_ACCESS_ECAM } };
+	struct cq_func b = a;
 	struct cq_run run = { 0 };
 
 	two_functions();
-	a.ecam = fake_page(0);
-	b.ecam = fake_page(1);
+	a.cfg.ecam = fake_page(0);
+	b.cfg.ecam = fake_page(1);
 	is(cq_cfg_read32(&a, PCI_VENDOR_ID, &run), 0x10d38086, "ecam: read32 IDs of function A");
 	is(cq_cfg_read32(&b, PCI_VENDOR_ID, &run), 0x10d38087, "ecam: read32 IDs of function B");
 	is(cq_cfg_read32(&a, PCI_CACHE_LINE_SIZE, &run) >> 16 & 0xff, 0x81,
@@ -86,8 +86,10 @@ static bool io_is(int k, u16 port, u8 width, bool out, u32 val)
 
 static void test_conf1(void)
 {
-	struct cq_cfg a = { .conf1 = cq_cfg_conf1_address(3, 0x10), .method = CQ_ACCESS_CONF1 };
-	struct cq_cfg b = { .conf1 = cq_cfg_conf1_address(4, 0x11), .method = CQ_ACCESS_CONF1 };
+	struct cq_func a = { .cfg = { .conf1 = cq_cfg_conf1_address(3, 0x10),
+				      .method = CQ_ACCESS_CONF1 } };
+	struct cq_func b = { .cfg = { .conf1 = cq_cfg_conf1_address(4, 0x11),
+				      .method = CQ_ACCESS_CONF1 } };
 	struct cq_run run = { 0 };
 
 	two_functions();
@@ -129,8 +131,9 @@ static void test_conf1(void)
 
 static void test_none(void)
 {
-	struct cq_cfg n = { .ecam = NULL, .conf1 = 0x80010000, .method = CQ_ACCESS_NONE };
-	struct cq_cfg junk = { .ecam = NULL, .method = 7 };
+	struct cq_func n = { .cfg = { .ecam = NULL, .conf1 = 0x80010000,
+				      .method = CQ_ACCESS_NONE } };
+	struct cq_func junk = { .cfg = { .ecam = NULL, .method = 7 } };
 	struct cq_run run = { 0 };
 
 	two_functions();
@@ -143,11 +146,101 @@ static void test_none(void)
 	ok(fake.reads == 0 && fake.writes == 0 && fake.nio == 0, "none: no access made");
 }
 
+/*
+ * Intel VMD: a drive behind VMD (domain 0x10000) and its twin on domain 0
+ * at the same bus and devfn, with the same IDs.  The twin must never be
+ * reached through the VMD child's accessor.
+ */
+static void test_pick_vmd_twin(void)
+{
+	struct cq_func vmd = { .seg = 0x10000, .bus = 3, .devfn = 0x10 };
+	struct cq_func twin = { .seg = 0, .bus = 3, .devfn = 0x10 };
+	struct cq_func other = { .seg = 1, .bus = 3, .devfn = 0x10 };
+	struct cq_run run = { 0 };
+	u8 *bus_page;
+
+	two_functions();
+	cq_cfg_pick(&vmd, NULL);
+	cq_cfg_pick(&twin, NULL);
+	cq_cfg_pick(&other, NULL);
+	is(vmd.cfg.method, CQ_ACCESS_NONE, "pick: VMD domain 0x10000 without ECAM: no accessor");
+	is(twin.cfg.method, CQ_ACCESS_CONF1, "pick: domain 0 without ECAM: type 1");
+	is(twin.cfg.conf1, cq_cfg_conf1_address(3, 0x10), "pick: type 1 address of 03:02.0");
+	is(other.cfg.method, CQ_ACCESS_NONE, "pick: domain 1 without ECAM: no accessor");
+	is(cq_cfg_read32(&vmd, PCI_VENDOR_ID, &run), 0xffffffff,
+	   "pick: the VMD child reads all-ones, not its twin's IDs");
+	cq_cfg_write16(&vmd, PCI_COMMAND, 0, &run);
+	ok(fake.reads == 0 && fake.writes == 0 && fake.nio == 0,
+	   "pick: no access reached the domain-0 twin");
+	is(fake_get16(0, PCI_COMMAND), 0x0007, "pick: the twin's Command untouched");
+	is(cq_cfg_read32(&twin, PCI_VENDOR_ID, &run), 0x10d38086,
+	   "pick: control: the twin's own accessor reads its IDs");
+
+	/* with the kernel's mapping of bus 3, ECAM at base + devfn * 4 KiB */
+	bus_page = (u8 *)fake_page(0) - ((unsigned long)0x10 << 12);
+	cq_cfg_pick(&vmd, bus_page);
+	ok(vmd.cfg.method == CQ_ACCESS_ECAM && vmd.cfg.ecam == fake_page(0),
+	   "pick: ECAM page = bus mapping + devfn << 12");
+}
+
+static void test_extended_and_bytes(void)
+{
+	struct cq_func e = { .cfg = { .method = CQ_ACCESS_ECAM } };
+	struct cq_func c = { .cfg = { .conf1 = cq_cfg_conf1_address(3, 0x10),
+				      .method = CQ_ACCESS_CONF1 } };
+	struct cq_run run = { 0 };
+
+	two_functions();
+	e.cfg.ecam = fake_page(1);
+	fake_set16(0, 0x164, 0x0009);
+	fake_set16(1, 0x164, 0x0009);
+	is(cq_cfg_read16(&e, 0x164, &run), 0x0009, "ext: ECAM reads an extended register");
+	is(cq_cfg_read16(&c, 0x164, &run), 0xffff, "ext: type 1 cannot: all-ones");
+	cq_cfg_write16(&c, 0x164, 0, &run);
+	ok(run.config_reads == 1 && run.config_writes == 0 && fake.nio == 0,
+	   "ext: type 1 made no port access for register 0x164");
+	is(fake_get16(0, 0x164), 0x0009, "ext: nor wrote register 0x164 (or 0x64)");
+
+	fake_set16(0, 0xc4, 0xab00);
+	cq_cfg_write8(&c, 0xc4, 0x01, &run);
+	ok(io_is(fake.nio - 2, 0xcf8, 4, true, 0x800310c4) &&
+	   io_is(fake.nio - 1, 0xcfc, 1, true, 0x01), "byte: type 1 outb to 0xcfc + (reg & 3)");
+	is(fake_get16(0, 0xc4), 0xab01, "byte: type 1 write8 leaves the next byte alone");
+	fake_set16(1, 0xc4, 0xab00);
+	cq_cfg_write8(&e, 0xc5, 0x02, &run);
+	is(fake_get16(1, 0xc4), 0x0200, "byte: ECAM write8 at 0xc5 writes that byte only");
+	is(fake.bad, 0, "byte: no bad access");
+}
+
+/* dry_run_now from process context: reads through the PCI core only. */
+static void test_locked(void)
+{
+	struct cq_func a = { .bus = 3, .devfn = 0x10,
+			     .cfg = { .conf1 = cq_cfg_conf1_address(3, 0x10),
+				      .method = CQ_ACCESS_CONF1 } };
+	struct cq_run run = { .locked = 1 };
+
+	two_functions();
+	is(cq_cfg_read32(&a, PCI_VENDOR_ID, &run), 0x10d38086, "locked: read32 IDs");
+	is(cq_cfg_read16(&a, PCI_COMMAND, &run), 0x0007, "locked: read16 Command");
+	cq_cfg_write16(&a, PCI_COMMAND, 0, &run);
+	cq_cfg_write8(&a, PCI_COMMAND, 0, &run);
+	is(fake.locked_reads, 2, "locked: both reads through the PCI core");
+	ok(fake.nio == 0 && fake.cf8_writes == 0 && fake.reads == 0,
+	   "locked: no bare 0xcf8/0xcfc access at all");
+	ok(fake.writes == 0 && run.config_writes == 0 && fake_get16(0, PCI_COMMAND) == 7,
+	   "locked: writes are dropped (locked walks are dry)");
+	is(run.config_reads, 2, "locked: reads still counted");
+}
+
 int main(void)
 {
 	test_addresses();
 	test_ecam();
 	test_conf1();
 	test_none();
+	test_pick_vmd_twin();
+	test_extended_and_bytes();
+	test_locked();
 	return tap_done();
 }

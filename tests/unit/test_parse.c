@@ -44,7 +44,7 @@ static bool is_poisoned(const struct cq_skip_list *l)
 	return true;
 }
 
-static bool addr_is(const struct cq_skip_entry *e, u16 seg, u8 bus, u8 dev, u8 fn)
+static bool addr_is(const struct cq_skip_entry *e, u32 seg, u8 bus, u8 dev, u8 fn)
 {
 	return !e->by_id && e->seg == seg && e->bus == bus &&
 	       e->devfn == (dev << 3 | fn);
@@ -74,6 +74,17 @@ static void test_skip_good(void)
 	is(cq_parse_skip("abcd:fe:1f.7", &l, &bad), 0, "skip: 'abcd:fe:1f.7' parses");
 	ok(l.nr == 1 && addr_is(&l.entry[0], 0xabcd, 0xfe, 0x1f, 7),
 	   "skip: highest dev 1f and fn 7 with a segment");
+
+	is(cq_parse_skip("10000:01:00.0", &l, &bad), 0, "skip: VMD domain '10000:01:00.0' parses");
+	ok(l.nr == 1 && addr_is(&l.entry[0], 0x10000, 1, 0, 0),
+	   "skip: '10000:01:00.0' is domain 0x10000, not 0x0000");
+	{
+		char buf[64];
+
+		cq_format_skip(&l, buf, sizeof(buf));
+		ok(!strcmp(buf, "10000:01:00.0"), "skip: a 5-digit domain prints back whole ('%s')", buf);
+	}
+	is(cq_parse_skip("ffffffff:00:00.0", &l, &bad), 0, "skip: 8-digit domain parses");
 
 	is(cq_parse_skip("8086:10d3", &l, &bad), 0, "skip: '8086:10d3' parses");
 	ok(l.nr == 1 && id_is(&l.entry[0], 0x8086, 0x10d3), "skip: '8086:10d3' is vendor:device");
@@ -134,7 +145,7 @@ static void test_skip_bad(void)
 	bad_skip("00:00.8", 0, "fn 8");
 	bad_skip("100:00.0", 0, "bus 0x100");
 	bad_skip("0000:100:00.0", 0, "bus 0x100 with segment");
-	bad_skip("10000:00:00.0", 0, "5-digit segment");
+	bad_skip("100000000:00:00.0", 0, "9-digit domain");
 	bad_skip("18086:10d3", 0, "5-digit vendor");
 	bad_skip("8086:110d3", 0, "5-digit device");
 	bad_skip("01:00.0,,02:00.0", 8, "empty entry 'a,,b'");
@@ -199,7 +210,8 @@ static void test_bool_reset(void)
 	static const char * const bad[] = { "", "\n", "2", "yess", "YES", "On", " y",
 					     "y ", "truex", "of", "-1", "y\n\n" };
 	static const char * const rbad[] = { "", "\n", "Bus", "busy", "bu", "none ",
-					     " bus", "NONE", "bus\n\n", "1" };
+					     " bus", "NONE", "bus\n\n", "1", "AUTO", "aut",
+					     "auto ", "flr" };
 	unsigned int i;
 	bool v;
 
@@ -217,18 +229,24 @@ static void test_bool_reset(void)
 		   "bool: '%s' -> -EINVAL, output untouched", esc(bad[i]));
 	}
 
-	v = false;
-	ok(cq_parse_reset("bus", &v) == 0 && v, "reset: 'bus' is true");
-	v = true;
-	ok(cq_parse_reset("none", &v) == 0 && !v, "reset: 'none' is false");
-	v = false;
-	ok(cq_parse_reset("bus\n", &v) == 0 && v, "reset: 'bus\\n' is true");
-	v = true;
-	ok(cq_parse_reset("none\n", &v) == 0 && !v, "reset: 'none\\n' is false");
-	for (i = 0; i < sizeof(rbad) / sizeof(rbad[0]); i++) {
-		v = true;
-		ok(cq_parse_reset(rbad[i], &v) == -EINVAL && v,
-		   "reset: '%s' -> -EINVAL, output untouched", esc(rbad[i]));
+	{
+		static const struct { const char *s; u8 mode; } modes[] = {
+			{ "auto", CQ_RESET_AUTO }, { "bus", CQ_RESET_BUS },
+			{ "none", CQ_RESET_NONE }, { "auto\n", CQ_RESET_AUTO },
+			{ "bus\n", CQ_RESET_BUS }, { "none\n", CQ_RESET_NONE },
+		};
+		u8 m;
+
+		for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+			m = 0xee;
+			ok(cq_parse_reset(modes[i].s, &m) == 0 && m == modes[i].mode,
+			   "reset: '%s' is mode %u", esc(modes[i].s), modes[i].mode);
+		}
+		for (i = 0; i < sizeof(rbad) / sizeof(rbad[0]); i++) {
+			m = 0xee;
+			ok(cq_parse_reset(rbad[i], &m) == -EINVAL && m == 0xee,
+			   "reset: '%s' -> -EINVAL, output untouched", esc(rbad[i]));
+		}
 	}
 }
 

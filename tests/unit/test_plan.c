@@ -15,7 +15,7 @@ static int pos(const struct cq_snapshot *s, int i)
 	unsigned int k;
 
 	for (k = 0; k < s->nr_order; k++)
-		if (s->order[k] == i)
+		if (s->order[k] == (u32)i)
 			return k;
 	return -1;
 }
@@ -24,8 +24,8 @@ static bool resets_only(const struct cq_snapshot *s, int a, int b)
 {
 	unsigned int want = (a >= 0) + (b >= 0);
 
-	return s->nr_resets == want && (a < 0 || s->resets[0] == a) &&
-	       (b < 0 || s->resets[want - 1] == b);
+	return s->nr_resets == want && (a < 0 || s->resets[0] == (u32)a) &&
+	       (b < 0 || s->resets[want - 1] == (u32)b);
 }
 
 static bool skipped(const struct cq_snapshot *s, int i, int reason)
@@ -126,7 +126,7 @@ static void test_root_port(void)
 	ok(resets_only(s, rp, -1), "root port: the only reset");
 	is(s->func[ep].action, CQ_ACT_QUIESCE, "root port: endpoint quiesced");
 	is(s->func[ep].noreset, CQ_NORESET_ANCESTOR, "root port: endpoint reset-by-ancestor");
-	ok(s->nr_order == 2 && s->order[0] == ep && s->order[1] == rp,
+	ok(s->nr_order == 2 && s->order[0] == (u32)ep && s->order[1] == (u32)rp,
 	   "root port: order = endpoint, root port");
 	ok(s->func[rp].flags & CQ_F_BUSY, "root port: marked busy");
 	is(s->func[ep].depth, 1, "root port: endpoint depth 1");
@@ -211,7 +211,7 @@ static void test_pci_bridge(void)
 	is(s->func[br].action, CQ_ACT_QUIESCE_RESET, "pci-bridge: root-bus pci-bridge resets");
 	ok(s->func[a].noreset == CQ_NORESET_ANCESTOR && s->func[b].noreset == CQ_NORESET_ANCESTOR,
 	   "pci-bridge: endpoints reset-by-ancestor");
-	ok(s->nr_order == 3 && s->order[2] == br, "pci-bridge: bridge last in order");
+	ok(s->nr_order == 3 && s->order[2] == (u32)br, "pci-bridge: bridge last in order");
 	invariants(s, "pci-bridge");
 	free(s);
 }
@@ -319,7 +319,7 @@ static void test_host_mode_empty(void)
 	invariants(s, "host/empty");
 	free(s);
 
-	S.reset = false;
+	S.reset = CQ_RESET_NONE;
 	s = build(NULL);
 	is(s->nr_resets, 0, "reset=none: no reset");
 	ok(s->func[rp].action == CQ_ACT_QUIESCE && s->func[rp].noreset == CQ_NORESET_MODE,

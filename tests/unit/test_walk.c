@@ -102,7 +102,9 @@ static void model(const struct cq_snapshot *s, unsigned int *reads, unsigned int
 		const struct tnode *n = &T.n[s->order[k]];
 		bool caps = msi && master(s->order[k]);
 
-		*reads += 3 + (caps && n->msi_cap) + (caps && n->msix_cap);
+		/* ID, Command; the header type only before a Bridge Control write */
+		*reads += 2 + (s->func[s->order[k]].action == CQ_ACT_QUIESCE_RESET) +
+			  (caps && n->msi_cap) + (caps && n->msix_cap);
 		*writes += (cmd_target(s->order[k], msi) != n->command) +
 			   (caps && n->msi_cap && n->msi_on) +
 			   (caps && n->msix_cap && n->msix_on);
@@ -150,7 +152,7 @@ static bool in_resets(const struct cq_snapshot *s, int i)
 	unsigned int k;
 
 	for (k = 0; k < s->nr_resets; k++)
-		if (s->resets[k] == i)
+		if (s->resets[k] == (u32)i)
 			return true;
 	return false;
 }
@@ -313,7 +315,7 @@ static void test_real(void)
 	/* stale 0xcf8 content from an access the panic interrupted */
 	fake.cf8 = cq_cfg_conf1_address(0x42, 0x42) | 0x3c;
 	fake.cf8_fresh = true;
-	cq_walk(s, false, &r);
+	cq_walk(s, false, false, &r);
 	check_real(s, &r, "real walk");
 	is(fake_writes_to(EP_QUIET), 0, "%s real walk: already quiet function not written", M);
 	ok(fake_get16(EP_QUIET, TOPO_MSIX_CAP + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_ENABLE,
@@ -329,7 +331,7 @@ static void test_real(void)
 
 	S.msi = false;
 	s = std();
-	cq_walk(s, false, &r);
+	cq_walk(s, false, false, &r);
 	check_real(s, &r, "msi=N");
 	ok(fake_get16(EP_ROOT, TOPO_MSI_CAP + PCI_MSI_FLAGS) & PCI_MSI_FLAGS_ENABLE &&
 	   fake_get16(EP_ROOT, TOPO_MSIX_CAP + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_ENABLE,
@@ -340,11 +342,11 @@ static void test_real(void)
 	free(s);
 	S = topo_settings();
 
-	S.reset = false;
+	S.reset = CQ_RESET_NONE;
 	s = std();
-	cq_walk(s, false, &r);
+	cq_walk(s, false, false, &r);
 	check_real(s, &r, "reset=none");
-	cq_walk(s, false, &r);
+	cq_walk(s, false, false, &r);
 	is(r.config_writes, 0, "%s reset=none: a second walk writes nothing", M);
 	is(r.state, CQ_STATE_DONE, "%s reset=none: second walk done", M);
 	free(s);
@@ -361,8 +363,8 @@ static void test_mismatch(void)
 
 	fake.fn[EP1].removed = true;				/* surprise removal */
 	fake_set16(EP_SW, PCI_DEVICE_ID, 0xbeef);		/* another device */
-	fake_set8(EP_ROOT, PCI_HEADER_TYPE, PCI_HEADER_TYPE_BRIDGE);	/* other header */
-	cq_walk(s, false, &r);
+	fake_set16(EP_ROOT, PCI_VENDOR_ID, 0x1af4);		/* another vendor */
+	cq_walk(s, false, false, &r);
 	ok(!fake_writes_to(EP1) && !fake_writes_to(EP_SW) && !fake_writes_to(EP_ROOT),
 	   "%s mismatch: removed and replaced functions not written", M);
 	is(r.mismatched, 3, "%s mismatch: 3 mismatched", M);
@@ -374,11 +376,30 @@ static void test_mismatch(void)
 	is(r.bridges_reset, 2, "%s mismatch: root ports above still reset", M);
 	free(s);
 
+	/*
+	 * An endpoint's header type is not re-read (SPEC §3: only before a
+	 * header-dependent write): same IDs, other header, still quiesced.
+	 */
+	s = std();
+	fake_set8(EP_ROOT, PCI_HEADER_TYPE, PCI_HEADER_TYPE_CARDBUS);
+	cq_walk(s, false, false, &r);
+	ok(r.mismatched == 0 && fake_writes_at(EP_ROOT, PCI_COMMAND) == 1,
+	   "%s endpoint header type is not part of its identity check", M);
+	free(s);
+
+	/* a reset bridge whose header type changed: no Bridge Control write */
+	s = std();
+	fake_set8(RP1, PCI_HEADER_TYPE, PCI_HEADER_TYPE_NORMAL);
+	cq_walk(s, false, false, &r);
+	ok(r.mismatched == 1 && fake_writes_to(RP1) == 0 && r.bridges_reset == 1,
+	   "%s reset bridge with another header type: skipped, not written", M);
+	free(s);
+
 	/* a planned reset bridge that is no longer what the snapshot says */
 	s = std();
 	model(s, &reads, &writes);
 	fake_set16(RP2, PCI_DEVICE_ID, 0x1234);
-	cq_walk(s, false, &r);
+	cq_walk(s, false, false, &r);
 	is(fake_writes_to(RP2), 0, "%s replaced reset bridge: not written at all", M);
 	is(r.bridges_reset, 1, "%s replaced reset bridge: only the other root port reset", M);
 	is(fake_writes_at(RP1, PCI_BRIDGE_CONTROL), 2, "%s replaced reset bridge: 00:1c.0 reset", M);
@@ -402,7 +423,7 @@ static void test_gone_at_reset(void)
 	int k, after = 0;
 
 	fake.fn[RP1].remove_on_read = PCI_BRIDGE_CONTROL;
-	cq_walk(s, false, &r);
+	cq_walk(s, false, false, &r);
 	for (k = 0; k < fake.nlog; k++)
 		if (fake.log[k].kind == FAKE_EV_WRITE && fake.log[k].fn == RP1 &&
 		    fake.log[k].off == PCI_BRIDGE_CONTROL) {
@@ -425,7 +446,7 @@ static void test_dry_run(void)
 	unsigned int reads;
 	int pass;
 
-	cq_walk(s, false, &real);
+	cq_walk(s, false, false, &real);
 	reads = fake.reads;
 	free(s);
 	for (pass = 0; pass < 2; pass++) {
@@ -433,7 +454,7 @@ static void test_dry_run(void)
 
 		S.dry_run = pass;
 		s = std();
-		cq_walk(s, !pass, &r);
+		cq_walk(s, !pass, false, &r);
 		is(fake.nlog, 0, "%s %s: nothing in the write log", M, how);
 		ok(r.config_writes == 0 && fake.writes == 0, "%s %s: config_writes 0", M, how);
 		is(r.planned_writes, real.config_writes,
@@ -462,7 +483,7 @@ static void test_budget(void)
 	S.budget_ms = 5;
 	s = std();
 	fake.ns_per_access = MS;
-	cq_walk(s, false, &r);
+	cq_walk(s, false, false, &r);
 	ok(r.state == CQ_STATE_ABORTED && r.abort == CQ_ABORT_BUDGET,
 	   "%s budget 5 ms at 1 ms/access: aborted, budget", M);
 	ok(r.functions_quiesced < s->nr_order, "%s budget 5 ms: stopped early (%u of %u)",
@@ -479,7 +500,7 @@ static void test_budget(void)
 		S.budget_ms = b;
 		s = std();
 		fake.ns_per_access = MS;
-		cq_walk(s, false, &r);
+		cq_walk(s, false, false, &r);
 		brw = 0;
 		for (k = 0; k < fake.nlog; k++)
 			if (fake.log[k].kind == FAKE_EV_WRITE && fake.log[k].off == PCI_BRIDGE_CONTROL)
@@ -519,7 +540,7 @@ static void test_budget(void)
 	S.reset_hold_ms = 5;
 	s = std();
 	fake.ns_per_access = 10000;
-	cq_walk(s, false, &r);
+	cq_walk(s, false, false, &r);
 	ok(r.state == CQ_STATE_ABORTED && r.abort == CQ_ABORT_BUDGET,
 	   "%s budget < quiesce + hold: aborted, budget", M);
 	is(r.functions_quiesced, s->nr_order, "%s budget < quiesce + hold: all quiesced", M);
@@ -538,13 +559,13 @@ static void test_budget(void)
 	S.reset_hold_ms = 2;
 	s = std();
 	fake.ns_per_access = MS;
-	cq_walk(s, false, &r);
+	cq_walk(s, false, false, &r);
 	q = r.config_reads + r.config_writes - 3 * s->nr_resets;
 	free(s);
 	S.budget_ms = q + 3;
 	s = std();
 	fake.ns_per_access = MS;
-	cq_walk(s, false, &r);
+	cq_walk(s, false, false, &r);
 	ok(r.state == CQ_STATE_ABORTED && r.abort == CQ_ABORT_BUDGET &&
 	   r.functions_quiesced == s->nr_order,
 	   "%s budget ends between resets (%u ms): all quiesced, aborted, budget", M, q + 3);
@@ -564,7 +585,7 @@ static void test_corrupt(void)
 
 	s->func[EP1].devfn ^= 1;
 	memset(&r, 0xff, sizeof(r));
-	cq_walk(s, false, &r);
+	cq_walk(s, false, false, &r);
 	ok(r.state == CQ_STATE_ABORTED && r.abort == CQ_ABORT_CORRUPT,
 	   "%s corrupt snapshot: aborted, corrupt-snapshot", M);
 	ok(fake.reads == 0 && fake.writes == 0 && fake.nio == 0,
@@ -573,7 +594,7 @@ static void test_corrupt(void)
 	   r.bridges_reset == 0, "%s corrupt snapshot: run record zeroed", M);
 	s->func[EP1].devfn ^= 1;
 	s->nr_order = s->nr + 1;
-	cq_walk(s, false, &r);
+	cq_walk(s, false, false, &r);
 	ok(r.abort == CQ_ABORT_CORRUPT && fake.reads == 0, "%s corrupt nr_order: aborted, no access", M);
 	free(s);
 }
@@ -588,17 +609,17 @@ static void test_cost(void)
 	ep = topo_ep(&T, -1, 2, 0);
 	T.n[ep].msi_cap = T.n[ep].msix_cap = 0;
 	s = topo_build(&T, &S, NULL);
-	cq_walk(s, false, &r);
-	is(r.config_reads + r.config_writes, 4,
-	   "%s cost: endpoint without MSI/MSI-X: 4 accesses (ID, header, Command r/w)", M);
+	cq_walk(s, false, false, &r);
+	is(r.config_reads + r.config_writes, 3,
+	   "%s cost: endpoint without MSI/MSI-X: 3 accesses (ID, Command r/w)", M);
 	free(s);
 
 	topo_init(&T, method);
 	topo_ep(&T, -1, 2, 0);
 	s = topo_build(&T, &S, NULL);
-	cq_walk(s, false, &r);
-	is(r.config_reads + r.config_writes, 8,
-	   "%s cost: endpoint with MSI and MSI-X enabled: 8 accesses", M);
+	cq_walk(s, false, false, &r);
+	is(r.config_reads + r.config_writes, 7,
+	   "%s cost: endpoint with MSI and MSI-X enabled: 7 accesses", M);
 	tap_diag("%s: accesses per endpoint: %u reads + %u writes", M, r.config_reads,
 		 r.config_writes);
 	free(s);
@@ -608,14 +629,14 @@ static void test_cost(void)
 	T.n[ep].command = PCI_COMMAND_MEMORY;	/* idle: no Bus Master, MSI-X on */
 	T.n[ep].msi_on = false;
 	s = topo_build(&T, &S, NULL);
-	cq_walk(s, false, &r);
-	is(r.config_reads + r.config_writes, 4,
-	   "%s cost: idle endpoint with MSI and MSI-X: 4 accesses (capabilities not read)", M);
+	cq_walk(s, false, false, &r);
+	is(r.config_reads + r.config_writes, 3,
+	   "%s cost: idle endpoint with MSI and MSI-X: 3 accesses (capabilities not read)", M);
 	free(s);
 
 	topo_init(&T, method);
 	s = topo_build(&T, &S, NULL);
-	cq_walk(s, false, &r);
+	cq_walk(s, false, false, &r);
 	ok(r.state == CQ_STATE_DONE && fake.reads == 0 && r.skipped == 0,
 	   "%s empty snapshot: done, no access", M);
 	free(s);

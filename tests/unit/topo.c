@@ -26,6 +26,7 @@ static int topo_add(struct topo *t, int parent, u8 dev, u8 fn)
 	n = &t->n[t->nr];
 	memset(n, 0, sizeof(*n));
 	n->parent = parent;
+	n->pf = -1;
 	n->bus = parent >= 0 ? t->n[parent].sec : 0;
 	n->devfn = dev << 3 | fn;
 	n->command = TOPO_CMD;
@@ -60,6 +61,45 @@ int topo_ep(struct topo *t, int parent, u8 dev, u8 fn)
 	n->msi_on = true;
 	n->msix_on = true;
 	return i;
+}
+
+int topo_vf(struct topo *t, int pf, u8 n)
+{
+	int i = topo_add(t, t->n[pf].parent, 0, 0);
+	struct tnode *v = &t->n[i];
+
+	v->type = CQ_TYPE_ENDPOINT;
+	v->pf = pf;
+	v->seg = t->n[pf].seg;
+	v->devfn = t->n[pf].devfn + n;
+	v->vendor = t->n[pf].vendor;
+	v->device = 0x10ed;
+	v->class = t->n[pf].class;
+	v->flags = CQ_F_VF;
+	v->msix_cap = TOPO_MSIX_CAP;
+	v->msix_on = true;
+	v->command = PCI_COMMAND_MASTER;	/* VF Memory Space lives in the PF */
+	t->n[pf].sriov_cap = TOPO_SRIOV_CAP;
+	t->n[pf].vfe = true;
+	return i;
+}
+
+void topo_flr(struct topo *t, int i)
+{
+	t->n[i].pcie_cap = TOPO_PCIE_CAP;
+	t->n[i].flags |= CQ_F_FLR;
+}
+
+void topo_af_flr(struct topo *t, int i)
+{
+	t->n[i].af_cap = TOPO_AF_CAP;
+	t->n[i].flags |= CQ_F_AF_FLR;
+}
+
+void topo_pm(struct topo *t, int i)
+{
+	t->n[i].pm_cap = TOPO_PM_CAP;
+	t->n[i].flags |= CQ_F_PM_RESET;
 }
 
 int topo_bridge(struct topo *t, int parent, u8 type, u8 dev, u8 fn)
@@ -102,7 +142,7 @@ struct cq_settings topo_settings(void)
 {
 	return (struct cq_settings){
 		.enable = true,
-		.reset = true,
+		.reset = CQ_RESET_AUTO,
 		.msi = true,
 		.reset_hold_ms = CQ_RESET_HOLD_DEF_MS,
 		.budget_ms = CQ_BUDGET_DEF_MS,
@@ -113,8 +153,11 @@ static void topo_fake(const struct tnode *n, int i)
 {
 	fake.fn[i].msi_cap = n->msi_cap;
 	fake.fn[i].msix_cap = n->msix_cap;
-	fake_set16(i, PCI_VENDOR_ID, n->vendor);
-	fake_set16(i, PCI_DEVICE_ID, n->device);
+	fake.fn[i].pcie_cap = n->pcie_cap;
+	fake.fn[i].af_cap = n->af_cap;
+	/* SR-IOV r1.1 sec 3.4.1.1-2: a VF's IDs read all-ones */
+	fake_set16(i, PCI_VENDOR_ID, n->pf >= 0 ? 0xffff : n->vendor);
+	fake_set16(i, PCI_DEVICE_ID, n->pf >= 0 ? 0xffff : n->device);
 	fake_set16(i, PCI_COMMAND, n->command);
 	fake_set16(i, PCI_STATUS, TOPO_STATUS);
 	fake_set32(i, PCI_CLASS_REVISION, n->class << 8 | 0x01);
@@ -140,6 +183,24 @@ static void topo_fake(const struct tnode *n, int i)
 		fake_set16(i, n->msix_cap + PCI_MSIX_FLAGS, 0x0003 |
 			   (n->msix_on ? PCI_MSIX_FLAGS_ENABLE : 0));
 	}
+	/* Capabilities the planner knows from flags; only registers here. */
+	if (n->pcie_cap) {
+		fake_set8(i, n->pcie_cap, PCI_CAP_ID_EXP);
+		fake_set16(i, n->pcie_cap + PCI_EXP_DEVCTL, TOPO_DEVCTL);
+		fake_set16(i, n->pcie_cap + PCI_EXP_DEVSTA, PCI_EXP_DEVSTA_CED);
+	}
+	if (n->af_cap) {
+		fake_set8(i, n->af_cap, PCI_CAP_ID_AF);
+		fake_set8(i, n->af_cap + PCI_AF_CAP, PCI_AF_CAP_TP | PCI_AF_CAP_FLR);
+	}
+	if (n->pm_cap) {
+		fake_set8(i, n->pm_cap, PCI_CAP_ID_PM);
+		/* D0, PME_Status set: RW1C, nobody may write it as 1 */
+		fake_set16(i, n->pm_cap + PCI_PM_CTRL, PCI_PM_CTRL_PME_STATUS);
+	}
+	if (n->sriov_cap)
+		fake_set16(i, n->sriov_cap + PCI_SRIOV_CTRL,
+			   n->vfe ? PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE : 0);
 }
 
 /*
@@ -187,7 +248,7 @@ struct cq_snapshot *topo_build(struct topo *t, const struct cq_settings *s,
 		const struct tnode *n = &t->n[i];
 		struct cq_func *f = &snap->func[i];
 
-		if (fake_add(0, n->bus, n->devfn) != i)
+		if (fake_add(n->seg, n->bus, n->devfn) != i)
 			abort();
 		topo_fake(n, i);
 
@@ -196,22 +257,27 @@ struct cq_snapshot *topo_build(struct topo *t, const struct cq_settings *s,
 			f->cfg.ecam = fake_page(i);
 		else if (n->method == CQ_ACCESS_CONF1)
 			f->cfg.conf1 = cq_cfg_conf1_address(n->bus, n->devfn);
-		f->seg = 0;
+		f->seg = n->seg;
 		f->bus = n->bus;
 		f->devfn = n->devfn;
 		f->vendor = n->vendor;
 		f->device = n->device;
-		f->class = n->class;
+		f->class_rev = n->class << 8 | 0x01;
 		f->hdr_type = n->hdr;
 		f->type = n->type;
 		f->msi_cap = n->msi_cap;
 		f->msix_cap = n->msix_cap;
+		f->pcie_cap = n->pcie_cap;
+		f->af_cap = n->af_cap;
+		f->pm_cap = n->pm_cap;
+		f->sriov_cap = n->sriov_cap;
 		f->sec_bus = n->sec;
 		f->sub_bus = n->sub;
 		f->flags = n->flags;
 		if ((n->class >> 16) == 0x03)	/* display: the snapshot flags it */
 			f->flags |= CQ_F_VGA;
 		f->parent = n->parent;
+		f->pf = n->pf;
 	}
 	cq_plan(snap, skip ? skip : &none);
 	cq_snapshot_seal(snap);

@@ -17,6 +17,11 @@
 /* Capability offsets the builder uses. */
 #define TOPO_MSI_CAP	0x50
 #define TOPO_MSIX_CAP	0x70
+#define TOPO_PCIE_CAP	0x80
+#define TOPO_AF_CAP	0xc0
+#define TOPO_PM_CAP	0xc8
+#define TOPO_SRIOV_CAP	0x160
+#define TOPO_DEVCTL	0x2810	/* MPS 128, MRRS 512, relaxed ordering */
 
 /* Initial register values (RW1C status bits set: nobody may write them). */
 #define TOPO_STATUS	0xf910
@@ -26,6 +31,8 @@
 
 struct tnode {
 	int parent;
+	int pf;			/* a VF's PF, or -1 */
+	u32 seg;		/* PCI domain (0 unless set) */
 	u8 type;		/* enum cq_type */
 	u8 hdr;			/* header type, without the multi-function bit */
 	bool multifn;		/* header type bit 7 set in the fake */
@@ -39,6 +46,11 @@ struct tnode {
 	u16 command;		/* initial Command */
 	u16 bridge_ctl;		/* initial Bridge Control */
 	u8 method;		/* enum cq_access */
+	u8 pcie_cap;		/* 0: none; with CQ_F_FLR in flags, FLR works */
+	u8 af_cap;		/* 0: none; with CQ_F_AF_FLR, AF FLR works */
+	u8 pm_cap;		/* 0: none; with CQ_F_PM_RESET, a PM reset */
+	u16 sriov_cap;		/* a PF's SR-IOV capability, or 0 */
+	bool vfe;		/* VF Enable set in it */
 };
 
 struct topo {
@@ -54,10 +66,19 @@ void topo_init(struct topo *t, u8 method);
 int topo_host(struct topo *t);
 /* Endpoint at dev.fn on @parent's secondary bus (bus 0 if @parent < 0). */
 int topo_ep(struct topo *t, int parent, u8 dev, u8 fn);
+/*
+ * A VF of @pf at devfn @pf's + @n: IDs read all-ones, same class, parent is
+ * the PF's; gives the PF an SR-IOV capability with VF Enable set.
+ */
+int topo_vf(struct topo *t, int pf, u8 n);
+/* Give @i a PCIe capability with FLR, an AF FLR, or a PM reset. */
+void topo_flr(struct topo *t, int i);
+void topo_af_flr(struct topo *t, int i);
+void topo_pm(struct topo *t, int i);
 /* Bridge of @type (enum cq_type); topo_build() numbers buses depth first. */
 int topo_bridge(struct topo *t, int parent, u8 type, u8 dev, u8 fn);
 
-/* Default settings: enable, reset=bus, msi, hold 2 ms, budget 100 ms. */
+/* Default settings: enable, reset=auto, msi, hold 2 ms, budget 100 ms. */
 struct cq_settings topo_settings(void);
 
 /*

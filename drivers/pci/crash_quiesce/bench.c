@@ -63,6 +63,7 @@
 #define CQ_BENCH_READS		1000	/* config reads per function */
 #define CQ_BENCH_MAX_WRITES	3	/* Command, MSI, MSI-X per function */
 #define CQ_BENCH_REPEAT		7	/* turns of each timed step; odd, for a median */
+#define CQ_BENCH_MAX_FUNCS	4096	/* largest topology measured */
 
 /**
  * struct cq_bench_result - one measurement, as printed by the bench file
@@ -155,9 +156,9 @@ struct cq_bench_write {
 /* The last measurement; under cq_lock, like everything below. */
 static struct cq_bench_result cq_bench;
 static struct dentry *cq_bench_file;
-static struct cq_bench_write cq_bench_writes[CQ_MAX_FUNCS * CQ_BENCH_MAX_WRITES];
+static struct cq_bench_write cq_bench_writes[CQ_BENCH_MAX_FUNCS * CQ_BENCH_MAX_WRITES];
 /* Bridge Control of each planned reset, before the reset. */
-static u16 cq_bench_ctl[CQ_MAX_FUNCS];
+static u16 cq_bench_ctl[CQ_BENCH_MAX_FUNCS];
 
 /* Time snapshot builds like the one published at load; free them again. */
 static int cq_bench_build(struct cq_bench_result *res)
@@ -201,7 +202,7 @@ static bool cq_bench_is_endpoint(const struct cq_func *f)
 static void cq_bench_floor_cap(struct cq_bench_result *res, const struct cq_func *f,
 			       unsigned int reg, u16 enable, struct cq_run *scratch)
 {
-	u16 ctl = cq_cfg_read16(&f->cfg, reg, scratch);
+	u16 ctl = cq_cfg_read16(f, reg, scratch);
 
 	if (ctl == 0xffff || !(ctl & enable))
 		return;
@@ -232,7 +233,7 @@ static void cq_bench_floor(const struct cq_snapshot *snap, struct cq_bench_resul
 		const struct cq_func *f = &snap->func[snap->order[k]];
 
 		res->floor_reads += 2;
-		cmd = cq_cfg_read16(&f->cfg, PCI_COMMAND, &scratch);
+		cmd = cq_cfg_read16(f, PCI_COMMAND, &scratch);
 		if (cmd == 0xffff)
 			continue;
 		val = cmd & ~PCI_COMMAND_MASTER;
@@ -271,7 +272,7 @@ static u64 cq_bench_reads(const struct cq_snapshot *snap, struct cq_run *run)
 		local_irq_save(flags);
 		t0 = ktime_get_ns();
 		for (n = 0; n < CQ_BENCH_READS; n++)
-			cq_cfg_read32(&f->cfg, PCI_VENDOR_ID, run);
+			cq_cfg_read32(f, PCI_VENDOR_ID, run);
 		ns += ktime_get_ns() - t0;
 		local_irq_restore(flags);
 		touch_nmi_watchdog();
@@ -286,7 +287,7 @@ static void cq_bench_undo(unsigned int nr)
 	unsigned int k;
 
 	for (k = nr; k-- > 0;)
-		cq_cfg_write16(&cq_bench_writes[k].f->cfg, cq_bench_writes[k].reg,
+		cq_cfg_write16(cq_bench_writes[k].f, cq_bench_writes[k].reg,
 			       cq_bench_writes[k].old, &scratch);
 }
 
@@ -306,7 +307,7 @@ static u64 cq_bench_plan_writes(unsigned int nr, struct cq_run *run)
 	local_irq_save(flags);
 	t0 = ktime_get_ns();
 	for (k = 0; k < nr; k++)
-		cq_cfg_write16(&cq_bench_writes[k].f->cfg, cq_bench_writes[k].reg,
+		cq_cfg_write16(cq_bench_writes[k].f, cq_bench_writes[k].reg,
 			       cq_bench_writes[k].val, run);
 	ns = ktime_get_ns() - t0;
 	cq_bench_undo(nr);
@@ -335,14 +336,14 @@ static u64 cq_bench_ideal(const struct cq_snapshot *snap, unsigned int nr_writes
 	for (k = 0; k < snap->nr_order; k++) {
 		const struct cq_func *f = &snap->func[snap->order[k]];
 
-		cq_cfg_read32(&f->cfg, PCI_VENDOR_ID, run);
-		cq_cfg_read16(&f->cfg, PCI_COMMAND, run);
+		cq_cfg_read32(f, PCI_VENDOR_ID, run);
+		cq_cfg_read16(f, PCI_COMMAND, run);
 		for (; w < nr_writes && cq_bench_writes[w].f == f; w++) {
 			const struct cq_bench_write *bw = &cq_bench_writes[w];
 
 			if (bw->reg != PCI_COMMAND)
-				cq_cfg_read16(&f->cfg, bw->reg, run);
-			cq_cfg_write16(&f->cfg, bw->reg, bw->val, run);
+				cq_cfg_read16(f, bw->reg, run);
+			cq_cfg_write16(f, bw->reg, bw->val, run);
 		}
 	}
 	ns = ktime_get_ns() - t0;
@@ -362,12 +363,13 @@ static struct cq_snapshot *cq_bench_copy(const struct cq_snapshot *snap, bool en
 	struct cq_snapshot *copy;
 	unsigned int k, nr = 0;
 
-	copy = kvmalloc(snap->size, GFP_KERNEL);
+	copy = kvmalloc(cq_snapshot_size(snap->nr), GFP_KERNEL);
 	if (!copy)
 		return NULL;
 	memcpy(copy, snap, snap->size);
 	cq_snapshot_init(copy, snap->nr);	/* point order/resets into the copy */
 	copy->nr_resets = 0;
+	copy->nr_fresets = 0;
 	if (endpoints) {
 		for (k = 0; k < copy->nr_order; k++)
 			if (cq_bench_is_endpoint(&copy->func[copy->order[k]]))
@@ -387,7 +389,7 @@ static int cq_bench_endpoints(const struct cq_snapshot *snap, struct cq_run *run
 	if (!copy)
 		return -ENOMEM;
 	local_irq_save(flags);
-	cq_walk(copy, true, run);
+	cq_walk(copy, true, false, run);
 	local_irq_restore(flags);
 	kvfree(copy);
 	return 0;
@@ -414,7 +416,7 @@ static u64 cq_bench_walk(const struct cq_snapshot *copy, unsigned int nr_writes,
 	unsigned long flags;
 
 	local_irq_save(flags);
-	cq_walk(copy, false, walk);
+	cq_walk(copy, false, false, walk);
 	if (!keep)
 		cq_bench_undo(nr_writes);
 	local_irq_restore(flags);
@@ -487,16 +489,16 @@ static void cq_bench_assert(const struct cq_snapshot *snap, unsigned int k,
 			    struct cq_run *run)
 {
 	const struct cq_func *b = &snap->func[snap->resets[k]];
-	u16 ctl = cq_cfg_read16(&b->cfg, PCI_BRIDGE_CONTROL, run);
+	u16 ctl = cq_cfg_read16(b, PCI_BRIDGE_CONTROL, run);
 
 	cq_bench_ctl[k] = ctl & ~PCI_BRIDGE_CTL_BUS_RESET;
-	cq_cfg_write16(&b->cfg, PCI_BRIDGE_CONTROL, ctl | PCI_BRIDGE_CTL_BUS_RESET, run);
+	cq_cfg_write16(b, PCI_BRIDGE_CONTROL, ctl | PCI_BRIDGE_CTL_BUS_RESET, run);
 }
 
 static void cq_bench_release(const struct cq_snapshot *snap, unsigned int k,
 			     struct cq_run *run)
 {
-	cq_cfg_write16(&snap->func[snap->resets[k]].cfg, PCI_BRIDGE_CONTROL,
+	cq_cfg_write16(&snap->func[snap->resets[k]], PCI_BRIDGE_CONTROL,
 		       cq_bench_ctl[k], run);
 }
 
@@ -557,6 +559,8 @@ static int cq_bench_measure_locked(struct cq_bench_result *res)
 
 	if (!snap)
 		return -ENODEV;
+	if (snap->nr > CQ_BENCH_MAX_FUNCS)
+		return -E2BIG;
 	memset(res, 0, sizeof(*res));
 	res->functions = snap->nr;
 	res->order = snap->nr_order;

@@ -18,8 +18,14 @@
  * deterministic cost figure reported in last_run and by the benchmark.
  * A function without a backend reads as all-ones, the same convention as a
  * failed config read, so callers treat it as gone.
+ *
+ * A dry run started from process context (dry_run_now) must not use either
+ * backend: its bare 0xCF8/0xCFC pair would race with the PCI core on other
+ * CPUs.  Its walk sets run->locked and reads through the PCI core instead
+ * (cq_cfg_locked_read(), defined by the process-context code).
  */
 #include <linux/io.h>
+#include <linux/kconfig.h>
 #include <linux/types.h>
 
 #include "crash_quiesce.h"
@@ -27,6 +33,7 @@
 #define CQ_CONF1_ADDR_PORT	0xcf8
 #define CQ_CONF1_DATA_PORT	0xcfc
 #define CQ_CONF1_ENABLE		0x80000000
+#define CQ_CONF1_REG_LIMIT	256	/* type 1 reaches no extended register */
 
 /**
  * cq_cfg_conf1_address() - the 0xCF8 word that selects a function
@@ -55,6 +62,35 @@ u64 cq_cfg_ecam_address(u64 base, u8 start_bus, u8 bus, u8 devfn)
 }
 
 /**
+ * cq_cfg_pick() - choose a function's lock-free accessor
+ * @f:        the function, with its domain, bus and devfn filled in
+ * @ecam_bus: the kernel's ECAM mapping of the function's bus, or NULL when
+ *            the kernel uses no ECAM window for it
+ *
+ * ECAM where the kernel itself uses it.  Otherwise type 1, which only
+ * reaches domain 0 of an x86 machine: a function of any other domain
+ * (Intel VMD, Hyper-V vPCI, a host bridge with its own config mechanism)
+ * gets no accessor, never one that would address the domain-0 function
+ * at the same bus and devfn.
+ *
+ * Context: process context, at snapshot time.
+ */
+void cq_cfg_pick(struct cq_func *f, void __iomem *ecam_bus)
+{
+	f->cfg.ecam = NULL;
+	f->cfg.conf1 = 0;
+	f->cfg.method = CQ_ACCESS_NONE;
+	if (ecam_bus) {
+		f->cfg.method = CQ_ACCESS_ECAM;
+		f->cfg.ecam = ecam_bus + ((unsigned long)f->devfn << 12);
+	} else if (IS_ENABLED(CONFIG_X86) && f->seg == 0) {
+		f->cfg.method = CQ_ACCESS_CONF1;
+		f->cfg.conf1 = cq_cfg_conf1_address(f->bus, f->devfn);
+	}
+}
+
+#ifdef CONFIG_X86
+/**
  * cq_conf1_select() - point 0xCF8 at a function's register
  * @cfg: the function's accessor
  * @reg: register offset; the low two bits select the byte lane at 0xCFC
@@ -66,81 +102,161 @@ static void cq_conf1_select(const struct cq_cfg *cfg, unsigned int reg)
 	outl(cfg->conf1 | (reg & 0xfc), CQ_CONF1_ADDR_PORT);
 }
 
+static u32 cq_conf1_read(const struct cq_cfg *cfg, unsigned int reg,
+			 unsigned int size)
+{
+	cq_conf1_select(cfg, reg);
+	switch (size) {
+	case 4:
+		return inl(CQ_CONF1_DATA_PORT);
+	case 2:
+		return inw(CQ_CONF1_DATA_PORT + (reg & 2));
+	default:
+		return inb(CQ_CONF1_DATA_PORT + (reg & 3));
+	}
+}
+
+static void cq_conf1_write(const struct cq_cfg *cfg, unsigned int reg,
+			   unsigned int size, u32 val)
+{
+	cq_conf1_select(cfg, reg);
+	if (size == 2)
+		outw(val, CQ_CONF1_DATA_PORT + (reg & 2));
+	else
+		outb(val, CQ_CONF1_DATA_PORT + (reg & 3));
+}
+#else
+static u32 cq_conf1_read(const struct cq_cfg *cfg, unsigned int reg,
+			 unsigned int size)
+{
+	return ~0U;
+}
+
+static void cq_conf1_write(const struct cq_cfg *cfg, unsigned int reg,
+			   unsigned int size, u32 val)
+{
+}
+#endif /* CONFIG_X86 */
+
+/*
+ * Would this access reach the register?  Type 1 has no extended config
+ * space; a function without an accessor has nothing.
+ */
+static bool cq_cfg_reaches(const struct cq_func *f, unsigned int reg)
+{
+	switch (f->cfg.method) {
+	case CQ_ACCESS_ECAM:
+		return true;
+	case CQ_ACCESS_CONF1:
+		return reg < CQ_CONF1_REG_LIMIT;
+	default:
+		return false;
+	}
+}
+
+static u32 cq_cfg_read(const struct cq_func *f, unsigned int reg,
+		       unsigned int size, struct cq_run *run)
+{
+	u32 val;
+
+	if (run->locked) {
+		/* process context: the PCI core serialises with its own users */
+		run->config_reads++;
+		if (cq_cfg_locked_read(f->seg, f->bus, f->devfn, reg, size, &val))
+			return size == 4 ? ~0U : size == 2 ? 0xffff : 0xff;
+		return val;
+	}
+	if (!cq_cfg_reaches(f, reg))
+		return size == 4 ? ~0U : size == 2 ? 0xffff : 0xff;
+	run->config_reads++;
+	if (f->cfg.method == CQ_ACCESS_CONF1)
+		return cq_conf1_read(&f->cfg, reg, size);
+	if (size == 4)
+		return readl(f->cfg.ecam + reg);
+	return readw(f->cfg.ecam + reg);
+}
+
 /**
  * cq_cfg_read32() - read a config dword without taking any lock
- * @cfg: the function's accessor
- * @reg: dword-aligned register offset below 256
- * @run: counters to charge the access to
+ * @f:   the function
+ * @reg: dword-aligned register offset
+ * @run: counters to charge the access to; @run->locked selects the PCI
+ *       core's accessors instead (process context only)
  *
- * Context: any, including NMI and panic; takes no lock, does not sleep.
- * Return: the value, or ~0 when the function has no accessor.
+ * Context: any, including NMI and panic; takes no lock, does not sleep
+ * unless @run->locked.
+ * Return: the value, or ~0 when the function has no accessor that
+ * reaches @reg.
  */
-u32 cq_cfg_read32(const struct cq_cfg *cfg, unsigned int reg, struct cq_run *run)
+u32 cq_cfg_read32(const struct cq_func *f, unsigned int reg, struct cq_run *run)
 {
-	switch (cfg->method) {
-	case CQ_ACCESS_ECAM:
-		run->config_reads++;
-		return readl(cfg->ecam + reg);
-	case CQ_ACCESS_CONF1:
-		run->config_reads++;
-		cq_conf1_select(cfg, reg);
-		return inl(CQ_CONF1_DATA_PORT);
-	default:
-		return ~0U;
-	}
+	return cq_cfg_read(f, reg, 4, run);
 }
 
 /**
  * cq_cfg_read16() - read a config word without taking any lock
- * @cfg: the function's accessor
- * @reg: word-aligned register offset below 256
- * @run: counters to charge the access to
+ * @f:   the function
+ * @reg: word-aligned register offset
+ * @run: counters to charge the access to, see cq_cfg_read32()
  *
- * Context: any, including NMI and panic; takes no lock, does not sleep.
- * Return: the value, or 0xffff when the function has no accessor.
+ * Context: any, including NMI and panic; takes no lock, does not sleep
+ * unless @run->locked.
+ * Return: the value, or 0xffff when the function has no accessor that
+ * reaches @reg.
  */
-u16 cq_cfg_read16(const struct cq_cfg *cfg, unsigned int reg, struct cq_run *run)
+u16 cq_cfg_read16(const struct cq_func *f, unsigned int reg, struct cq_run *run)
 {
-	switch (cfg->method) {
-	case CQ_ACCESS_ECAM:
-		run->config_reads++;
-		return readw(cfg->ecam + reg);
-	case CQ_ACCESS_CONF1:
-		run->config_reads++;
-		cq_conf1_select(cfg, reg);
-		return inw(CQ_CONF1_DATA_PORT + (reg & 2));
-	default:
-		return 0xffff;
-	}
+	return cq_cfg_read(f, reg, 2, run);
+}
+
+static void cq_cfg_write(const struct cq_func *f, unsigned int reg,
+			 unsigned int size, u32 val, struct cq_run *run)
+{
+	/* locked walks are dry runs, which never write */
+	if (run->locked || !cq_cfg_reaches(f, reg))
+		return;
+	run->config_writes++;
+	if (f->cfg.method == CQ_ACCESS_CONF1)
+		cq_conf1_write(&f->cfg, reg, size, val);
+	else if (size == 2)
+		writew(val, f->cfg.ecam + reg);
+	else
+		writeb(val, f->cfg.ecam + reg);
 }
 
 /**
  * cq_cfg_write16() - write a config word without taking any lock
- * @cfg: the function's accessor
- * @reg: word-aligned register offset below 256
+ * @f:   the function
+ * @reg: word-aligned register offset
  * @val: the value
  * @run: counters to charge the access to
  *
  * A 16-bit write touches only the addressed register: callers use it for
- * Command, Bridge Control and the MSI/MSI-X control words so that the
- * RW1C Status registers next to them are never written.
+ * Command, Bridge Control, Device Control, PMCSR and the MSI/MSI-X control
+ * words so that the RW1C Status registers next to them are never written.
  *
  * Context: any, including NMI and panic; takes no lock, does not sleep.
  */
-void cq_cfg_write16(const struct cq_cfg *cfg, unsigned int reg, u16 val,
+void cq_cfg_write16(const struct cq_func *f, unsigned int reg, u16 val,
 		    struct cq_run *run)
 {
-	switch (cfg->method) {
-	case CQ_ACCESS_ECAM:
-		run->config_writes++;
-		writew(val, cfg->ecam + reg);
-		break;
-	case CQ_ACCESS_CONF1:
-		run->config_writes++;
-		cq_conf1_select(cfg, reg);
-		outw(val, CQ_CONF1_DATA_PORT + (reg & 2));
-		break;
-	default:
-		break;
-	}
+	cq_cfg_write(f, reg, 2, val, run);
+}
+
+/**
+ * cq_cfg_write8() - write a config byte without taking any lock
+ * @f:   the function
+ * @reg: register offset
+ * @val: the value
+ * @run: counters to charge the access to
+ *
+ * For the Advanced Features Control register, whose neighbour is the
+ * Advanced Features Status register.
+ *
+ * Context: any, including NMI and panic; takes no lock, does not sleep.
+ */
+void cq_cfg_write8(const struct cq_func *f, unsigned int reg, u8 val,
+		   struct cq_run *run)
+{
+	cq_cfg_write(f, reg, 1, val, run);
 }

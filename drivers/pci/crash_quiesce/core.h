@@ -21,14 +21,25 @@ extern struct cq_skip_list cq_skip;
 extern struct cq_run cq_last_run;
 
 const struct cq_snapshot *cq_snapshot_locked(void);
+int cq_snapshot_stale_locked(void);
 int cq_rebuild_locked(void);
+int cq_replan_locked(void);
 void cq_dry_run_now_locked(void);
 
 /* snapshot.c */
 struct cq_snapshot *cq_snapshot_build(const struct cq_settings *settings,
 				      const struct cq_skip_list *skip,
 				      u64 generation);
+struct cq_snapshot *cq_snapshot_replan(const struct cq_snapshot *old,
+				       const struct cq_settings *settings,
+				       const struct cq_skip_list *skip,
+				       u64 generation);
 void cq_snapshot_free(struct cq_snapshot *snap);
+
+/* ecam.c (compat/ecam.c out of tree): the kernel's ECAM decision */
+void cq_ecam_refresh(void);
+void __iomem *cq_ecam_bus(u32 seg, u8 bus);
+void cq_ecam_release(void);
 
 /* fault.c: test-only fault injection (CONFIG_PCI_CRASH_QUIESCE_FAULT_INJECT) */
 #ifdef CONFIG_PCI_CRASH_QUIESCE_FAULT_INJECT

@@ -14,10 +14,15 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
-/* Bounds that keep every panic-path loop finite even on a corrupt header. */
-#define CQ_MAX_FUNCS		4096
+/*
+ * Not a limit on real machines: the integrity check refuses a snapshot
+ * header claiming more functions than this, so that a corrupt count cannot
+ * send the panic path's checksum loop through gigabytes of memory.  Every
+ * segment of a machine with 256 full ones fits: 256 * 65536 functions.
+ */
+#define CQ_NR_SANITY		(1U << 24)
 #define CQ_MAX_SKIP		32
-#define CQ_SNAPSHOT_MAGIC	0x51554945	/* "QUIE" */
+#define CQ_SNAPSHOT_MAGIC	0x51554946	/* "QUIF" */
 
 /*
  * PCIe r6.0 sec 7.5.1.3.13: Secondary Bus Reset must be held for at least
@@ -29,6 +34,14 @@
 #define CQ_BUDGET_MIN_MS	1
 #define CQ_BUDGET_MAX_MS	10000
 #define CQ_BUDGET_DEF_MS	100
+
+/*
+ * Longest shared wait for Transactions Pending to clear before the
+ * function-level resets, within the budget.  pcie_flr() waits up to
+ * 1 s per function; the panic path waits once for all of them, and then
+ * resets anyway, as pcie_flr() does after its wait.
+ */
+#define CQ_TP_WAIT_MS		20
 
 enum cq_type {
 	CQ_TYPE_ENDPOINT,
@@ -54,6 +67,11 @@ enum cq_access {
 #define CQ_F_NO_BUS_RESET	BIT(3)	/* PCI_DEV_FLAGS_NO_BUS_RESET quirk */
 #define CQ_F_USER_SKIP		BIT(4)	/* listed in the skip parameter */
 #define CQ_F_BUSY		BIT(5)	/* has functions below it (planner) */
+#define CQ_F_VF			BIT(6)	/* SR-IOV virtual function, see @pf */
+#define CQ_F_FLR		BIT(7)	/* PCIe FLR usable (pcie_reset_flr() probe) */
+#define CQ_F_AF_FLR		BIT(8)	/* Advanced Features FLR usable */
+#define CQ_F_PM_RESET		BIT(9)	/* D3hot resets it: No_Soft_Reset clear */
+#define CQ_F_ISA_BRIDGE		BIT(10)	/* class 0601: legacy devices behind it */
 
 enum cq_action {
 	CQ_ACT_QUIESCE,
@@ -80,10 +98,40 @@ enum cq_noreset {
 	CQ_NORESET_SKIPPED,	/* the bridge itself is skipped */
 };
 
+/* The reset that reaches a function, decided by the planner. */
+enum cq_reach {
+	CQ_REACH_NONE,		/* no reset: see enum cq_why */
+	CQ_REACH_BUS,		/* Secondary Bus Reset of @reset_by */
+	CQ_REACH_FLR,		/* its own PCIe Function Level Reset */
+	CQ_REACH_AF_FLR,	/* its own Advanced Features FLR */
+	CQ_REACH_PM,		/* D3hot; the capture kernel's D0 resets it */
+	CQ_REACH_PF,		/* a VF whose PF gets a function-level reset */
+};
+
+/* Why no reset reaches a function. */
+enum cq_why {
+	CQ_WHY_NONE,
+	CQ_WHY_MODE,		/* reset=bus or reset=none */
+	CQ_WHY_BRIDGE,		/* a bridge: not a DMA source of its own */
+	CQ_WHY_HOST_BRIDGE,	/* never reset */
+	CQ_WHY_ISA_BRIDGE,	/* never reset: legacy console, timers, PICs */
+	CQ_WHY_PROTECTED,	/* display, serial, IOMMU or NO_BUS_RESET quirk */
+	CQ_WHY_NO_METHOD,	/* neither FLR nor a PM reset */
+	CQ_WHY_SKIPPED,		/* the function itself is skipped */
+};
+
+/* The reset parameter. */
+enum cq_reset_mode {
+	CQ_RESET_NONE,
+	CQ_RESET_BUS,
+	CQ_RESET_AUTO,
+};
+
 /**
  * struct cq_cfg - where a function's config space is, for lock-free access
- * @ecam:  the function's 4 KiB ECAM page, mapped at snapshot time
- * @conf1: the 0xCF8 address word for type 1 access (register bits clear)
+ * @ecam:   the function's 4 KiB ECAM page, inside a mapping made (or found)
+ *          at snapshot time and kept while any snapshot may point into it
+ * @conf1:  the 0xCF8 address word for type 1 access (register bits clear)
  * @method: enum cq_access
  */
 struct cq_cfg {
@@ -95,54 +143,71 @@ struct cq_cfg {
 /**
  * struct cq_func - one PCI function as seen at snapshot time, and its plan
  * @cfg:       lock-free config access
- * @seg:       PCI segment (domain)
+ * @seg:       PCI domain, full width (Intel VMD domains start at 0x10000)
  * @bus:       bus number
  * @devfn:     device and function
- * @vendor:    vendor ID, re-read at panic time
- * @device:    device ID, re-read at panic time
- * @class:     24-bit class code
- * @hdr_type:  header type without the multi-function bit, re-read at panic
+ * @vendor:    vendor ID, re-read at panic time (not for a VF)
+ * @device:    device ID, re-read at panic time (not for a VF)
+ * @class_rev: class code and revision dword, re-read at panic for a VF
+ * @hdr_type:  header type without the multi-function bit
  * @type:      enum cq_type
  * @msi_cap:   MSI capability offset or 0
  * @msix_cap:  MSI-X capability offset or 0
+ * @pcie_cap:  PCI Express capability offset or 0
+ * @af_cap:    Advanced Features capability offset or 0
+ * @pm_cap:    Power Management capability offset or 0
  * @sec_bus:   secondary bus (bridges)
  * @sub_bus:   subordinate bus (bridges)
+ * @sriov_cap: SR-IOV extended capability offset of a PF, or 0
  * @flags:     CQ_F_*
- * @parent:    index of the bridge above, or -1 on a root bus
+ * @parent:    index of the bridge above, or -1 on a root bus; a VF has
+ *             its PF's
+ * @pf:        index of a VF's PF, or -1
+ * @blocker:   index of the function that blocks a bus reset, or -1
+ * @reset_by:  index of the bridge whose bus reset reaches it, or -1
  * @depth:     number of bridges above
  * @action:    enum cq_action
  * @skip:      enum cq_skip_reason when @action is CQ_ACT_SKIP
- * @noreset:   enum cq_noreset, why a bridge does not reset
- * @blocker:   index of the function that blocks a reset, or -1
+ * @noreset:   enum cq_noreset, why a bridge does not reset its bus
+ * @reach:     enum cq_reach, the reset that reaches the function
+ * @why:       enum cq_why when @reach is CQ_REACH_NONE
  */
 struct cq_func {
 	struct cq_cfg cfg;
-	u16 seg;
+	u32 seg;
 	u8 bus;
 	u8 devfn;
 	u16 vendor;
 	u16 device;
-	u32 class;
+	u32 class_rev;
 	u8 hdr_type;
 	u8 type;
 	u8 msi_cap;
 	u8 msix_cap;
+	u8 pcie_cap;
+	u8 af_cap;
+	u8 pm_cap;
 	u8 sec_bus;
 	u8 sub_bus;
+	u16 sriov_cap;
 	u16 flags;
-	s16 parent;
+	s32 parent;
+	s32 pf;
+	s32 blocker;
+	s32 reset_by;
 	u8 depth;
 	u8 action;
 	u8 skip;
 	u8 noreset;
-	s16 blocker;
+	u8 reach;
+	u8 why;
 };
 
 /**
  * struct cq_settings - the parameters a plan and a walk depend on
  * @enable:        arm the panic handler
  * @dry_run:       at panic, verify and record only
- * @reset:         secondary bus reset on top-most bridges
+ * @reset:         enum cq_reset_mode
  * @msi:           disable MSI/MSI-X and set INTx Disable
  * @reset_hold_ms: Secondary Bus Reset hold time
  * @budget_ms:     total panic-path time budget
@@ -150,7 +215,7 @@ struct cq_func {
 struct cq_settings {
 	bool enable;
 	bool dry_run;
-	bool reset;
+	u8 reset;
 	bool msi;
 	u32 reset_hold_ms;
 	u32 budget_ms;
@@ -159,7 +224,7 @@ struct cq_settings {
 /**
  * struct cq_skip_entry - one element of the skip parameter
  * @by_id:  match @vendor/@device instead of an address
- * @seg:    segment (0 when the entry gives none)
+ * @seg:    PCI domain (0 when the entry gives none)
  * @bus:    bus
  * @devfn:  device and function
  * @vendor: vendor ID
@@ -167,7 +232,7 @@ struct cq_settings {
  */
 struct cq_skip_entry {
 	bool by_id;
-	u16 seg;
+	u32 seg;
 	u8 bus;
 	u8 devfn;
 	u16 vendor;
@@ -184,22 +249,50 @@ struct cq_skip_list {
 	struct cq_skip_entry entry[CQ_MAX_SKIP];
 };
 
+/* Per-function state of one walk, in struct cq_snapshot's scratch area. */
+#define CQ_S_CHECKED		BIT(0)	/* identity checked in this walk */
+#define CQ_S_BAD		BIT(1)	/* ... and it failed */
+#define CQ_S_VFE_CHECKED	BIT(2)	/* PF: VF Enable read in this walk */
+#define CQ_S_VFE_ON		BIT(3)	/* ... and it was set */
+#define CQ_S_MASTER		BIT(4)	/* Bus Master Enable was on at the walk */
+#define CQ_S_PENDING		BIT(5)	/* Transactions Pending before its FLR */
+
+/**
+ * struct cq_scratch - what one walk writes, sized with the snapshot
+ * @state: per function, CQ_S_*
+ * @saved: per function, a control word read before a reset
+ *
+ * It shares the snapshot's allocation but not its checksum: the walk
+ * writes it.  Walks never overlap: dry runs are serialised by their
+ * caller, and a panic walk stops every other CPU, including one in the
+ * middle of a dry run, which never resumes.
+ */
+struct cq_scratch {
+	u8 *state;
+	u16 *saved;
+};
+
 /**
  * struct cq_snapshot - an immutable, sealed snapshot with its plan
- * @checksum:   over everything from @magic to the end of the allocation
+ * @checksum:   over everything from @magic to the end of @fresets
  * @magic:      CQ_SNAPSHOT_MAGIC
  * @nr:         number of functions
  * @nr_inv:     ~@nr, checked before @nr is trusted to size anything
  * @nr_order:   entries in @order (functions to quiesce, in order)
  * @nr_resets:  entries in @resets (top-most bridges to reset)
+ * @nr_fresets: entries in @fresets (functions with a function-level reset)
  * @size:       bytes covered by @checksum
  * @generation: increases with every rebuild
  * @settings:   the settings the plan was made with
  * @order:      function indexes: endpoints deepest first, then bridges
  * @resets:     function indexes of the bridges to reset
+ * @fresets:    function indexes to reset one by one, VFs first
+ * @scratch:    per-walk state, after the sealed part
+ * @rcu:        frees a replaced snapshot after a grace period
  * @func:       the functions, parents before children
  *
- * @order and @resets point into the same allocation, after @func.
+ * @order, @resets, @fresets and @scratch point into the same allocation,
+ * after @func.
  */
 struct cq_snapshot {
 	u64 checksum;
@@ -208,11 +301,15 @@ struct cq_snapshot {
 	u32 nr_inv;
 	u32 nr_order;
 	u32 nr_resets;
-	u32 size;
+	u32 nr_fresets;
+	u64 size;
 	u64 generation;
 	struct cq_settings settings;
-	u16 *order;
-	u16 *resets;
+	u32 *order;
+	u32 *resets;
+	u32 *fresets;
+	struct cq_scratch scratch;
+	struct rcu_head rcu;
 	struct cq_func func[];
 };
 
@@ -235,41 +332,59 @@ enum cq_abort {
  * that it is also found in the vmcore
  * @state:              enum cq_state
  * @abort:              enum cq_abort when @state is CQ_STATE_ABORTED
+ * @locked:             config reads went through the PCI core's locked
+ *                      accessors (a dry run in process context)
  * @functions_quiesced: functions verified and quiesced (would be, in a dry run)
  * @bridges_reset:      bridges reset (would be, in a dry run)
+ * @functions_reset:    function-level resets made (would be, in a dry run)
+ * @no_reset:           bus-mastering functions no reset reaches
  * @skipped:            planned skips plus @mismatched
- * @mismatched:         functions whose IDs no longer matched, or read all-ones
+ * @mismatched:         functions whose identity no longer matched
+ * @tp_pending:         functions with Transactions Pending before an FLR
  * @config_reads:       config reads made
  * @config_writes:      config writes made
  * @planned_writes:     config writes a real run would have made (dry run)
  * @duration_ns:        time in the walk
  * @reset_hold_ns:      time Secondary Bus Reset was held
+ * @tp_wait_ns:         time spent waiting for Transactions Pending
  * @snapshot_generation: generation of the snapshot walked
  */
 struct cq_run {
 	u32 state;
 	u32 abort;
+	u32 locked;
 	u32 functions_quiesced;
 	u32 bridges_reset;
+	u32 functions_reset;
+	u32 no_reset;
 	u32 skipped;
 	u32 mismatched;
+	u32 tp_pending;
 	u32 config_reads;
 	u32 config_writes;
 	u32 planned_writes;
 	u64 duration_ns;
 	u64 reset_hold_ns;
+	u64 tp_wait_ns;
 	u64 snapshot_generation;
 };
 
 /* cfg.c: lock-free config accessors */
-u32 cq_cfg_read32(const struct cq_cfg *cfg, unsigned int reg, struct cq_run *run);
-u16 cq_cfg_read16(const struct cq_cfg *cfg, unsigned int reg, struct cq_run *run);
-void cq_cfg_write16(const struct cq_cfg *cfg, unsigned int reg, u16 val,
+u32 cq_cfg_read32(const struct cq_func *f, unsigned int reg, struct cq_run *run);
+u16 cq_cfg_read16(const struct cq_func *f, unsigned int reg, struct cq_run *run);
+void cq_cfg_write16(const struct cq_func *f, unsigned int reg, u16 val,
 		    struct cq_run *run);
+void cq_cfg_write8(const struct cq_func *f, unsigned int reg, u8 val,
+		   struct cq_run *run);
+void cq_cfg_pick(struct cq_func *f, void __iomem *ecam_bus);
 u32 cq_cfg_conf1_address(u8 bus, u8 devfn);
 u64 cq_cfg_ecam_address(u64 base, u8 start_bus, u8 bus, u8 devfn);
+/* process context only: the PCI core's locked read, for dry runs */
+int cq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
+		       unsigned int size, u32 *val);
 
 /* plan.c: planning rules */
+u64 cq_func_key(unsigned int depth, u32 seg, u8 bus, u8 devfn);
 bool cq_skip_match(const struct cq_skip_list *skip, const struct cq_func *f);
 void cq_plan(struct cq_snapshot *snap, const struct cq_skip_list *skip);
 /* seal.c: snapshot layout and checksum */
@@ -282,16 +397,19 @@ bool cq_snapshot_intact(const struct cq_snapshot *snap);
 const char *cq_type_name(enum cq_type type);
 const char *cq_skip_name(enum cq_skip_reason reason);
 const char *cq_noreset_name(enum cq_noreset why);
+const char *cq_reach_name(enum cq_reach reach);
+const char *cq_why_name(enum cq_why why);
+const char *cq_reset_mode_name(enum cq_reset_mode mode);
 
 /* parse.c: parameter parsers, pure functions */
 int cq_parse_skip(const char *s, struct cq_skip_list *out, const char **bad);
 int cq_format_skip(const struct cq_skip_list *skip, char *buf, size_t len);
 int cq_parse_bool(const char *s, bool *out);
-int cq_parse_reset(const char *s, bool *out);
+int cq_parse_reset(const char *s, u8 *out);
 int cq_parse_ms(const char *s, u32 min, u32 max, u32 *out);
 
 /* quiesce.c: the panic-path walk */
-void cq_walk(const struct cq_snapshot *snap, bool force_dry_run,
+void cq_walk(const struct cq_snapshot *snap, bool force_dry_run, bool locked,
 	     struct cq_run *run);
 const char *cq_state_name(enum cq_state state);
 const char *cq_abort_name(enum cq_abort why);

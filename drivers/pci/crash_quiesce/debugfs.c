@@ -24,8 +24,22 @@ static struct dentry *cq_debugfs_dir;
 
 static void cq_seq_bdf(struct seq_file *m, const struct cq_func *f)
 {
+	/* as lspci -D: four hex digits at least, more for a wider domain */
 	seq_printf(m, "%04x:%02x:%02x.%x", f->seg, f->bus, PCI_SLOT(f->devfn),
 		   PCI_FUNC(f->devfn));
+}
+
+/* " reset=": bus:<bridge>, flr, af-flr, pm, pf, or none:<why> */
+static void cq_seq_reach(struct seq_file *m, const struct cq_snapshot *snap,
+			 const struct cq_func *f)
+{
+	seq_printf(m, " reset=%s", cq_reach_name(f->reach));
+	if (f->reach == CQ_REACH_BUS) {
+		seq_putc(m, ':');
+		cq_seq_bdf(m, &snap->func[f->reset_by]);
+	} else if (f->reach == CQ_REACH_NONE) {
+		seq_printf(m, ":%s", cq_why_name(f->why));
+	}
 }
 
 static const char *cq_access_name(u8 method)
@@ -52,19 +66,28 @@ static int cq_devices_show(struct seq_file *m, void *v)
 
 		cq_seq_bdf(m, f);
 		seq_printf(m, " %04x:%04x class=%06x type=%s parent=", f->vendor,
-			   f->device, f->class, cq_type_name(f->type));
+			   f->device, f->class_rev >> 8, cq_type_name(f->type));
 		if (f->parent >= 0)
 			cq_seq_bdf(m, &snap->func[f->parent]);
 		else
 			seq_puts(m, "-");
 		seq_printf(m, " access=%s action=", cq_access_name(f->cfg.method));
 		if (f->action == CQ_ACT_SKIP)
-			seq_printf(m, "skip:%s\n", cq_skip_name(f->skip));
+			seq_printf(m, "skip:%s", cq_skip_name(f->skip));
 		else if (f->action == CQ_ACT_QUIESCE_RESET)
-			seq_puts(m, "quiesce+reset\n");
+			seq_puts(m, "quiesce+reset");
 		else
-			seq_puts(m, "quiesce\n");
+			seq_puts(m, "quiesce");
+		cq_seq_reach(m, snap, f);
+		if (f->pf >= 0) {
+			seq_puts(m, " pf=");
+			cq_seq_bdf(m, &snap->func[f->pf]);
+		}
+		seq_putc(m, '\n');
 	}
+	if (snap && cq_snapshot_stale_locked())
+		seq_printf(m, "# stale: the last rescan failed (%d); this is generation %llu, from before it\n",
+			   cq_snapshot_stale_locked(), snap->generation);
 	mutex_unlock(&cq_lock);
 	return 0;
 }
@@ -92,6 +115,8 @@ static void cq_plan_show_quiesce(struct seq_file *m, const struct cq_snapshot *s
 	default:
 		break;
 	}
+	if (f->reach == CQ_REACH_NONE && f->why != CQ_WHY_BRIDGE)
+		seq_printf(m, "; no reset path: %s", cq_why_name(f->why));
 	seq_putc(m, '\n');
 }
 
@@ -107,6 +132,16 @@ static int cq_plan_show(struct seq_file *m, void *v)
 	for (k = 0; k < snap->nr_order; k++) {
 		seq_printf(m, "%u", step++);
 		cq_plan_show_quiesce(m, snap, &snap->func[snap->order[k]]);
+	}
+	if (snap->nr_fresets)
+		seq_printf(m, "%u wait transactions-pending at most %u ms\n", step++,
+			   CQ_TP_WAIT_MS);
+	for (k = 0; k < snap->nr_fresets; k++) {
+		const struct cq_func *f = &snap->func[snap->fresets[k]];
+
+		seq_printf(m, "%u %s ", step++, cq_reach_name(f->reach));
+		cq_seq_bdf(m, f);
+		seq_puts(m, " if bus master\n");
 	}
 	for (k = 0; k < snap->nr_resets; k++) {
 		seq_printf(m, "%u reset-assert ", step++);
@@ -129,15 +164,19 @@ DEFINE_SHOW_ATTRIBUTE(cq_plan);
 static int cq_last_run_show(struct seq_file *m, void *v)
 {
 	struct cq_run run;
+	int stale;
 
 	mutex_lock(&cq_lock);
 	run = cq_last_run;
+	stale = cq_snapshot_stale_locked();
 	mutex_unlock(&cq_lock);
 
 	seq_printf(m, "state=%s\n", cq_state_name(run.state));
 	seq_printf(m, "abort_reason=%s\n", cq_abort_name(run.abort));
 	seq_printf(m, "functions_quiesced=%u\n", run.functions_quiesced);
 	seq_printf(m, "bridges_reset=%u\n", run.bridges_reset);
+	seq_printf(m, "functions_reset=%u\n", run.functions_reset);
+	seq_printf(m, "no_reset=%u\n", run.no_reset);
 	seq_printf(m, "skipped=%u\n", run.skipped);
 	seq_printf(m, "mismatched=%u\n", run.mismatched);
 	seq_printf(m, "config_reads=%u\n", run.config_reads);
@@ -145,7 +184,11 @@ static int cq_last_run_show(struct seq_file *m, void *v)
 	seq_printf(m, "planned_writes=%u\n", run.planned_writes);
 	seq_printf(m, "duration_ns=%llu\n", run.duration_ns);
 	seq_printf(m, "reset_hold_ns=%llu\n", run.reset_hold_ns);
+	seq_printf(m, "tp_pending=%u\n", run.tp_pending);
+	seq_printf(m, "tp_wait_ns=%llu\n", run.tp_wait_ns);
+	seq_printf(m, "accessors=%s\n", run.locked ? "pci-core" : "lock-free");
 	seq_printf(m, "snapshot_generation=%llu\n", run.snapshot_generation);
+	seq_printf(m, "snapshot_stale=%d\n", stale);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cq_last_run);

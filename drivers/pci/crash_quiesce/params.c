@@ -5,7 +5,8 @@
  * Every write is parsed in full before anything changes; a bad value is
  * refused with -EINVAL and a message naming what is accepted, and the old
  * value stays.  A good value is applied under cq_lock and the plan is made
- * again, so debugfs and the panic path see the new settings at once.
+ * again (on a copy of the snapshot: the topology is not walked again), so
+ * debugfs and the panic path see the new settings at once.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -94,7 +95,7 @@ static int cq_param_set(const char *val, const struct kernel_param *kp)
 	old_skip = cq_skip;
 	cq_settings = set;
 	cq_skip = skip;
-	err = cq_rebuild_locked();
+	err = cq_replan_locked();
 	if (err) {
 		cq_settings = old_set;
 		cq_skip = old_skip;
@@ -117,7 +118,7 @@ static int cq_param_get(char *buf, const struct kernel_param *kp)
 		n = sysfs_emit(buf, "%c\n", *cq_param_bool(&cq_settings, p) ? 'Y' : 'N');
 		break;
 	case CQ_PARAM_RESET:
-		n = sysfs_emit(buf, "%s\n", cq_settings.reset ? "bus" : "none");
+		n = sysfs_emit(buf, "%s\n", cq_reset_mode_name(cq_settings.reset));
 		break;
 	case CQ_PARAM_MS:
 		n = sysfs_emit(buf, "%u\n", *cq_param_u32(&cq_settings, p));
@@ -158,10 +159,10 @@ MODULE_PARM_DESC(msi, "Also set INTx Disable, and disable MSI/MSI-X where Bus Ma
 static struct cq_param cq_param_reset = {
 	.name = "reset",
 	.kind = CQ_PARAM_RESET,
-	.accepted = "bus (Secondary Bus Reset on top-most bridges) or none",
+	.accepted = "auto (bus resets, and function-level resets where no bus reset reaches), bus (bus resets only) or none",
 };
 module_param_cb(reset, &cq_param_ops, &cq_param_reset, 0644);
-MODULE_PARM_DESC(reset, "bus: Secondary Bus Reset on the top-most bridges; none: no reset (default: bus)");
+MODULE_PARM_DESC(reset, "auto: Secondary Bus Reset on the top-most bridges, FLR or PM reset of bus-mastering functions no bus reset reaches; bus: bus resets only; none: no reset (default: auto)");
 
 static struct cq_param cq_param_skip = {
 	.name = "skip",

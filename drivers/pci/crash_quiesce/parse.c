@@ -100,7 +100,8 @@ static bool cq_parse_skip_entry(const char *s, const char *end,
 	}
 
 	if (colons == 2) {
-		if (!cq_hex(&p, end, 4, 0xffff, &a) || !cq_expect(&p, end, ':'))
+		/* a full-width domain: Intel VMD's start at 0x10000 */
+		if (!cq_hex(&p, end, 8, 0xffffffff, &a) || !cq_expect(&p, end, ':'))
 			return false;
 		e->seg = a;
 	} else if (colons != 1) {
@@ -211,22 +212,21 @@ int cq_parse_bool(const char *s, bool *out)
 
 /**
  * cq_parse_reset() - parse the reset parameter
- * @s:   "bus" or "none"
- * @out: true for bus reset, written only on success
+ * @s:   "auto", "bus" or "none"
+ * @out: enum cq_reset_mode, written only on success
  *
  * Return: 0 or -EINVAL.
  */
-int cq_parse_reset(const char *s, bool *out)
+int cq_parse_reset(const char *s, u8 *out)
 {
 	size_t n = cq_len(s);
+	u8 mode;
 
-	if (cq_is_word(s, n, "bus")) {
-		*out = true;
-		return 0;
-	}
-	if (cq_is_word(s, n, "none")) {
-		*out = false;
-		return 0;
+	for (mode = CQ_RESET_NONE; mode <= CQ_RESET_AUTO; mode++) {
+		if (cq_is_word(s, n, cq_reset_mode_name(mode))) {
+			*out = mode;
+			return 0;
+		}
 	}
 	return -EINVAL;
 }

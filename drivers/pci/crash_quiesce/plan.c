@@ -12,6 +12,12 @@
  *   resetting a bridge resets everything below it, so one reset per subtree
  *   is enough.  A subtree is not reset when it holds a display device, a
  *   PCI UART, the IOMMU, a NO_BUS_RESET device or a user-skipped function.
+ * - With reset=auto, every function that no planned bus reset reaches gets
+ *   a function-level reset of its own: FLR, else the Advanced Features FLR,
+ *   else a PM reset (D3hot), under the same protections, never on a host
+ *   or ISA bridge, and only if it bus-masters at panic time.  A VF is
+ *   reached by its PF's bus reset, or by its PF's FLR, which clears VF
+ *   Enable; otherwise by an FLR of its own.
  *
  * This file is pure logic over struct cq_snapshot and is also built by the
  * userspace unit tests.
@@ -25,6 +31,9 @@
 
 #define CQ_F_BLOCKS_RESET \
 	(CQ_F_VGA | CQ_F_SERIAL | CQ_F_IOMMU | CQ_F_NO_BUS_RESET | CQ_F_USER_SKIP)
+/* NO_BUS_RESET says nothing of FLR: the kernel has NO_FLR_RESET for that. */
+#define CQ_F_BLOCKS_FN_RESET \
+	(CQ_F_VGA | CQ_F_SERIAL | CQ_F_IOMMU | CQ_F_USER_SKIP)
 
 static const char * const cq_type_names[] = {
 	[CQ_TYPE_ENDPOINT]		= "endpoint",
@@ -43,6 +52,32 @@ static const char * const cq_skip_names[] = {
 	[CQ_SKIP_IOMMU]		= "iommu",
 	[CQ_SKIP_USER]		= "user",
 	[CQ_SKIP_NO_ACCESS]	= "no-access",
+};
+
+static const char * const cq_reach_names[] = {
+	[CQ_REACH_NONE]		= "none",
+	[CQ_REACH_BUS]		= "bus",
+	[CQ_REACH_FLR]		= "flr",
+	[CQ_REACH_AF_FLR]	= "af-flr",
+	[CQ_REACH_PM]		= "pm",
+	[CQ_REACH_PF]		= "pf",
+};
+
+static const char * const cq_why_names[] = {
+	[CQ_WHY_NONE]		= "none",
+	[CQ_WHY_MODE]		= "mode",
+	[CQ_WHY_BRIDGE]		= "bridge",
+	[CQ_WHY_HOST_BRIDGE]	= "host-bridge",
+	[CQ_WHY_ISA_BRIDGE]	= "isa-bridge",
+	[CQ_WHY_PROTECTED]	= "protected",
+	[CQ_WHY_NO_METHOD]	= "no-reset-method",
+	[CQ_WHY_SKIPPED]	= "skipped",
+};
+
+static const char * const cq_reset_mode_names[] = {
+	[CQ_RESET_NONE]		= "none",
+	[CQ_RESET_BUS]		= "bus",
+	[CQ_RESET_AUTO]		= "auto",
 };
 
 static const char * const cq_noreset_names[] = {
@@ -86,6 +121,57 @@ const char *cq_skip_name(enum cq_skip_reason reason)
 const char *cq_noreset_name(enum cq_noreset why)
 {
 	return why < ARRAY_SIZE(cq_noreset_names) ? cq_noreset_names[why] : "?";
+}
+
+/**
+ * cq_reach_name() - the reset that reaches a function, as shown in debugfs
+ * @reach: enum cq_reach
+ *
+ * Return: a static string.
+ */
+const char *cq_reach_name(enum cq_reach reach)
+{
+	return reach < ARRAY_SIZE(cq_reach_names) ? cq_reach_names[reach] : "?";
+}
+
+/**
+ * cq_why_name() - why no reset reaches a function, as shown in debugfs
+ * @why: enum cq_why
+ *
+ * Return: a static string.
+ */
+const char *cq_why_name(enum cq_why why)
+{
+	return why < ARRAY_SIZE(cq_why_names) ? cq_why_names[why] : "?";
+}
+
+/**
+ * cq_reset_mode_name() - the value of the reset parameter
+ * @mode: enum cq_reset_mode
+ *
+ * Return: a static string.
+ */
+const char *cq_reset_mode_name(enum cq_reset_mode mode)
+{
+	return mode < ARRAY_SIZE(cq_reset_mode_names) ? cq_reset_mode_names[mode] : "?";
+}
+
+/**
+ * cq_func_key() - the snapshot's sort key of a function
+ * @depth: number of bridges above it (a VF: its PF's)
+ * @seg:   PCI domain, full width
+ * @bus:   bus number
+ * @devfn: device and function
+ *
+ * Sorting by this key puts parents before children (depth first) and then
+ * orders by address; a VF sorts after its PF (same depth, higher routing
+ * ID).  64 bits on every architecture: 8 for the depth, 32 for the domain.
+ *
+ * Return: the key.
+ */
+u64 cq_func_key(unsigned int depth, u32 seg, u8 bus, u8 devfn)
+{
+	return (u64)(depth & 0xff) << 48 | (u64)seg << 16 | (u32)bus << 8 | devfn;
 }
 
 static bool cq_is_bridge(const struct cq_func *f)
@@ -141,6 +227,9 @@ static void cq_plan_function(struct cq_func *f, const struct cq_skip_list *skip)
 	f->skip = CQ_SKIP_NONE;
 	f->noreset = CQ_NORESET_NONE;
 	f->blocker = -1;
+	f->reset_by = -1;
+	f->reach = CQ_REACH_NONE;
+	f->why = CQ_WHY_NONE;
 
 	if (f->type == CQ_TYPE_HOST_BRIDGE)
 		f->skip = CQ_SKIP_HOST_BRIDGE;
@@ -170,13 +259,15 @@ static void cq_plan_resets(struct cq_snapshot *snap)
 		if (up && (up->action == CQ_ACT_QUIESCE_RESET ||
 			   up->noreset == CQ_NORESET_ANCESTOR)) {
 			f->noreset = CQ_NORESET_ANCESTOR;
+			f->reset_by = up->action == CQ_ACT_QUIESCE_RESET ?
+				      f->parent : up->reset_by;
 			continue;
 		}
 		if (!cq_can_reset_bus(f))
 			f->noreset = CQ_NORESET_NOT_BRIDGE;
 		else if (f->action == CQ_ACT_SKIP)
 			f->noreset = CQ_NORESET_SKIPPED;
-		else if (!snap->settings.reset)
+		else if (snap->settings.reset == CQ_RESET_NONE)
 			f->noreset = CQ_NORESET_MODE;
 		else if (f->blocker >= 0)
 			f->noreset = CQ_NORESET_BLOCKED;
@@ -185,6 +276,51 @@ static void cq_plan_resets(struct cq_snapshot *snap)
 		else
 			f->action = CQ_ACT_QUIESCE_RESET;
 	}
+}
+
+/*
+ * The reset that reaches each function.  Runs after cq_plan_resets(): a
+ * PF (lower index) is decided before its VFs.
+ */
+static void cq_plan_reach(struct cq_snapshot *snap)
+{
+	unsigned int i;
+
+	for (i = 0; i < snap->nr; i++) {
+		struct cq_func *f = &snap->func[i];
+		const struct cq_func *pf = f->pf >= 0 ? &snap->func[f->pf] : NULL;
+
+		if (f->reset_by >= 0)
+			f->reach = CQ_REACH_BUS;
+		else if (f->action == CQ_ACT_SKIP)
+			f->why = CQ_WHY_SKIPPED;
+		else if (f->type == CQ_TYPE_HOST_BRIDGE)
+			f->why = CQ_WHY_HOST_BRIDGE;
+		else if (cq_is_bridge(f))
+			f->why = CQ_WHY_BRIDGE;
+		else if (f->flags & CQ_F_ISA_BRIDGE)
+			f->why = CQ_WHY_ISA_BRIDGE;
+		else if (f->flags & CQ_F_BLOCKS_FN_RESET)
+			f->why = CQ_WHY_PROTECTED;
+		else if (snap->settings.reset != CQ_RESET_AUTO)
+			f->why = CQ_WHY_MODE;
+		else if (pf && (pf->reach == CQ_REACH_FLR || pf->reach == CQ_REACH_AF_FLR))
+			f->reach = CQ_REACH_PF;
+		else if (f->flags & CQ_F_FLR)
+			f->reach = CQ_REACH_FLR;
+		else if (f->flags & CQ_F_AF_FLR)
+			f->reach = CQ_REACH_AF_FLR;
+		else if (f->flags & CQ_F_PM_RESET)
+			f->reach = CQ_REACH_PM;
+		else
+			f->why = CQ_WHY_NO_METHOD;
+	}
+}
+
+static bool cq_own_reset(const struct cq_func *f)
+{
+	return f->reach == CQ_REACH_FLR || f->reach == CQ_REACH_AF_FLR ||
+	       f->reach == CQ_REACH_PM;
 }
 
 static void cq_plan_order(struct cq_snapshot *snap)
@@ -217,6 +353,14 @@ static void cq_plan_order(struct cq_snapshot *snap)
 	for (i = 0; i < snap->nr; i++)
 		if (snap->func[i].action == CQ_ACT_QUIESCE_RESET)
 			snap->resets[snap->nr_resets++] = i;
+
+	/* VFs first: a PF's FLR clears VF Enable, and the VFs with it. */
+	snap->nr_fresets = 0;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < snap->nr; i++)
+			if (cq_own_reset(&snap->func[i]) &&
+			    !!(snap->func[i].flags & CQ_F_VF) == !pass)
+				snap->fresets[snap->nr_fresets++] = i;
 }
 
 /**
@@ -224,9 +368,11 @@ static void cq_plan_order(struct cq_snapshot *snap)
  * @snap: a snapshot with its functions filled in, parents before children
  * @skip: the user's skip list
  *
- * Fills in each function's depth, action, skip reason, reset decision and
- * blocker, then the quiesce order and the reset list.  A function whose
- * parent index is not below its own is treated as being on a root bus.
+ * Fills in each function's depth, action, skip reason, bus reset decision,
+ * blocker and the reset that reaches it, then the quiesce order, the bus
+ * reset list and the function reset list.  A function whose parent index
+ * is not below its own is treated as being on a root bus; a VF whose PF
+ * index is not below its own, as having no PF.
  *
  * Context: process context; the snapshot is not yet published.
  */
@@ -242,6 +388,8 @@ void cq_plan(struct cq_snapshot *snap, const struct cq_skip_list *skip)
 
 		if (f->parent >= (int)i || f->parent < -1)
 			f->parent = -1;
+		if (f->pf >= (int)i || f->pf < -1 || !(f->flags & CQ_F_VF))
+			f->pf = -1;
 		f->depth = f->parent < 0 ? 0 : snap->func[f->parent].depth + 1;
 		cq_plan_function(f, skip);
 		if (f->parent >= 0)
@@ -264,5 +412,6 @@ void cq_plan(struct cq_snapshot *snap, const struct cq_skip_list *skip)
 	}
 
 	cq_plan_resets(snap);
+	cq_plan_reach(snap);
 	cq_plan_order(snap);
 }

@@ -5,12 +5,12 @@
  * This runs from a panic notifier with interrupts off and the other CPUs
  * stopped by NMI, wherever they were.  Nothing here takes a lock, sleeps,
  * allocates, WARNs or calls into the PCI core; all it touches is the
- * snapshot, a static scratch area and config space through cfg.c.  Every
- * loop is bounded by the snapshot size, which cq_snapshot_intact() bounds by
- * CQ_MAX_FUNCS, and the whole walk by a time budget.  The same walk, with
- * writes suppressed, serves the dry-run modes.
+ * snapshot, the scratch area allocated with it, and config space through
+ * cfg.c.  Every loop is bounded by the snapshot size, which
+ * cq_snapshot_intact() checks against its allocation, and the whole walk by
+ * a time budget.  The same walk, with writes suppressed, serves the dry-run
+ * modes.
  */
-#include <linux/bitmap.h>
 #include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/nmi.h>
@@ -21,16 +21,8 @@
 
 #include "crash_quiesce.h"
 
-/*
- * Scratch for one walk.  Static rather than on the stack because it scales
- * with CQ_MAX_FUNCS.  Walks never overlap: dry runs are serialised by the
- * caller, and a panic walk stops every other CPU, including one in the
- * middle of a dry run, which never resumes.
- */
-static struct {
-	DECLARE_BITMAP(bad, CQ_MAX_FUNCS);	/* failed verification */
-	u16 bridge_ctl[CQ_MAX_FUNCS];		/* Bridge Control before reset */
-} cq_scratch;
+/* PCI Bus Power Management r1.2 sec 3.2.4: PowerState field value of D3hot */
+#define CQ_PM_D3HOT	3
 
 static const char * const cq_state_names[] = {
 	[CQ_STATE_NEVER]	= "never",
@@ -87,29 +79,117 @@ static void cq_update16(const struct cq_func *f, unsigned int reg, u16 old,
 	if (dry_run)
 		run->planned_writes++;
 	else
-		cq_cfg_write16(&f->cfg, reg, val, run);
+		cq_cfg_write16(f, reg, val, run);
+}
+
+/* Read a function's identity once per walk; true if it is still there. */
+static bool cq_check_id(const struct cq_snapshot *snap, u32 i, struct cq_run *run);
+
+/**
+ * cq_vf_enabled() - does a VF's PF still have VF Enable set?
+ * @snap: the snapshot
+ * @pf:   index of the PF
+ * @run:  counters
+ *
+ * Read once per walk and PF, whatever the number of its VFs.  Through type
+ * 1 the SR-IOV capability is out of reach, but then the kernel could not
+ * have enabled VFs either.
+ *
+ * Context: panic path; no lock, no sleep.
+ * Return: true if VF Enable is set.
+ */
+static bool cq_vf_enabled(const struct cq_snapshot *snap, u32 pf,
+			  struct cq_run *run)
+{
+	const struct cq_func *p = &snap->func[pf];
+	u8 *state = &snap->scratch.state[pf];
+	u16 ctl;
+
+	if (!(*state & CQ_S_VFE_CHECKED)) {
+		*state |= CQ_S_VFE_CHECKED;
+		ctl = p->sriov_cap ? cq_cfg_read16(p, p->sriov_cap + PCI_SRIOV_CTRL, run) :
+				     0xffff;
+		if (ctl != 0xffff && (ctl & PCI_SRIOV_CTRL_VFE))
+			*state |= CQ_S_VFE_ON;
+	}
+	return *state & CQ_S_VFE_ON;
+}
+
+/**
+ * cq_check_vf() - is this still the VF the snapshot describes?
+ * @snap: the snapshot
+ * @f:    the VF
+ * @run:  counters
+ *
+ * A VF's Vendor and Device ID registers read all-ones (SR-IOV r1.1 sec
+ * 3.4.1.1, 3.4.1.2): they cannot tell a VF from a removed function.  Its
+ * Class Code and Revision ID can, with its PF: the PF must still be
+ * itself and still have VF Enable set.
+ *
+ * Context: panic path; no lock, no sleep.
+ * Return: true if the VF checks out.
+ */
+static bool cq_check_vf(const struct cq_snapshot *snap, const struct cq_func *f,
+			struct cq_run *run)
+{
+	u32 cr;
+
+	if (f->pf < 0 || !cq_check_id(snap, f->pf, run) ||
+	    !cq_vf_enabled(snap, f->pf, run))
+		return false;
+	cr = cq_cfg_read32(f, PCI_CLASS_REVISION, run);
+	return cr != ~0U && cr == f->class_rev;
+}
+
+static bool cq_check_id(const struct cq_snapshot *snap, u32 i, struct cq_run *run)
+{
+	const struct cq_func *f = &snap->func[i];
+	u8 *state = &snap->scratch.state[i];
+	bool ok;
+	u32 id;
+
+	if (*state & CQ_S_CHECKED)
+		return !(*state & CQ_S_BAD);
+	*state |= CQ_S_CHECKED;
+	if (f->flags & CQ_F_VF) {
+		ok = cq_check_vf(snap, f, run);
+	} else {
+		id = cq_cfg_read32(f, PCI_VENDOR_ID, run);
+		ok = id != ~0U && id == ((u32)f->device << 16 | f->vendor);
+	}
+	if (!ok)
+		*state |= CQ_S_BAD;
+	return ok;
 }
 
 /**
  * cq_verify() - is this still the function the snapshot describes?
- * @f:   the function
- * @run: counters
+ * @snap: the snapshot
+ * @i:    index of the function
+ * @run:  counters
  *
- * A surprise-removed function reads all-ones; a replaced one has other IDs
- * or another header type.
+ * A surprise-removed function reads all-ones; a replaced one has other IDs.
+ * The header type is re-read only where a header-dependent write follows:
+ * the Bridge Control write of a bridge to reset.  An endpoint costs one
+ * read here.
  *
  * Context: panic path; no lock, no sleep.
- * Return: true if the vendor/device IDs and the header type match.
+ * Return: true if the function checks out.
  */
-static bool cq_verify(const struct cq_func *f, struct cq_run *run)
+static bool cq_verify(const struct cq_snapshot *snap, u32 i, struct cq_run *run)
 {
-	u32 id = cq_cfg_read32(&f->cfg, PCI_VENDOR_ID, run);
+	const struct cq_func *f = &snap->func[i];
 	u32 hdr;
 
-	if (id == ~0U || id != ((u32)f->device << 16 | f->vendor))
+	if (!cq_check_id(snap, i, run))
 		return false;
-	hdr = cq_cfg_read32(&f->cfg, PCI_CACHE_LINE_SIZE, run);
-	return hdr != ~0U && ((hdr >> 16) & PCI_HEADER_TYPE_MASK) == f->hdr_type;
+	if (f->action != CQ_ACT_QUIESCE_RESET)
+		return true;
+	hdr = cq_cfg_read32(f, PCI_CACHE_LINE_SIZE, run);
+	if (hdr != ~0U && ((hdr >> 16) & PCI_HEADER_TYPE_MASK) == f->hdr_type)
+		return true;
+	snap->scratch.state[i] |= CQ_S_BAD;
+	return false;
 }
 
 /**
@@ -122,7 +202,8 @@ static bool cq_verify(const struct cq_func *f, struct cq_run *run)
  * Clear Bus Master Enable, and with @msi set INTx Disable, in one write to
  * Command; then turn MSI and MSI-X off.  Command goes first: once Bus Master
  * is off no DMA and no MSI leaves the function, and INTx is already masked
- * when disabling MSI makes the function fall back to INTx.
+ * when disabling MSI makes the function fall back to INTx.  A VF has no
+ * INTx (its INTx Disable bit is read-only zero): only Bus Master changes.
  *
  * A function whose Bus Master Enable already reads clear was sending
  * nothing: an MSI is a memory write, which Bus Master Enable gates like any
@@ -133,34 +214,38 @@ static bool cq_verify(const struct cq_func *f, struct cq_run *run)
  * path touches devices that were doing nothing as little as it can.
  *
  * Context: panic path; no lock, no sleep.
+ * Return: true if Bus Master Enable was set.
  */
-static void cq_quiesce_function(const struct cq_func *f, bool msi, bool dry_run,
+static bool cq_quiesce_function(const struct cq_func *f, bool msi, bool dry_run,
 				struct cq_run *run)
 {
 	u16 cmd, ctl, val;
 
-	cmd = cq_cfg_read16(&f->cfg, PCI_COMMAND, run);
+	cmd = cq_cfg_read16(f, PCI_COMMAND, run);
 	if (cmd == 0xffff)
-		return;
+		return false;
 	val = cmd & ~PCI_COMMAND_MASTER;
-	if (msi)
+	if (msi && !(f->flags & CQ_F_VF))
 		val |= PCI_COMMAND_INTX_DISABLE;
 	cq_update16(f, PCI_COMMAND, cmd, val, dry_run, run);
 
-	if (!msi || !(cmd & PCI_COMMAND_MASTER))
-		return;
+	if (!(cmd & PCI_COMMAND_MASTER))
+		return false;
+	if (!msi)
+		return true;
 	if (f->msi_cap) {
-		ctl = cq_cfg_read16(&f->cfg, f->msi_cap + PCI_MSI_FLAGS, run);
+		ctl = cq_cfg_read16(f, f->msi_cap + PCI_MSI_FLAGS, run);
 		if (ctl != 0xffff)
 			cq_update16(f, f->msi_cap + PCI_MSI_FLAGS, ctl,
 				    ctl & ~PCI_MSI_FLAGS_ENABLE, dry_run, run);
 	}
 	if (f->msix_cap) {
-		ctl = cq_cfg_read16(&f->cfg, f->msix_cap + PCI_MSIX_FLAGS, run);
+		ctl = cq_cfg_read16(f, f->msix_cap + PCI_MSIX_FLAGS, run);
 		if (ctl != 0xffff)
 			cq_update16(f, f->msix_cap + PCI_MSIX_FLAGS, ctl,
 				    ctl & ~PCI_MSIX_FLAGS_ENABLE, dry_run, run);
 	}
+	return true;
 }
 
 /**
@@ -195,6 +280,167 @@ static void cq_hold(unsigned int ms)
 }
 
 /**
+ * cq_fn_reset_status() - read what a function reset needs, and whether the
+ * function still has transactions pending
+ * @f:   the function
+ * @run: counters
+ * @ctl: the control word the reset will modify
+ *
+ * One access per function: FLR reads Device Control and Device Status as
+ * one dword, the Advanced Features FLR its Control and Status bytes as one
+ * word; a PM reset reads PMCSR, and has no pending state to wait for.
+ *
+ * Context: panic path; no lock, no sleep.
+ * Return: 1 if Transactions Pending is set, 0 if not, -1 if the function
+ * no longer answers.
+ */
+static int cq_fn_reset_status(const struct cq_func *f, struct cq_run *run, u16 *ctl)
+{
+	u32 v;
+
+	switch (f->reach) {
+	case CQ_REACH_FLR:
+		v = cq_cfg_read32(f, f->pcie_cap + PCI_EXP_DEVCTL, run);
+		if (v == ~0U)
+			return -1;
+		*ctl = v;
+		return !!((v >> 16) & PCI_EXP_DEVSTA_TRPND);
+	case CQ_REACH_AF_FLR:
+		v = cq_cfg_read16(f, f->af_cap + PCI_AF_CTRL, run);
+		if (v == 0xffff)
+			return -1;
+		*ctl = v & 0xff;
+		return !!((v >> 8) & PCI_AF_STATUS_TP);
+	case CQ_REACH_PM:
+		v = cq_cfg_read16(f, f->pm_cap + PCI_PM_CTRL, run);
+		if (v == 0xffff)
+			return -1;
+		*ctl = v;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/**
+ * cq_fn_reset_one() - start a function's own reset
+ * @f:       the function
+ * @ctl:     its control word, as read by cq_fn_reset_status()
+ * @dry_run: count the write only
+ * @run:     counters
+ *
+ * FLR and AF FLR as pcie_flr() and pci_af_flr() start them.  A PM reset
+ * only puts the function in D3hot, where it masters nothing; its move back
+ * to D0, by the capture kernel, resets it (No_Soft_Reset is clear, checked
+ * at snapshot time).  PME_Status is RW1C: written as 0.  Nothing waits for
+ * any of them to finish: the capture kernel's drivers do, when they probe.
+ *
+ * Context: panic path; no lock, no sleep.
+ */
+static void cq_fn_reset_one(const struct cq_func *f, u16 ctl, bool dry_run,
+			    struct cq_run *run)
+{
+	switch (f->reach) {
+	case CQ_REACH_FLR:
+		cq_update16(f, f->pcie_cap + PCI_EXP_DEVCTL, ctl,
+			    ctl | PCI_EXP_DEVCTL_BCR_FLR, dry_run, run);
+		break;
+	case CQ_REACH_AF_FLR:
+		if (dry_run)
+			run->planned_writes++;
+		else
+			cq_cfg_write8(f, f->af_cap + PCI_AF_CTRL, PCI_AF_CTRL_FLR, run);
+		break;
+	case CQ_REACH_PM:
+		if ((ctl & PCI_PM_CTRL_STATE_MASK) == CQ_PM_D3HOT)
+			return;
+		cq_update16(f, f->pm_cap + PCI_PM_CTRL, ctl,
+			    (ctl & ~(PCI_PM_CTRL_STATE_MASK | PCI_PM_CTRL_PME_STATUS)) |
+			    CQ_PM_D3HOT, dry_run, run);
+		break;
+	default:
+		return;
+	}
+	run->functions_reset++;
+}
+
+/**
+ * cq_reset_functions() - reset the functions no bus reset reaches
+ * @snap:     the verified snapshot
+ * @dry_run:  read only
+ * @deadline: end of the time budget
+ * @run:      counters
+ *
+ * Only functions that passed verification and had Bus Master Enable set
+ * when they were quiesced: a function that masters nothing has no DMA to
+ * stop.  Transactions Pending is read for all of them first; if any has
+ * some, one shared wait of at most CQ_TP_WAIT_MS (and never past the
+ * budget) lets them drain, re-reading only those, then every reset is
+ * started, drained or not, as pcie_flr() does after its own wait.
+ *
+ * Context: panic path; no lock, no sleep.
+ * Return: false if the budget ran out before every reset was started.
+ */
+static bool cq_reset_functions(const struct cq_snapshot *snap, bool dry_run,
+			       u64 deadline, struct cq_run *run)
+{
+	u8 *state = snap->scratch.state;
+	u16 *saved = snap->scratch.saved;
+	unsigned int k, pending = 0;
+	u64 t0, stop;
+	int tp;
+
+	for (k = 0; k < snap->nr_fresets; k++) {
+		u32 i = snap->fresets[k];
+
+		if ((state[i] & (CQ_S_BAD | CQ_S_MASTER)) != CQ_S_MASTER)
+			continue;
+		tp = cq_fn_reset_status(&snap->func[i], run, &saved[i]);
+		if (tp < 0) {
+			state[i] |= CQ_S_BAD;
+			run->mismatched++;
+			run->skipped++;
+		} else if (tp) {
+			state[i] |= CQ_S_PENDING;
+			pending++;
+		}
+	}
+	run->tp_pending = pending;
+
+	t0 = ktime_get_mono_fast_ns();
+	stop = min_t(u64, deadline, t0 + (u64)CQ_TP_WAIT_MS * NSEC_PER_MSEC);
+	while (pending && !dry_run && !cq_over_budget(ktime_get_mono_fast_ns(), stop)) {
+		udelay(100);
+		touch_nmi_watchdog();
+		for (k = 0; k < snap->nr_fresets && pending; k++) {
+			u32 i = snap->fresets[k];
+
+			if (!(state[i] & CQ_S_PENDING))
+				continue;
+			tp = cq_fn_reset_status(&snap->func[i], run, &saved[i]);
+			if (tp <= 0) {
+				/* drained, or gone: a reset cannot hurt it */
+				state[i] &= ~CQ_S_PENDING;
+				pending--;
+			}
+		}
+	}
+	if (run->tp_pending && !dry_run)
+		run->tp_wait_ns = ktime_get_mono_fast_ns() - t0;
+
+	for (k = 0; k < snap->nr_fresets; k++) {
+		u32 i = snap->fresets[k];
+
+		if ((state[i] & (CQ_S_BAD | CQ_S_MASTER)) != CQ_S_MASTER)
+			continue;
+		if (cq_over_budget(ktime_get_mono_fast_ns(), deadline))
+			return false;
+		cq_fn_reset_one(&snap->func[i], saved[i], dry_run, run);
+	}
+	return true;
+}
+
+/**
  * cq_reset_bridges() - reset the planned bridges' secondary buses together
  * @snap:     the verified snapshot
  * @dry_run:  read only
@@ -218,29 +464,32 @@ static bool cq_reset_bridges(const struct cq_snapshot *snap, bool dry_run,
 {
 	u64 hold_ns = (u64)snap->settings.reset_hold_ms * NSEC_PER_MSEC;
 	unsigned int k, started = 0, asserted = 0;
+	u8 *state = snap->scratch.state;
+	u16 *saved = snap->scratch.saved;
 	bool in_time = true;
 	u64 t0;
 
 	for (k = 0; k < snap->nr_resets; k++) {
-		const struct cq_func *b = &snap->func[snap->resets[k]];
+		u32 i = snap->resets[k];
+		const struct cq_func *b = &snap->func[i];
 		u16 ctl;
 
-		if (test_bit(snap->resets[k], cq_scratch.bad))
+		if (state[i] & CQ_S_BAD)
 			continue;
 		if (cq_over_budget(ktime_get_mono_fast_ns() + hold_ns, deadline)) {
 			in_time = false;
 			break;
 		}
 		started = k + 1;
-		ctl = cq_cfg_read16(&b->cfg, PCI_BRIDGE_CONTROL, run);
+		ctl = cq_cfg_read16(b, PCI_BRIDGE_CONTROL, run);
 		if (ctl == 0xffff) {
 			/* gone since it was verified: never write all-ones back */
-			__set_bit(snap->resets[k], cq_scratch.bad);
+			state[i] |= CQ_S_BAD;
 			run->mismatched++;
 			run->skipped++;
 			continue;
 		}
-		cq_scratch.bridge_ctl[k] = ctl & ~PCI_BRIDGE_CTL_BUS_RESET;
+		saved[i] = ctl & ~PCI_BRIDGE_CTL_BUS_RESET;
 		cq_update16(b, PCI_BRIDGE_CONTROL, ctl, ctl | PCI_BRIDGE_CTL_BUS_RESET,
 			    dry_run, run);
 		run->bridges_reset++;
@@ -254,14 +503,14 @@ static bool cq_reset_bridges(const struct cq_snapshot *snap, bool dry_run,
 	}
 
 	for (k = 0; k < started; k++) {
-		const struct cq_func *b = &snap->func[snap->resets[k]];
-		u16 ctl = cq_scratch.bridge_ctl[k];
+		u32 i = snap->resets[k];
+		u16 ctl = saved[i];
 
-		if (test_bit(snap->resets[k], cq_scratch.bad))
+		if (state[i] & CQ_S_BAD)
 			continue;
 		/* the value written just before; in a dry run nothing was */
-		cq_update16(b, PCI_BRIDGE_CONTROL, ctl | PCI_BRIDGE_CTL_BUS_RESET,
-			    ctl, dry_run, run);
+		cq_update16(&snap->func[i], PCI_BRIDGE_CONTROL,
+			    ctl | PCI_BRIDGE_CTL_BUS_RESET, ctl, dry_run, run);
 	}
 	return in_time;
 }
@@ -271,17 +520,21 @@ static bool cq_reset_bridges(const struct cq_snapshot *snap, bool dry_run,
  * @snap:    the published snapshot, not yet trusted
  * @force_dry_run: make only config reads, whatever the snapshot's settings
  *           say; a dry run counts the writes a real run would make
+ * @locked:  read through the PCI core's locked accessors (a dry run from
+ *           process context); implies @force_dry_run
  * @run:     filled in completely with what was done
  *
  * Verifies the snapshot, then for each function in plan order re-reads its
- * IDs and header type (skipping and counting it on a mismatch), disables
- * Bus Master, INTx and MSI/MSI-X, and finally resets the planned bridges
- * with one shared hold.  Stops acting once the time budget is spent.
+ * identity (skipping and counting it on a mismatch), disables Bus Master,
+ * INTx and MSI/MSI-X, then starts the function-level resets of the
+ * bus-mastering functions no bus reset reaches, and finally resets the
+ * planned bridges with one shared hold.  Stops acting once the time budget
+ * is spent.
  *
  * Context: any, including panic with interrupts off and NMI; takes no lock,
- * does not sleep or allocate.  Callers serialise walks.
+ * does not sleep or allocate unless @locked.  Callers serialise walks.
  */
-void cq_walk(const struct cq_snapshot *snap, bool force_dry_run,
+void cq_walk(const struct cq_snapshot *snap, bool force_dry_run, bool locked,
 	     struct cq_run *run)
 {
 	u64 start = ktime_get_mono_fast_ns();
@@ -290,34 +543,43 @@ void cq_walk(const struct cq_snapshot *snap, bool force_dry_run,
 	unsigned int k;
 
 	memset(run, 0, sizeof(*run));
+	run->locked = locked;
 	if (!cq_snapshot_intact(snap)) {
 		run->state = CQ_STATE_ABORTED;
 		run->abort = CQ_ABORT_CORRUPT;
 		goto out;
 	}
-	dry_run = force_dry_run || snap->settings.dry_run;
+	dry_run = locked || force_dry_run || snap->settings.dry_run;
 	run->snapshot_generation = snap->generation;
 	run->skipped = snap->nr - snap->nr_order;
 	deadline = start + (u64)snap->settings.budget_ms * NSEC_PER_MSEC;
-	bitmap_zero(cq_scratch.bad, CQ_MAX_FUNCS);
+	memset(snap->scratch.state, 0, snap->nr);
 
 	for (k = 0; k < snap->nr_order; k++) {
-		const struct cq_func *f = &snap->func[snap->order[k]];
+		u32 i = snap->order[k];
+		const struct cq_func *f = &snap->func[i];
 
 		if (cq_over_budget(ktime_get_mono_fast_ns(), deadline)) {
 			run->abort = CQ_ABORT_BUDGET;
 			break;
 		}
-		if (!cq_verify(f, run)) {
-			__set_bit(snap->order[k], cq_scratch.bad);
+		if (!cq_verify(snap, i, run)) {
 			run->mismatched++;
 			run->skipped++;
 			continue;
 		}
-		cq_quiesce_function(f, snap->settings.msi, dry_run, run);
+		if (cq_quiesce_function(f, snap->settings.msi, dry_run, run)) {
+			snap->scratch.state[i] |= CQ_S_MASTER;
+			/* a bridge forwards, it is no DMA source of its own */
+			if (f->reach == CQ_REACH_NONE && f->why != CQ_WHY_BRIDGE)
+				run->no_reset++;
+		}
 		run->functions_quiesced++;
 	}
 
+	if (run->abort == CQ_ABORT_NONE &&
+	    !cq_reset_functions(snap, dry_run, deadline, run))
+		run->abort = CQ_ABORT_BUDGET;
 	if (run->abort == CQ_ABORT_NONE &&
 	    !cq_reset_bridges(snap, dry_run, deadline, run))
 		run->abort = CQ_ABORT_BUDGET;

@@ -18,18 +18,37 @@
 
 static size_t cq_order_offset(unsigned int nr)
 {
-	return sizeof(struct cq_snapshot) + nr * sizeof(struct cq_func);
+	return sizeof(struct cq_snapshot) + (size_t)nr * sizeof(struct cq_func);
+}
+
+/* The sealed part: header, functions and the three index lists. */
+static size_t cq_sealed_size(unsigned int nr)
+{
+	return cq_order_offset(nr) + 3 * (size_t)nr * sizeof(u32);
 }
 
 /**
  * cq_snapshot_size() - bytes needed for a snapshot of @nr functions
- * @nr: number of functions, at most CQ_MAX_FUNCS
+ * @nr: number of functions, at most CQ_NR_SANITY
  *
- * Return: the allocation size.
+ * Return: the allocation size: the sealed part and the walk's scratch.
  */
 size_t cq_snapshot_size(unsigned int nr)
 {
-	return cq_order_offset(nr) + 2 * nr * sizeof(u16);
+	return cq_sealed_size(nr) + (size_t)nr * (sizeof(u8) + sizeof(u16)) +
+	       sizeof(u16);
+}
+
+/* The scratch area's parts, computed from @nr alone. */
+static u8 *cq_state_area(const struct cq_snapshot *snap, unsigned int nr)
+{
+	return (u8 *)snap + cq_sealed_size(nr);
+}
+
+static u16 *cq_saved_area(const struct cq_snapshot *snap, unsigned int nr)
+{
+	/* after the state bytes, rounded up to a u16 boundary */
+	return (u16 *)(((unsigned long)(cq_state_area(snap, nr) + nr) + 1) & ~1UL);
 }
 
 /**
@@ -42,16 +61,21 @@ void cq_snapshot_init(struct cq_snapshot *snap, unsigned int nr)
 	snap->magic = CQ_SNAPSHOT_MAGIC;
 	snap->nr = nr;
 	snap->nr_inv = ~nr;
-	snap->size = cq_snapshot_size(nr);
-	snap->order = (u16 *)((u8 *)snap + cq_order_offset(nr));
+	snap->size = cq_sealed_size(nr);
+	snap->order = (u32 *)((u8 *)snap + cq_order_offset(nr));
 	snap->resets = snap->order + nr;
+	snap->fresets = snap->resets + nr;
+	snap->scratch.state = cq_state_area(snap, nr);
+	snap->scratch.saved = cq_saved_area(snap, nr);
 }
 
 /**
  * cq_snapshot_sum() - checksum of a snapshot
  * @snap: the snapshot; @snap->size must already be checked
  *
- * FNV-1a over the bytes after the checksum field.  Not cryptographic: it
+ * FNV-1a over the bytes after the checksum field, up to the scratch area.
+ * The header's rcu_head is covered too: it is only written once the
+ * snapshot is unreachable.  Not cryptographic: it
  * only has to catch stray writes, and it needs no tables and no locks.
  *
  * Context: any, including panic.
@@ -86,7 +110,7 @@ void cq_snapshot_seal(struct cq_snapshot *snap)
  * @snap: the published snapshot
  *
  * Context: any, including NMI and panic; reads only @snap, bounded by
- * CQ_MAX_FUNCS whatever the header says.
+ * CQ_NR_SANITY functions whatever the header says.
  * Return: true if the header is consistent, the checksum matches and every
  * index in the quiesce order and the reset list is in bounds.
  */
@@ -95,11 +119,15 @@ bool cq_snapshot_intact(const struct cq_snapshot *snap)
 	unsigned int i;
 
 	if (snap->magic != CQ_SNAPSHOT_MAGIC || snap->nr_inv != ~snap->nr ||
-	    snap->nr > CQ_MAX_FUNCS || snap->size != cq_snapshot_size(snap->nr) ||
-	    snap->nr_order > snap->nr || snap->nr_resets > snap->nr)
+	    snap->nr > CQ_NR_SANITY || snap->size != cq_sealed_size(snap->nr) ||
+	    snap->nr_order > snap->nr || snap->nr_resets > snap->nr ||
+	    snap->nr_fresets > snap->nr)
 		return false;
-	if (snap->order != (u16 *)((u8 *)snap + cq_order_offset(snap->nr)) ||
-	    snap->resets != snap->order + snap->nr)
+	if (snap->order != (u32 *)((u8 *)snap + cq_order_offset(snap->nr)) ||
+	    snap->resets != snap->order + snap->nr ||
+	    snap->fresets != snap->resets + snap->nr ||
+	    snap->scratch.state != cq_state_area(snap, snap->nr) ||
+	    snap->scratch.saved != cq_saved_area(snap, snap->nr))
 		return false;
 	if (cq_snapshot_sum(snap) != snap->checksum)
 		return false;
@@ -112,6 +140,13 @@ bool cq_snapshot_intact(const struct cq_snapshot *snap)
 			return false;
 	for (i = 0; i < snap->nr_resets; i++)
 		if (snap->resets[i] >= snap->nr)
+			return false;
+	for (i = 0; i < snap->nr_fresets; i++)
+		if (snap->fresets[i] >= snap->nr)
+			return false;
+	/* and the PF of every VF, which the walk reads before the VF */
+	for (i = 0; i < snap->nr; i++)
+		if (snap->func[i].pf >= (s32)snap->nr)
 			return false;
 	return true;
 }

@@ -5,13 +5,13 @@
  * Everything the panic path will need is gathered here, while the PCI core
  * and its locks can still be trusted: the list of functions with their IDs,
  * types and capabilities, the tree they form, and a lock-free way to reach
- * each one's config space.  For ECAM that means finding the function's
- * window in the ACPI MCFG table and mapping its 4 KiB page now, because
- * ioremap() cannot be called after a panic.
+ * each one's config space.  For ECAM that means the kernel's own mapping of
+ * the function's bus, where the kernel uses ECAM at all (cq_ecam_bus()),
+ * because ioremap() cannot be called after a panic.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/acpi.h>
+#include <linux/bsearch.h>
 #include <linux/io.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -54,7 +54,31 @@ static u8 cq_type_of(struct pci_dev *pdev)
 	return CQ_TYPE_OTHER;
 }
 
-static u16 cq_flags_of(struct pci_dev *pdev)
+/* Advanced Features FLR, as pci_af_flr() probes it. */
+static bool cq_af_flr_usable(struct pci_dev *pdev, u8 af_cap)
+{
+	u8 cap;
+
+	if (!af_cap || (pdev->dev_flags & PCI_DEV_FLAGS_NO_FLR_RESET))
+		return false;
+	if (pci_read_config_byte(pdev, af_cap + PCI_AF_CAP, &cap))
+		return false;
+	return (cap & PCI_AF_CAP_TP) && (cap & PCI_AF_CAP_FLR);
+}
+
+/* PM reset, as pci_pm_reset() probes it: D3hot->D0 must reset the function. */
+static bool cq_pm_reset_usable(struct pci_dev *pdev)
+{
+	u16 csr;
+
+	if (!pdev->pm_cap || (pdev->dev_flags & PCI_DEV_FLAGS_NO_PM_RESET))
+		return false;
+	if (pci_read_config_word(pdev, pdev->pm_cap + PCI_PM_CTRL, &csr))
+		return false;
+	return !(csr & PCI_PM_CTRL_NO_SOFT_RESET);
+}
+
+static u16 cq_flags_of(struct pci_dev *pdev, u8 af_cap)
 {
 	u16 flags = 0;
 
@@ -68,109 +92,121 @@ static u16 cq_flags_of(struct pci_dev *pdev)
 		flags |= CQ_F_SERIAL;
 	if (pdev->class >> 8 == CQ_CLASS_SYSTEM_IOMMU)
 		flags |= CQ_F_IOMMU;
+	if (pdev->class >> 8 == PCI_CLASS_BRIDGE_ISA)
+		flags |= CQ_F_ISA_BRIDGE;
 	if (pdev->dev_flags & PCI_DEV_FLAGS_NO_BUS_RESET)
 		flags |= CQ_F_NO_BUS_RESET;
+	if (pdev->is_virtfn)
+		flags |= CQ_F_VF;
+	/* The kernel's own probes: they honour its reset quirks. */
+	if (!pcie_reset_flr(pdev, PCI_RESET_PROBE))
+		flags |= CQ_F_FLR;
+	if (cq_af_flr_usable(pdev, af_cap))
+		flags |= CQ_F_AF_FLR;
+	if (cq_pm_reset_usable(pdev))
+		flags |= CQ_F_PM_RESET;
 	return flags;
 }
 
+/* Bridges above a function; a VF, on a virtual bus or not, has its PF's. */
 static unsigned int cq_depth_of(struct pci_dev *pdev)
 {
 	unsigned int depth = 0;
 	struct pci_bus *bus;
 
-	for (bus = pdev->bus; bus->self; bus = bus->self->bus)
+	for (bus = pci_physfn(pdev)->bus; bus->self; bus = bus->self->bus)
 		depth++;
 	return depth;
 }
 
-/* Parents before children, then by address: depth first, then segment/bus/devfn. */
-static int cq_cmp_pdev(const void *a, const void *b)
-{
-	struct pci_dev *x = *(struct pci_dev * const *)a;
-	struct pci_dev *y = *(struct pci_dev * const *)b;
-	long kx = (long)cq_depth_of(x) << 40 | (long)pci_domain_nr(x->bus) << 16 |
-		  x->bus->number << 8 | x->devfn;
-	long ky = (long)cq_depth_of(y) << 40 | (long)pci_domain_nr(y->bus) << 16 |
-		  y->bus->number << 8 | y->devfn;
+/**
+ * struct cq_ent - a function being snapshotted, with its sort key
+ * @key:  cq_func_key() of the function
+ * @pdev: the function, referenced
+ */
+struct cq_ent {
+	u64 key;
+	struct pci_dev *pdev;
+};
 
-	return kx < ky ? -1 : kx > ky;
+static u64 cq_key_of(struct pci_dev *pdev)
+{
+	return cq_func_key(cq_depth_of(pdev), pci_domain_nr(pdev->bus),
+			   pdev->bus->number, pdev->devfn);
+}
+
+static int cq_cmp_ent(const void *a, const void *b)
+{
+	u64 x = ((const struct cq_ent *)a)->key, y = ((const struct cq_ent *)b)->key;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Index of @pdev in the sorted @ents, or -1: a binary search by key. */
+static s32 cq_index_of(const struct cq_ent *ents, unsigned int nr,
+		       struct pci_dev *pdev)
+{
+	struct cq_ent want = { .key = cq_key_of(pdev) };
+	const struct cq_ent *e;
+
+	e = bsearch(&want, ents, nr, sizeof(*ents), cq_cmp_ent);
+	return e && e->pdev == pdev ? e - ents : -1;
 }
 
 /*
- * Map the function's ECAM page if an MCFG window covers it, and check that
- * the mapping really shows this function before trusting it.
+ * Take the kernel's ECAM mapping of the function's bus, if it uses one,
+ * and check that it really shows this function before trusting it: its
+ * IDs, or for a VF, whose IDs read all-ones, its class and revision.
  */
-static bool cq_map_ecam(struct cq_func *f, const struct acpi_table_header *mcfg)
+static void cq_pick_access(struct cq_func *f)
 {
-	const struct acpi_mcfg_allocation *cfg, *end;
-	void __iomem *page;
+	void __iomem *bus = cq_ecam_bus(f->seg, f->bus);
 
-	if (!mcfg)
-		return false;
-	cfg = (const void *)mcfg + sizeof(struct acpi_table_mcfg);
-	end = (const void *)mcfg + mcfg->length;
-	for (; cfg + 1 <= end; cfg++) {
-		if (cfg->pci_segment != f->seg || f->bus < cfg->start_bus_number ||
-		    f->bus > cfg->end_bus_number)
-			continue;
-		page = ioremap(cq_cfg_ecam_address(cfg->address, cfg->start_bus_number,
-						   f->bus, f->devfn), PAGE_SIZE);
-		if (!page)
-			return false;
-		if (readl(page + PCI_VENDOR_ID) != ((u32)f->device << 16 | f->vendor)) {
-			iounmap(page);
-			return false;
-		}
-		f->cfg.method = CQ_ACCESS_ECAM;
-		f->cfg.ecam = page;
-		return true;
-	}
-	return false;
-}
-
-/*
- * Type 1 reaches only segment 0.  It is not probed here: an unlocked
- * 0xCF8/0xCFC pair would race with the PCI core on another CPU.
- */
-static void cq_pick_access(struct cq_func *f, const struct acpi_table_header *mcfg)
-{
-	if (cq_map_ecam(f, mcfg))
+	cq_cfg_pick(f, bus);
+	if (f->cfg.method != CQ_ACCESS_ECAM)
 		return;
-	if (IS_ENABLED(CONFIG_X86) && f->seg == 0) {
-		f->cfg.method = CQ_ACCESS_CONF1;
-		f->cfg.conf1 = cq_cfg_conf1_address(f->bus, f->devfn);
+	if (f->flags & CQ_F_VF) {
+		if (readl(f->cfg.ecam + PCI_CLASS_REVISION) == f->class_rev)
+			return;
+	} else if (readl(f->cfg.ecam + PCI_VENDOR_ID) ==
+		   ((u32)f->device << 16 | f->vendor)) {
+		return;
 	}
+	pr_warn_once("%04x:%02x:%02x.%x: ECAM shows another function; not using it\n",
+		     f->seg, f->bus, PCI_SLOT(f->devfn), PCI_FUNC(f->devfn));
+	cq_cfg_pick(f, NULL);
 }
 
-static void cq_fill(struct cq_func *f, struct pci_dev *pdev,
-		    struct pci_dev **pdevs, unsigned int idx,
-		    const struct acpi_table_header *mcfg)
+static void cq_fill(struct cq_func *f, const struct cq_ent *ents, unsigned int nr,
+		    unsigned int idx)
 {
-	unsigned int i;
+	struct pci_dev *pdev = ents[idx].pdev;
+	struct pci_dev *pf = pci_physfn(pdev);
+	u8 af_cap = pci_find_capability(pdev, PCI_CAP_ID_AF);
 
 	f->seg = pci_domain_nr(pdev->bus);
 	f->bus = pdev->bus->number;
 	f->devfn = pdev->devfn;
 	f->vendor = pdev->vendor;
 	f->device = pdev->device;
-	f->class = pdev->class;
+	f->class_rev = pdev->class << 8 | pdev->revision;
 	f->hdr_type = pdev->hdr_type;
 	f->type = cq_type_of(pdev);
 	f->msi_cap = pci_find_capability(pdev, PCI_CAP_ID_MSI);
 	f->msix_cap = pci_find_capability(pdev, PCI_CAP_ID_MSIX);
+	f->pcie_cap = pdev->pcie_cap;
+	f->af_cap = af_cap;
+	f->pm_cap = pdev->pm_cap;
+	if (pdev->is_physfn)
+		f->sriov_cap = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_SRIOV);
 	if (pdev->subordinate) {
 		f->sec_bus = pdev->subordinate->number;
 		f->sub_bus = pdev->subordinate->busn_res.end;
 	}
-	f->flags = cq_flags_of(pdev);
-	f->parent = -1;
-	for (i = 0; i < idx; i++) {
-		if (pdevs[i] == pdev->bus->self) {
-			f->parent = i;
-			break;
-		}
-	}
-	cq_pick_access(f, mcfg);
+	f->flags = cq_flags_of(pdev, af_cap);
+	f->pf = pf != pdev ? cq_index_of(ents, nr, pf) : -1;
+	f->parent = pf->bus->self ? cq_index_of(ents, nr, pf->bus->self) : -1;
+	cq_pick_access(f);
 }
 
 /**
@@ -179,6 +215,9 @@ static void cq_fill(struct cq_func *f, struct pci_dev *pdev,
  * @skip:       the user's skip list
  * @generation: the generation number to stamp
  *
+ * Any number of functions: the snapshot and the walk's scratch are sized
+ * with it.
+ *
  * Context: process context; takes the PCI rescan/remove lock, may sleep.
  * Return: a sealed snapshot, or an ERR_PTR().
  */
@@ -186,27 +225,23 @@ struct cq_snapshot *cq_snapshot_build(const struct cq_settings *settings,
 				      const struct cq_skip_list *skip,
 				      u64 generation)
 {
-	struct acpi_table_header *mcfg = NULL;
 	struct cq_snapshot *snap = NULL;
-	struct pci_dev **pdevs = NULL;
+	struct cq_ent *ents = NULL;
 	struct pci_dev *pdev = NULL;
 	unsigned int nr = 0, i;
 	int err = 0;
 
-	if (acpi_disabled || ACPI_FAILURE(acpi_get_table(ACPI_SIG_MCFG, 0, &mcfg)))
-		mcfg = NULL;
-
 	pci_lock_rescan_remove();
 	for_each_pci_dev(pdev)
 		nr++;
-	if (nr > CQ_MAX_FUNCS) {
-		pr_err("%u PCI functions, more than the %u supported\n", nr, CQ_MAX_FUNCS);
+	if (nr > CQ_NR_SANITY) {
+		pci_dev_put(pdev);
 		err = -E2BIG;
 		goto out_unlock;
 	}
-	pdevs = kcalloc(nr ? nr : 1, sizeof(*pdevs), GFP_KERNEL);
+	ents = kvmalloc_array(nr ? nr : 1, sizeof(*ents), GFP_KERNEL);
 	snap = kvzalloc(cq_snapshot_size(nr), GFP_KERNEL);
-	if (!pdevs || !snap) {
+	if (!ents || !snap) {
 		err = -ENOMEM;
 		goto out_unlock;
 	}
@@ -216,27 +251,27 @@ struct cq_snapshot *cq_snapshot_build(const struct cq_settings *settings,
 			pci_dev_put(pdev);
 			break;
 		}
-		pdevs[i++] = pci_dev_get(pdev);
+		ents[i].pdev = pci_dev_get(pdev);
+		ents[i].key = cq_key_of(pdev);
+		i++;
 	}
 	nr = i;
-	sort(pdevs, nr, sizeof(*pdevs), cq_cmp_pdev, NULL);
+	sort(ents, nr, sizeof(*ents), cq_cmp_ent, NULL);
 
 	cq_snapshot_init(snap, nr);
 	snap->generation = generation;
 	snap->settings = *settings;
 	for (i = 0; i < nr; i++)
-		cq_fill(&snap->func[i], pdevs[i], pdevs, i, mcfg);
+		cq_fill(&snap->func[i], ents, nr, i);
 	cq_plan(snap, skip);
 	cq_snapshot_seal(snap);
 
 out_unlock:
 	pci_unlock_rescan_remove();
-	if (pdevs)
+	if (ents)
 		for (i = 0; i < nr; i++)
-			pci_dev_put(pdevs[i]);
-	kfree(pdevs);
-	if (mcfg)
-		acpi_put_table(mcfg);
+			pci_dev_put(ents[i].pdev);
+	kvfree(ents);
 	if (err) {
 		kvfree(snap);
 		return ERR_PTR(err);
@@ -245,19 +280,49 @@ out_unlock:
 }
 
 /**
- * cq_snapshot_free() - unmap and free a snapshot nobody can reach any more
- * @snap: the snapshot, or NULL
+ * cq_snapshot_replan() - a new snapshot of the same functions, planned
+ * with other settings
+ * @old:        the published snapshot
+ * @settings:   the new settings
+ * @skip:       the new skip list
+ * @generation: the generation number to stamp
  *
- * Context: process context.
+ * For parameter changes: nothing is enumerated or mapped again, the
+ * functions and their accessors are copied.
+ *
+ * Context: process context; allocates.
+ * Return: a sealed snapshot, or an ERR_PTR().
+ */
+struct cq_snapshot *cq_snapshot_replan(const struct cq_snapshot *old,
+				       const struct cq_settings *settings,
+				       const struct cq_skip_list *skip,
+				       u64 generation)
+{
+	struct cq_snapshot *snap = kvzalloc(cq_snapshot_size(old->nr), GFP_KERNEL);
+
+	if (!snap)
+		return ERR_PTR(-ENOMEM);
+	cq_snapshot_init(snap, old->nr);
+	memcpy(snap->func, old->func, old->nr * sizeof(*old->func));
+	snap->generation = generation;
+	snap->settings = *settings;
+	cq_plan(snap, skip);
+	cq_snapshot_seal(snap);
+	return snap;
+}
+
+/**
+ * cq_snapshot_free() - free a snapshot once nobody can reach it
+ * @snap: the snapshot, unpublished, or NULL
+ *
+ * After an RCU grace period: a panic walk that loaded the pointer runs
+ * with interrupts off, an RCU read-side critical section.  The ECAM
+ * mappings it points into are not the snapshot's: they stay.
+ *
+ * Context: any; does not wait.
  */
 void cq_snapshot_free(struct cq_snapshot *snap)
 {
-	unsigned int i;
-
-	if (!snap)
-		return;
-	for (i = 0; i < snap->nr; i++)
-		if (snap->func[i].cfg.ecam)
-			iounmap(snap->func[i].cfg.ecam);
-	kvfree(snap);
+	if (snap)
+		kvfree_rcu(snap, rcu);
 }

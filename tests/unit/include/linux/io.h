@@ -8,6 +8,9 @@
 u32 readl(const volatile void __iomem *addr);
 u16 readw(const volatile void __iomem *addr);
 void writew(u16 val, volatile void __iomem *addr);
+void writeb(u8 val, volatile void __iomem *addr);
+u8 inb(unsigned long port);
+void outb(u8 val, unsigned long port);
 u32 inl(unsigned long port);
 u16 inw(unsigned long port);
 void outl(u32 val, unsigned long port);

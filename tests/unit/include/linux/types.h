@@ -18,4 +18,9 @@ typedef int64_t s64;
 
 #define __iomem
 
+struct rcu_head {
+	struct rcu_head *next;
+	void (*func)(struct rcu_head *head);
+};
+
 #endif

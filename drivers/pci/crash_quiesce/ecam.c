@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel's own ECAM mappings, for the lock-free accessors.
+ *
+ * x86 decides at boot which MMCONFIG windows it trusts: none under
+ * pci=nommconf, and none that firmware failed to reserve.  The windows it
+ * kept are on pci_mmcfg_list, each mapped whole (mmconfig_64.c), and that
+ * mapping is what the panic path uses: nothing new is mapped, and a window
+ * the kernel rejected is never touched.  A bus no window covers has no ECAM
+ * accessor; cq_cfg_pick() then falls back to type 1 on domain 0.
+ */
+#include <linux/pci.h>
+#include <linux/rcupdate.h>
+
+#include <asm/pci_x86.h>
+
+#include "core.h"
+
+/**
+ * cq_ecam_refresh() - see the kernel's current ECAM windows
+ *
+ * Nothing to do: cq_ecam_bus() looks them up each time.
+ *
+ * Context: process context.
+ */
+void cq_ecam_refresh(void)
+{
+}
+
+/**
+ * cq_ecam_bus() - the kernel's ECAM mapping of a bus
+ * @seg: PCI domain
+ * @bus: bus number
+ *
+ * Context: process context.
+ * Return: the mapped config space of @bus (function 0.0's page), or NULL
+ * when the kernel uses no ECAM window for it.
+ */
+void __iomem *cq_ecam_bus(u32 seg, u8 bus)
+{
+	struct pci_mmcfg_region *cfg;
+	void __iomem *base = NULL;
+
+	/* MMCONFIG segments are 16 bits; VMD's domains are above them */
+	if (seg > U16_MAX)
+		return NULL;
+	rcu_read_lock();
+	cfg = pci_mmconfig_lookup(seg, bus);
+	if (cfg && cfg->virt)
+		base = cfg->virt + PCI_MMCFG_BUS_OFFSET(bus);
+	rcu_read_unlock();
+	return base;
+}
+
+/**
+ * cq_ecam_release() - drop what cq_ecam_bus() set up
+ *
+ * Nothing: the mappings are the kernel's.
+ *
+ * Context: process context.
+ */
+void cq_ecam_release(void)
+{
+}
