@@ -103,7 +103,7 @@ and a built-in handler can turn crash_kexec_post_notifiers on, as
 Hyper-V and SEV-SNP do."
 
 # 2. the PCI driver, without its tests
-put $P/crash_quiesce.h $P/core.h $P/cfg.c $P/core.c $P/debugfs.c $P/params.c \
+put $P/crash_quiesce.h $P/core.h $P/cfg.c $P/core.c $P/debugfs.c $P/ecam.c $P/params.c \
 	$P/parse.c $P/plan.c $P/quiesce.c $P/seal.c $P/snapshot.c
 awk '/^config PCI_CRASH_QUIESCE_KUNIT_TEST/ { exit } { print }' "$ROOT/$P/Kconfig" | sed '$d' >$P/Kconfig
 grep -v -e KUNIT_TEST -e FAULT_INJECT "$ROOT/$P/Makefile" >$P/Makefile

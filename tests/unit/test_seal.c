@@ -115,7 +115,7 @@ static void test_header(void)
 	CORRUPT(s->fresets = s->resets, "fresets pointer moved rejected");
 	CORRUPT(s->scratch.state += 1, "scratch state pointer moved rejected");
 	CORRUPT(s->scratch.saved = (u16 *)s->scratch.state, "scratch saved pointer moved rejected");
-	CORRUPT((s->nr = CQ_NR_SANITY + 1, s->nr_inv = ~(CQ_NR_SANITY + 1),
+	CORRUPT((s->nr = CQ_NR_SANITY + 1, s->nr_inv = ~(u32)(CQ_NR_SANITY + 1),
 		 s->size = cq_snapshot_size(CQ_NR_SANITY + 1)),
 		"nr > CQ_NR_SANITY rejected before anything is read");
 	CORRUPT(s->nr_inv ^= 0x100, "nr_inv corrupt rejected");

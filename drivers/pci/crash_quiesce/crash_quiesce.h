@@ -20,7 +20,7 @@
  * send the panic path's checksum loop through gigabytes of memory.  Every
  * segment of a machine with 256 full ones fits: 256 * 65536 functions.
  */
-#define CQ_NR_SANITY		(1U << 24)
+#define CQ_NR_SANITY		BIT(24)
 #define CQ_MAX_SKIP		32
 #define CQ_SNAPSHOT_MAGIC	0x51554946	/* "QUIF" */
 

@@ -29,7 +29,7 @@ struct cq_test_fn {
 
 static struct cq_snapshot *cq_test_build(struct kunit *test,
 					 const struct cq_test_fn *fns,
-					 unsigned int nr, bool reset,
+					 unsigned int nr, u8 reset,
 					 const struct cq_skip_list *skip)
 {
 	struct cq_snapshot *snap;
@@ -51,7 +51,8 @@ static struct cq_snapshot *cq_test_build(struct kunit *test,
 		f->devfn = fns[i].devfn;
 		f->vendor = 0x1b36;
 		f->device = 0x1000 + i;
-		f->class = fns[i].class;
+		f->class_rev = fns[i].class << 8;
+		f->pf = -1;
 		f->type = fns[i].type;
 		f->hdr_type = fns[i].hdr;
 		f->parent = fns[i].parent;
@@ -62,6 +63,7 @@ static struct cq_snapshot *cq_test_build(struct kunit *test,
 		/* IDs, header, Command with Bus Master on, MSI enabled */
 		*(__le32 *)&page[PCI_VENDOR_ID] =
 			cpu_to_le32((u32)f->device << 16 | f->vendor);
+		*(__le32 *)&page[PCI_CLASS_REVISION] = cpu_to_le32(f->class_rev);
 		page[PCI_HEADER_TYPE] = f->hdr_type;
 		*(__le16 *)&page[PCI_COMMAND] =
 			cpu_to_le16(PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
@@ -95,7 +97,8 @@ static void cq_test_plan_switch(struct kunit *test)
 	struct cq_skip_list skip = { };
 	struct cq_snapshot *snap;
 
-	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch), true, &skip);
+	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch),
+			     CQ_RESET_AUTO, &skip);
 	KUNIT_EXPECT_EQ(test, snap->func[0].action, CQ_ACT_SKIP);
 	KUNIT_EXPECT_EQ(test, snap->func[0].skip, CQ_SKIP_HOST_BRIDGE);
 	/* The VGA below 02:01.0 blocks the root port and the upstream port. */
@@ -121,14 +124,16 @@ static void cq_test_plan_skip_and_mode(struct kunit *test)
 	const char *bad;
 
 	KUNIT_ASSERT_EQ(test, cq_parse_skip("03:00.0", &skip, &bad), 0);
-	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch), true, &skip);
+	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch),
+			     CQ_RESET_AUTO, &skip);
 	KUNIT_EXPECT_EQ(test, snap->func[5].skip, CQ_SKIP_USER);
 	KUNIT_EXPECT_EQ(test, snap->func[3].noreset, CQ_NORESET_BLOCKED);
 	KUNIT_EXPECT_EQ(test, snap->nr_resets, 0U);
 	KUNIT_EXPECT_EQ(test, snap->nr_order, 6U);
 
 	skip.nr = 0;
-	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch), false, &skip);
+	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch),
+			     CQ_RESET_NONE, &skip);
 	KUNIT_EXPECT_EQ(test, snap->nr_resets, 0U);
 	KUNIT_EXPECT_EQ(test, snap->func[3].noreset, CQ_NORESET_MODE);
 }
@@ -140,6 +145,7 @@ static void cq_test_parse(struct kunit *test)
 	bool b = false;
 	u32 ms = 7;
 	char buf[64];
+	u8 mode = 0xee;
 
 	KUNIT_EXPECT_EQ(test, cq_parse_skip("0001:02:1f.7,8086:10d3\n", &skip, &bad), 0);
 	KUNIT_EXPECT_EQ(test, skip.nr, 2U);
@@ -151,8 +157,12 @@ static void cq_test_parse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cq_parse_bool("Y\n", &b), 0);
 	KUNIT_EXPECT_TRUE(test, b);
 	KUNIT_EXPECT_EQ(test, cq_parse_bool("maybe", &b), -EINVAL);
-	KUNIT_EXPECT_EQ(test, cq_parse_reset("none", &b), 0);
-	KUNIT_EXPECT_FALSE(test, b);
+	KUNIT_EXPECT_EQ(test, cq_parse_reset("none", &mode), 0);
+	KUNIT_EXPECT_EQ(test, mode, CQ_RESET_NONE);
+	KUNIT_EXPECT_EQ(test, cq_parse_reset("auto\n", &mode), 0);
+	KUNIT_EXPECT_EQ(test, mode, CQ_RESET_AUTO);
+	KUNIT_EXPECT_EQ(test, cq_parse_skip("10000:01:00.0", &skip, &bad), 0);
+	KUNIT_EXPECT_EQ(test, skip.entry[0].seg, 0x10000U);
 	KUNIT_EXPECT_EQ(test, cq_parse_ms("0", 1, 1000, &ms), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ms, 7U);
 	KUNIT_EXPECT_EQ(test, cq_parse_ms("250", 1, 1000, &ms), 0);
@@ -164,13 +174,14 @@ static void cq_test_seal(struct kunit *test)
 	struct cq_skip_list skip = { };
 	struct cq_snapshot *snap;
 
-	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch), true, &skip);
+	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch),
+			     CQ_RESET_AUTO, &skip);
 	KUNIT_EXPECT_TRUE(test, cq_snapshot_intact(snap));
 	snap->func[4].bus ^= 1;
 	KUNIT_EXPECT_FALSE(test, cq_snapshot_intact(snap));
 	snap->func[4].bus ^= 1;
 	KUNIT_EXPECT_TRUE(test, cq_snapshot_intact(snap));
-	snap->nr = CQ_MAX_FUNCS + 1;
+	snap->nr = CQ_NR_SANITY + 1;
 	KUNIT_EXPECT_FALSE(test, cq_snapshot_intact(snap));
 }
 
@@ -181,9 +192,10 @@ static void cq_test_walk(struct kunit *test)
 	struct cq_run run;
 	unsigned int i;
 
-	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch), true, &skip);
+	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch),
+			     CQ_RESET_AUTO, &skip);
 
-	cq_walk(snap, true, &run);
+	cq_walk(snap, true, false, &run);
 	KUNIT_EXPECT_EQ(test, run.state, CQ_STATE_DRY_RUN);
 	KUNIT_EXPECT_EQ(test, run.config_writes, 0U);
 	KUNIT_EXPECT_EQ(test, cq_test_reg16(&snap->func[5], PCI_COMMAND),
@@ -191,7 +203,7 @@ static void cq_test_walk(struct kunit *test)
 	/* Command and MSI on 7 functions, SBR assert and release on one bridge */
 	KUNIT_EXPECT_EQ(test, run.planned_writes, 7U * 2 + 2);
 
-	cq_walk(snap, false, &run);
+	cq_walk(snap, false, false, &run);
 	KUNIT_EXPECT_EQ(test, run.state, CQ_STATE_DONE);
 	KUNIT_EXPECT_EQ(test, run.functions_quiesced, 7U);
 	KUNIT_EXPECT_EQ(test, run.bridges_reset, 1U);
@@ -214,12 +226,13 @@ static void cq_test_walk_mismatch_and_corrupt(struct kunit *test)
 	struct cq_snapshot *snap;
 	struct cq_run run;
 
-	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch), true, &skip);
+	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch),
+			     CQ_RESET_AUTO, &skip);
 	/* 03:00.0 vanished: reads all-ones */
 	memset((__force void *)snap->func[5].cfg.ecam, 0xff, PCI_STD_HEADER_SIZEOF);
 	/* the reset bridge was replaced by another device */
 	*(__force __le16 *)(snap->func[3].cfg.ecam + PCI_DEVICE_ID) = cpu_to_le16(0xbeef);
-	cq_walk(snap, false, &run);
+	cq_walk(snap, false, false, &run);
 	KUNIT_EXPECT_EQ(test, run.mismatched, 2U);
 	KUNIT_EXPECT_EQ(test, run.skipped, 3U);
 	KUNIT_EXPECT_EQ(test, run.bridges_reset, 0U);
@@ -227,7 +240,7 @@ static void cq_test_walk_mismatch_and_corrupt(struct kunit *test)
 			PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 
 	snap->func[1].vendor = 0;
-	cq_walk(snap, false, &run);
+	cq_walk(snap, false, false, &run);
 	KUNIT_EXPECT_EQ(test, run.state, CQ_STATE_ABORTED);
 	KUNIT_EXPECT_EQ(test, run.abort, CQ_ABORT_CORRUPT);
 	KUNIT_EXPECT_EQ(test, run.config_reads + run.config_writes, 0U);

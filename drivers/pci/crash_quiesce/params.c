@@ -159,7 +159,7 @@ MODULE_PARM_DESC(msi, "Also set INTx Disable, and disable MSI/MSI-X where Bus Ma
 static struct cq_param cq_param_reset = {
 	.name = "reset",
 	.kind = CQ_PARAM_RESET,
-	.accepted = "auto (bus resets, and function-level resets where no bus reset reaches), bus (bus resets only) or none",
+	.accepted = "auto, bus or none",
 };
 module_param_cb(reset, &cq_param_ops, &cq_param_reset, 0644);
 MODULE_PARM_DESC(reset, "auto: Secondary Bus Reset on the top-most bridges, FLR or PM reset of bus-mastering functions no bus reset reaches; bus: bus resets only; none: no reset (default: auto)");

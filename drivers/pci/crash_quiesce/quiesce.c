@@ -410,7 +410,7 @@ static bool cq_reset_functions(const struct cq_snapshot *snap, bool dry_run,
 	t0 = ktime_get_mono_fast_ns();
 	stop = min_t(u64, deadline, t0 + (u64)CQ_TP_WAIT_MS * NSEC_PER_MSEC);
 	while (pending && !dry_run && !cq_over_budget(ktime_get_mono_fast_ns(), stop)) {
-		udelay(100);
+		mdelay(1);
 		touch_nmi_watchdog();
 		for (k = 0; k < snap->nr_fresets && pending; k++) {
 			u32 i = snap->fresets[k];
