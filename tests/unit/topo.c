@@ -216,7 +216,7 @@ static int topo_number(struct topo *t, int p, int next, int depth)
 
 		if (n->parent != p || i == p)
 			continue;
-		n->bus = p < 0 ? 0 : t->n[p].sec;
+		n->bus = (p < 0 ? 0 : t->n[p].sec) + n->vbus;
 		if (n->hdr != PCI_HEADER_TYPE_BRIDGE)
 			continue;
 		n->sec = next++;

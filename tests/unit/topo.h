@@ -51,6 +51,7 @@ struct tnode {
 	u8 pm_cap;		/* 0: none; with CQ_F_PM_RESET, a PM reset */
 	u16 sriov_cap;		/* a PF's SR-IOV capability, or 0 */
 	bool vfe;		/* VF Enable set in it */
+	u8 vbus;		/* a VF on a virtual bus: this many above its PF's */
 };
 
 struct topo {
