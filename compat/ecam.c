@@ -19,30 +19,30 @@
 
 #include "../drivers/pci/crash_quiesce/core.h"
 
-#define CQ_IOMEM_PATH	"/proc/iomem"
-#define CQ_ECAM_BUS_SIZE SZ_1M
+#define PCQ_IOMEM_PATH	"/proc/iomem"
+#define PCQ_ECAM_BUS_SIZE SZ_1M
 
-struct cq_ecam_map {
+struct pcq_ecam_map {
 	u32 seg;
 	u8 bus;
 	void __iomem *base;
 };
 
-static struct cq_ecam_map *cq_maps;
-static unsigned int cq_nr_maps, cq_max_maps;
+static struct pcq_ecam_map *pcq_maps;
+static unsigned int pcq_nr_maps, pcq_max_maps;
 
-struct cq_ecam_window {
+struct pcq_ecam_window {
 	u32 seg;
 	u8 start_bus;
 	u8 end_bus;
 	phys_addr_t base;	/* of start_bus */
 };
 
-static struct cq_ecam_window *cq_windows;
-static unsigned int cq_nr_windows;
+static struct pcq_ecam_window *pcq_windows;
+static unsigned int pcq_nr_windows;
 
 /* Parse "START-END : PCI ECAM SSSS [bus BB-BB]", one line of /proc/iomem. */
-static bool cq_iomem_line(const char *line, struct cq_ecam_window *w)
+static bool pcq_iomem_line(const char *line, struct pcq_ecam_window *w)
 {
 	unsigned long long start, end;
 	unsigned int s, b0, b1;
@@ -55,47 +55,47 @@ static bool cq_iomem_line(const char *line, struct cq_ecam_window *w)
 		return false;
 	/* zeros: a reader without CAP_SYS_ADMIN; a size that is not buses' */
 	if (!start || b0 > b1 || b1 > 0xff ||
-	    end - start + 1 != (unsigned long long)(b1 - b0 + 1) * CQ_ECAM_BUS_SIZE)
+	    end - start + 1 != (unsigned long long)(b1 - b0 + 1) * PCQ_ECAM_BUS_SIZE)
 		return false;
-	*w = (struct cq_ecam_window){ s, b0, b1, start };
+	*w = (struct pcq_ecam_window){ s, b0, b1, start };
 	return true;
 }
 
-static void cq_ecam_add_window(const struct cq_ecam_window *w)
+static void pcq_ecam_add_window(const struct pcq_ecam_window *w)
 {
-	struct cq_ecam_window *ws;
+	struct pcq_ecam_window *ws;
 
-	ws = krealloc_array(cq_windows, cq_nr_windows + 1, sizeof(*ws), GFP_KERNEL);
+	ws = krealloc_array(pcq_windows, pcq_nr_windows + 1, sizeof(*ws), GFP_KERNEL);
 	if (!ws)
 		return;
-	cq_windows = ws;
-	cq_windows[cq_nr_windows++] = *w;
+	pcq_windows = ws;
+	pcq_windows[pcq_nr_windows++] = *w;
 }
 
 /**
- * cq_ecam_refresh() - read the kernel's ECAM windows again
+ * pcq_ecam_refresh() - read the kernel's ECAM windows again
  *
  * Before a full rebuild: a host bridge added at run time brings its own.
  *
- * Context: process context, under cq_lock; reads /proc/iomem.
+ * Context: process context, under pcq_lock; reads /proc/iomem.
  */
-void cq_ecam_refresh(void)
+void pcq_ecam_refresh(void)
 {
-	struct cq_ecam_window w;
+	struct pcq_ecam_window w;
 	struct file *file;
 	loff_t pos = 0;
 	size_t have = 0;
 	char *buf, *nl;
 	ssize_t n;
 
-	lockdep_assert_held(&cq_lock);
-	kfree(cq_windows);
-	cq_windows = NULL;
-	cq_nr_windows = 0;
-	file = filp_open(CQ_IOMEM_PATH, O_RDONLY, 0);
+	lockdep_assert_held(&pcq_lock);
+	kfree(pcq_windows);
+	pcq_windows = NULL;
+	pcq_nr_windows = 0;
+	file = filp_open(PCQ_IOMEM_PATH, O_RDONLY, 0);
 	if (IS_ERR(file)) {
 		pr_warn("cannot read %s (%ld): no ECAM access, type 1 only\n",
-			CQ_IOMEM_PATH, PTR_ERR(file));
+			PCQ_IOMEM_PATH, PTR_ERR(file));
 		return;
 	}
 	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
@@ -107,8 +107,8 @@ void cq_ecam_refresh(void)
 		buf[have] = '\0';
 		while ((nl = strchr(buf, '\n'))) {
 			*nl = '\0';
-			if (cq_iomem_line(buf, &w))
-				cq_ecam_add_window(&w);
+			if (pcq_iomem_line(buf, &w))
+				pcq_ecam_add_window(&w);
 			have -= nl + 1 - buf;
 			memmove(buf, nl + 1, have + 1);
 		}
@@ -120,63 +120,63 @@ void cq_ecam_refresh(void)
 }
 
 /**
- * cq_ecam_bus() - an ECAM mapping of a bus the kernel uses ECAM for
+ * pcq_ecam_bus() - an ECAM mapping of a bus the kernel uses ECAM for
  * @seg: PCI domain
  * @bus: bus number
  *
- * Context: process context, under cq_lock.
+ * Context: process context, under pcq_lock.
  * Return: the mapped config space of @bus, or NULL.
  */
-void __iomem *cq_ecam_bus(u32 seg, u8 bus)
+void __iomem *pcq_ecam_bus(u32 seg, u8 bus)
 {
-	const struct cq_ecam_window *w = NULL;
-	struct cq_ecam_map *maps;
+	const struct pcq_ecam_window *w = NULL;
+	struct pcq_ecam_map *maps;
 	void __iomem *base;
 	unsigned int i;
 
-	lockdep_assert_held(&cq_lock);
-	for (i = 0; i < cq_nr_maps; i++)
-		if (cq_maps[i].seg == seg && cq_maps[i].bus == bus)
-			return cq_maps[i].base;
-	for (i = 0; i < cq_nr_windows && !w; i++)
-		if (cq_windows[i].seg == seg && bus >= cq_windows[i].start_bus &&
-		    bus <= cq_windows[i].end_bus)
-			w = &cq_windows[i];
+	lockdep_assert_held(&pcq_lock);
+	for (i = 0; i < pcq_nr_maps; i++)
+		if (pcq_maps[i].seg == seg && pcq_maps[i].bus == bus)
+			return pcq_maps[i].base;
+	for (i = 0; i < pcq_nr_windows && !w; i++)
+		if (pcq_windows[i].seg == seg && bus >= pcq_windows[i].start_bus &&
+		    bus <= pcq_windows[i].end_bus)
+			w = &pcq_windows[i];
 	if (!w)
 		return NULL;
-	if (cq_nr_maps == cq_max_maps) {
-		maps = krealloc_array(cq_maps, cq_max_maps + 16, sizeof(*maps),
+	if (pcq_nr_maps == pcq_max_maps) {
+		maps = krealloc_array(pcq_maps, pcq_max_maps + 16, sizeof(*maps),
 				      GFP_KERNEL);
 		if (!maps)
 			return NULL;
-		cq_maps = maps;
-		cq_max_maps += 16;
+		pcq_maps = maps;
+		pcq_max_maps += 16;
 	}
-	base = ioremap(w->base + (phys_addr_t)(bus - w->start_bus) * CQ_ECAM_BUS_SIZE,
-		       CQ_ECAM_BUS_SIZE);
+	base = ioremap(w->base + (phys_addr_t)(bus - w->start_bus) * PCQ_ECAM_BUS_SIZE,
+		       PCQ_ECAM_BUS_SIZE);
 	if (!base)
 		return NULL;
-	cq_maps[cq_nr_maps++] = (struct cq_ecam_map){ seg, bus, base };
+	pcq_maps[pcq_nr_maps++] = (struct pcq_ecam_map){ seg, bus, base };
 	return base;
 }
 
 /**
- * cq_ecam_release() - unmap every bus mapped by cq_ecam_bus()
+ * pcq_ecam_release() - unmap every bus mapped by pcq_ecam_bus()
  *
  * Context: process context; no snapshot may point into the mappings any
  * more (after rcu_barrier() for snapshots freed with kvfree_rcu()).
  */
-void cq_ecam_release(void)
+void pcq_ecam_release(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < cq_nr_maps; i++)
-		iounmap(cq_maps[i].base);
-	kfree(cq_maps);
-	cq_maps = NULL;
-	cq_nr_maps = 0;
-	cq_max_maps = 0;
-	kfree(cq_windows);
-	cq_windows = NULL;
-	cq_nr_windows = 0;
+	for (i = 0; i < pcq_nr_maps; i++)
+		iounmap(pcq_maps[i].base);
+	kfree(pcq_maps);
+	pcq_maps = NULL;
+	pcq_nr_maps = 0;
+	pcq_max_maps = 0;
+	kfree(pcq_windows);
+	pcq_windows = NULL;
+	pcq_nr_windows = 0;
 }

@@ -18,8 +18,8 @@
 #include <linux/panic.h>
 #include <linux/panic_notifier.h>
 
-bool *cq_oot_post_notifiers(void);
-#define crash_kexec_post_notifiers (*cq_oot_post_notifiers())
+bool *pcq_oot_post_notifiers(void);
+#define crash_kexec_post_notifiers (*pcq_oot_post_notifiers())
 
 #undef pr_fmt
 

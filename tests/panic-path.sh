@@ -17,20 +17,20 @@ P=drivers/pci/crash_quiesce
 # The panic-path call graph, file:function.
 functions=(
 	kernel/crash_quiesce.c:crash_quiesce_panic_notify
-	"$P/core.c:cq_panic_quiesce"
-	"$P/quiesce.c:cq_walk"
-	"$P/quiesce.c:cq_verify"
-	"$P/quiesce.c:cq_quiesce_function"
-	"$P/quiesce.c:cq_update16"
-	"$P/quiesce.c:cq_over_budget"
-	"$P/quiesce.c:cq_hold"
-	"$P/quiesce.c:cq_reset_bridges"
-	"$P/seal.c:cq_snapshot_intact"
-	"$P/seal.c:cq_snapshot_sum"
-	"$P/cfg.c:cq_conf1_select"
-	"$P/cfg.c:cq_cfg_read32"
-	"$P/cfg.c:cq_cfg_read16"
-	"$P/cfg.c:cq_cfg_write16"
+	"$P/core.c:pcq_panic_quiesce"
+	"$P/quiesce.c:pcq_walk"
+	"$P/quiesce.c:pcq_verify"
+	"$P/quiesce.c:pcq_quiesce_function"
+	"$P/quiesce.c:pcq_update16"
+	"$P/quiesce.c:pcq_over_budget"
+	"$P/quiesce.c:pcq_hold"
+	"$P/quiesce.c:pcq_reset_bridges"
+	"$P/seal.c:pcq_snapshot_intact"
+	"$P/seal.c:pcq_snapshot_sum"
+	"$P/cfg.c:pcq_conf1_select"
+	"$P/cfg.c:pcq_cfg_read32"
+	"$P/cfg.c:pcq_cfg_read16"
+	"$P/cfg.c:pcq_cfg_write16"
 )
 
 # The kernel-doc block right above the function's definition has Context:.

@@ -378,7 +378,7 @@ void outb(u8 val, unsigned long port)
 }
 
 /* The PCI core's locked read: no port or ECAM access, counted apart. */
-int cq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
+int pcq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
 		       unsigned int size, u32 *val)
 {
 	int i;

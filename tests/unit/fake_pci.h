@@ -3,7 +3,7 @@
  * A fake PCI configuration space for the userspace unit tests.
  *
  * Each function owns a 4 KiB page that serves as its ECAM page (a struct
- * cq_cfg's ecam pointer points into it) and is also reachable through the
+ * pcq_cfg's ecam pointer points into it) and is also reachable through the
  * type 1 mechanism (0xCF8 address latch, 0xCFC..0xCFF data ports, segment 0
  * only).  Every data access advances a fake clock by fake.ns_per_access and is
  * counted; every write is logged, in order, with the value it replaced.
@@ -71,7 +71,7 @@ struct fake_state {
 
 	unsigned int reads;	/* config data reads (ECAM or 0xCFC..) */
 	unsigned int writes;	/* config data writes */
-	unsigned int locked_reads;	/* reads through cq_cfg_locked_read() */
+	unsigned int locked_reads;	/* reads through pcq_cfg_locked_read() */
 	unsigned int bad;	/* accesses the fake could not make sense of */
 
 	struct fake_ev log[FAKE_LOG_MAX];

@@ -21,9 +21,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct cq_skip_list list, again, sentinel;
+	struct pcq_skip_list list, again, sentinel;
 	char *s = malloc(size + 1);
-	char buf[CQ_MAX_SKIP * 20 + 1];	/* "ffffffff:ff:1f.7," each */
+	char buf[PCQ_MAX_SKIP * 20 + 1];	/* "ffffffff:ff:1f.7," each */
 	const char *bad;
 	bool b = true;
 	u32 ms = 12345;
@@ -35,27 +35,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&sentinel, 0xa5, sizeof(sentinel));
 	list = sentinel;
-	if (cq_parse_skip(s, &list, &bad)) {
+	if (pcq_parse_skip(s, &list, &bad)) {
 		CHECK(!memcmp(&list, &sentinel, sizeof(list)));
 		CHECK(bad >= s && bad <= s + strlen(s));
 	} else {
-		CHECK(list.nr <= CQ_MAX_SKIP);
-		cq_format_skip(&list, buf, sizeof(buf));
-		CHECK(!cq_parse_skip(buf, &again, &bad));
+		CHECK(list.nr <= PCQ_MAX_SKIP);
+		pcq_format_skip(&list, buf, sizeof(buf));
+		CHECK(!pcq_parse_skip(buf, &again, &bad));
 		CHECK(again.nr == list.nr);
 		CHECK(!memcmp(again.entry, list.entry, list.nr * sizeof(list.entry[0])));
 	}
 
-	if (cq_parse_bool(s, &b))
+	if (pcq_parse_bool(s, &b))
 		CHECK(b == true);
 	mode = 0xa5;
-	if (cq_parse_reset(s, &mode) == 0)
-		CHECK((mode == CQ_RESET_BUS && !strncmp(s, "bus", 3)) ||
-		      (mode == CQ_RESET_NONE && !strncmp(s, "none", 4)) ||
-		      (mode == CQ_RESET_AUTO && !strncmp(s, "auto", 4)));
+	if (pcq_parse_reset(s, &mode) == 0)
+		CHECK((mode == PCQ_RESET_BUS && !strncmp(s, "bus", 3)) ||
+		      (mode == PCQ_RESET_NONE && !strncmp(s, "none", 4)) ||
+		      (mode == PCQ_RESET_AUTO && !strncmp(s, "auto", 4)));
 	else
 		CHECK(mode == 0xa5);
-	if (cq_parse_ms(s, 1, 1000, &ms))
+	if (pcq_parse_ms(s, 1, 1000, &ms))
 		CHECK(ms == 12345);
 	else
 		CHECK(ms >= 1 && ms <= 1000);

@@ -10,14 +10,14 @@
 
 static void test_addresses(void)
 {
-	is(cq_cfg_conf1_address(0, 0), 0x80000000, "conf1 address: 00:00.0");
-	is(cq_cfg_conf1_address(0x12, 0x1b), 0x80121b00, "conf1 address: 12:03.3");
-	is(cq_cfg_conf1_address(0xff, 0xff), 0x80ffff00, "conf1 address: ff:1f.7");
-	is(cq_cfg_ecam_address(0xe0000000, 0, 0, 0), 0xe0000000, "ecam address: base for 00:00.0");
-	is(cq_cfg_ecam_address(0xe0000000, 0, 1, 0x08), 0xe0108000, "ecam address: 01:01.0");
-	is(cq_cfg_ecam_address(0xb0000000, 0x10, 0x12, 0xff), 0xb02ff000,
+	is(pcq_cfg_conf1_address(0, 0), 0x80000000, "conf1 address: 00:00.0");
+	is(pcq_cfg_conf1_address(0x12, 0x1b), 0x80121b00, "conf1 address: 12:03.3");
+	is(pcq_cfg_conf1_address(0xff, 0xff), 0x80ffff00, "conf1 address: ff:1f.7");
+	is(pcq_cfg_ecam_address(0xe0000000, 0, 0, 0), 0xe0000000, "ecam address: base for 00:00.0");
+	is(pcq_cfg_ecam_address(0xe0000000, 0, 1, 0x08), 0xe0108000, "ecam address: 01:01.0");
+	is(pcq_cfg_ecam_address(0xb0000000, 0x10, 0x12, 0xff), 0xb02ff000,
 	   "ecam address: start bus 0x10, 12:1f.7");
-	is(cq_cfg_ecam_address(0x4000000000ULL, 0, 0xff, 0xff), 0x4000000000ULL + 0x0ffff000,
+	is(pcq_cfg_ecam_address(0x4000000000ULL, 0, 0xff, 0xff), 0x4000000000ULL + 0x0ffff000,
 	   "ecam address: above 4 GiB, ff:1f.7");
 }
 
@@ -42,27 +42,27 @@ static void two_functions(void)
 
 static void test_ecam(void)
 {
-	struct cq_func a = { .cfg = { .ecam = NULL, .method = CQ_ACCESS_ECAM } };
-	struct cq_func b = a;
-	struct cq_run run = { 0 };
+	struct pcq_func a = { .cfg = { .ecam = NULL, .method = PCQ_ACCESS_ECAM } };
+	struct pcq_func b = a;
+	struct pcq_run run = { 0 };
 
 	two_functions();
 	a.cfg.ecam = fake_page(0);
 	b.cfg.ecam = fake_page(1);
-	is(cq_cfg_read32(&a, PCI_VENDOR_ID, &run), 0x10d38086, "ecam: read32 IDs of function A");
-	is(cq_cfg_read32(&b, PCI_VENDOR_ID, &run), 0x10d38087, "ecam: read32 IDs of function B");
-	is(cq_cfg_read32(&a, PCI_CACHE_LINE_SIZE, &run) >> 16 & 0xff, 0x81,
+	is(pcq_cfg_read32(&a, PCI_VENDOR_ID, &run), 0x10d38086, "ecam: read32 IDs of function A");
+	is(pcq_cfg_read32(&b, PCI_VENDOR_ID, &run), 0x10d38087, "ecam: read32 IDs of function B");
+	is(pcq_cfg_read32(&a, PCI_CACHE_LINE_SIZE, &run) >> 16 & 0xff, 0x81,
 	   "ecam: read32 at 0x0c has the header type in bits 16-23");
-	is(cq_cfg_read16(&a, PCI_DEVICE_ID, &run), 0x10d3, "ecam: read16 device ID at 0x02");
-	is(cq_cfg_read16(&b, PCI_BRIDGE_CONTROL, &run), 0x0004, "ecam: read16 Bridge Control at 0x3e");
-	is(cq_cfg_read16(&a, 0x52, &run), 0x0081, "ecam: read16 at 0x52");
+	is(pcq_cfg_read16(&a, PCI_DEVICE_ID, &run), 0x10d3, "ecam: read16 device ID at 0x02");
+	is(pcq_cfg_read16(&b, PCI_BRIDGE_CONTROL, &run), 0x0004, "ecam: read16 Bridge Control at 0x3e");
+	is(pcq_cfg_read16(&a, 0x52, &run), 0x0081, "ecam: read16 at 0x52");
 	is(run.config_reads, 6, "ecam: 6 reads counted");
 	is(run.config_writes, 0, "ecam: no write counted yet");
 
-	cq_cfg_write16(&a, PCI_COMMAND, 0x0403, &run);
+	pcq_cfg_write16(&a, PCI_COMMAND, 0x0403, &run);
 	is(fake_get16(0, PCI_COMMAND), 0x0403, "ecam: write16 Command lands at 0x04");
 	is(fake_get16(0, PCI_STATUS), 0xf910, "ecam: Status next to it untouched");
-	cq_cfg_write16(&b, PCI_BRIDGE_CONTROL, 0x0044, &run);
+	pcq_cfg_write16(&b, PCI_BRIDGE_CONTROL, 0x0044, &run);
 	is(fake_get16(1, PCI_BRIDGE_CONTROL), 0x0044, "ecam: write16 Bridge Control lands at 0x3e");
 	is(fake_get16(1, 0x3c), 0, "ecam: Interrupt Line/Pin next to it untouched");
 	is(fake_get16(0, PCI_BRIDGE_CONTROL), 0x0003, "ecam: other function's page untouched");
@@ -86,37 +86,37 @@ static bool io_is(int k, u16 port, u8 width, bool out, u32 val)
 
 static void test_conf1(void)
 {
-	struct cq_func a = { .cfg = { .conf1 = cq_cfg_conf1_address(3, 0x10),
-				      .method = CQ_ACCESS_CONF1 } };
-	struct cq_func b = { .cfg = { .conf1 = cq_cfg_conf1_address(4, 0x11),
-				      .method = CQ_ACCESS_CONF1 } };
-	struct cq_run run = { 0 };
+	struct pcq_func a = { .cfg = { .conf1 = pcq_cfg_conf1_address(3, 0x10),
+				      .method = PCQ_ACCESS_CONF1 } };
+	struct pcq_func b = { .cfg = { .conf1 = pcq_cfg_conf1_address(4, 0x11),
+				      .method = PCQ_ACCESS_CONF1 } };
+	struct pcq_run run = { 0 };
 
 	two_functions();
 	/* the panic CPU may have been interrupted between its own 0xcf8 and 0xcfc */
-	fake.cf8 = cq_cfg_conf1_address(4, 0x11) | PCI_BRIDGE_CONTROL;
+	fake.cf8 = pcq_cfg_conf1_address(4, 0x11) | PCI_BRIDGE_CONTROL;
 	fake.cf8_fresh = true;
 
-	is(cq_cfg_read32(&a, PCI_VENDOR_ID, &run), 0x10d38086, "conf1: read32 IDs of function A");
+	is(pcq_cfg_read32(&a, PCI_VENDOR_ID, &run), 0x10d38086, "conf1: read32 IDs of function A");
 	ok(io_is(0, 0xcf8, 4, true, 0x80031000) && io_is(1, 0xcfc, 4, false, 0x10d38086),
 	   "conf1: outl 0x80031000 to 0xcf8, then inl 0xcfc");
-	is(cq_cfg_read16(&b, PCI_BRIDGE_CONTROL, &run), 0x0004, "conf1: read16 0x3e of function B");
+	is(pcq_cfg_read16(&b, PCI_BRIDGE_CONTROL, &run), 0x0004, "conf1: read16 0x3e of function B");
 	ok(io_is(2, 0xcf8, 4, true, 0x8004113c) && io_is(3, 0xcfe, 2, false, 0x0004),
 	   "conf1: 16-bit read at 0x3e selects 0x3c, data port 0xcfe");
-	is(cq_cfg_read16(&a, PCI_COMMAND, &run), 0x0007, "conf1: read16 Command");
+	is(pcq_cfg_read16(&a, PCI_COMMAND, &run), 0x0007, "conf1: read16 Command");
 	ok(io_is(4, 0xcf8, 4, true, 0x80031004) && io_is(5, 0xcfc, 2, false, 0x0007),
 	   "conf1: 16-bit read at 0x04 uses data port 0xcfc");
-	is(cq_cfg_read16(&a, PCI_STATUS, &run), 0xf910, "conf1: read16 Status");
+	is(pcq_cfg_read16(&a, PCI_STATUS, &run), 0xf910, "conf1: read16 Status");
 	ok(io_is(7, 0xcfe, 2, false, 0xf910), "conf1: 16-bit read at 0x06 uses data port 0xcfe");
-	is(cq_cfg_read32(&a, PCI_CACHE_LINE_SIZE, &run) >> 16 & 0xff, 0x81,
+	is(pcq_cfg_read32(&a, PCI_CACHE_LINE_SIZE, &run) >> 16 & 0xff, 0x81,
 	   "conf1: read32 at 0x0c has the header type");
 
-	cq_cfg_write16(&b, PCI_BRIDGE_CONTROL, 0x0044, &run);
+	pcq_cfg_write16(&b, PCI_BRIDGE_CONTROL, 0x0044, &run);
 	ok(io_is(10, 0xcf8, 4, true, 0x8004113c) && io_is(11, 0xcfe, 2, true, 0x0044),
 	   "conf1: 16-bit write at 0x3e: 0xcf8 = 0x8004113c, outw 0xcfe");
 	is(fake_get16(1, PCI_BRIDGE_CONTROL), 0x0044, "conf1: Bridge Control written");
 	is(fake_get16(1, 0x3c), 0, "conf1: the word at 0x3c untouched");
-	cq_cfg_write16(&a, PCI_COMMAND, 0x0403, &run);
+	pcq_cfg_write16(&a, PCI_COMMAND, 0x0403, &run);
 	ok(io_is(13, 0xcfc, 2, true, 0x0403), "conf1: 16-bit write at 0x04 uses 0xcfc");
 	is(fake_get16(0, PCI_COMMAND), 0x0403, "conf1: Command written");
 	is(fake_get16(0, PCI_STATUS), 0xf910, "conf1: Status untouched");
@@ -131,17 +131,17 @@ static void test_conf1(void)
 
 static void test_none(void)
 {
-	struct cq_func n = { .cfg = { .ecam = NULL, .conf1 = 0x80010000,
-				      .method = CQ_ACCESS_NONE } };
-	struct cq_func junk = { .cfg = { .ecam = NULL, .method = 7 } };
-	struct cq_run run = { 0 };
+	struct pcq_func n = { .cfg = { .ecam = NULL, .conf1 = 0x80010000,
+				      .method = PCQ_ACCESS_NONE } };
+	struct pcq_func junk = { .cfg = { .ecam = NULL, .method = 7 } };
+	struct pcq_run run = { 0 };
 
 	two_functions();
-	is(cq_cfg_read32(&n, PCI_VENDOR_ID, &run), 0xffffffff, "none: read32 is all-ones");
-	is(cq_cfg_read16(&n, PCI_COMMAND, &run), 0xffff, "none: read16 is all-ones");
-	cq_cfg_write16(&n, PCI_COMMAND, 0, &run);
-	is(cq_cfg_read16(&junk, PCI_COMMAND, &run), 0xffff, "none: unknown method reads all-ones");
-	cq_cfg_write16(&junk, PCI_COMMAND, 0, &run);
+	is(pcq_cfg_read32(&n, PCI_VENDOR_ID, &run), 0xffffffff, "none: read32 is all-ones");
+	is(pcq_cfg_read16(&n, PCI_COMMAND, &run), 0xffff, "none: read16 is all-ones");
+	pcq_cfg_write16(&n, PCI_COMMAND, 0, &run);
+	is(pcq_cfg_read16(&junk, PCI_COMMAND, &run), 0xffff, "none: unknown method reads all-ones");
+	pcq_cfg_write16(&junk, PCI_COMMAND, 0, &run);
 	ok(run.config_reads == 0 && run.config_writes == 0, "none: nothing counted");
 	ok(fake.reads == 0 && fake.writes == 0 && fake.nio == 0, "none: no access made");
 }
@@ -153,61 +153,61 @@ static void test_none(void)
  */
 static void test_pick_vmd_twin(void)
 {
-	struct cq_func vmd = { .seg = 0x10000, .bus = 3, .devfn = 0x10 };
-	struct cq_func twin = { .seg = 0, .bus = 3, .devfn = 0x10 };
-	struct cq_func other = { .seg = 1, .bus = 3, .devfn = 0x10 };
-	struct cq_run run = { 0 };
+	struct pcq_func vmd = { .seg = 0x10000, .bus = 3, .devfn = 0x10 };
+	struct pcq_func twin = { .seg = 0, .bus = 3, .devfn = 0x10 };
+	struct pcq_func other = { .seg = 1, .bus = 3, .devfn = 0x10 };
+	struct pcq_run run = { 0 };
 	u8 *bus_page;
 
 	two_functions();
-	cq_cfg_pick(&vmd, NULL);
-	cq_cfg_pick(&twin, NULL);
-	cq_cfg_pick(&other, NULL);
-	is(vmd.cfg.method, CQ_ACCESS_NONE, "pick: VMD domain 0x10000 without ECAM: no accessor");
-	is(twin.cfg.method, CQ_ACCESS_CONF1, "pick: domain 0 without ECAM: type 1");
-	is(twin.cfg.conf1, cq_cfg_conf1_address(3, 0x10), "pick: type 1 address of 03:02.0");
-	is(other.cfg.method, CQ_ACCESS_NONE, "pick: domain 1 without ECAM: no accessor");
-	is(cq_cfg_read32(&vmd, PCI_VENDOR_ID, &run), 0xffffffff,
+	pcq_cfg_pick(&vmd, NULL);
+	pcq_cfg_pick(&twin, NULL);
+	pcq_cfg_pick(&other, NULL);
+	is(vmd.cfg.method, PCQ_ACCESS_NONE, "pick: VMD domain 0x10000 without ECAM: no accessor");
+	is(twin.cfg.method, PCQ_ACCESS_CONF1, "pick: domain 0 without ECAM: type 1");
+	is(twin.cfg.conf1, pcq_cfg_conf1_address(3, 0x10), "pick: type 1 address of 03:02.0");
+	is(other.cfg.method, PCQ_ACCESS_NONE, "pick: domain 1 without ECAM: no accessor");
+	is(pcq_cfg_read32(&vmd, PCI_VENDOR_ID, &run), 0xffffffff,
 	   "pick: the VMD child reads all-ones, not its twin's IDs");
-	cq_cfg_write16(&vmd, PCI_COMMAND, 0, &run);
+	pcq_cfg_write16(&vmd, PCI_COMMAND, 0, &run);
 	ok(fake.reads == 0 && fake.writes == 0 && fake.nio == 0,
 	   "pick: no access reached the domain-0 twin");
 	is(fake_get16(0, PCI_COMMAND), 0x0007, "pick: the twin's Command untouched");
-	is(cq_cfg_read32(&twin, PCI_VENDOR_ID, &run), 0x10d38086,
+	is(pcq_cfg_read32(&twin, PCI_VENDOR_ID, &run), 0x10d38086,
 	   "pick: control: the twin's own accessor reads its IDs");
 
 	/* with the kernel's mapping of bus 3, ECAM at base + devfn * 4 KiB */
 	bus_page = (u8 *)fake_page(0) - ((unsigned long)0x10 << 12);
-	cq_cfg_pick(&vmd, bus_page);
-	ok(vmd.cfg.method == CQ_ACCESS_ECAM && vmd.cfg.ecam == fake_page(0),
+	pcq_cfg_pick(&vmd, bus_page);
+	ok(vmd.cfg.method == PCQ_ACCESS_ECAM && vmd.cfg.ecam == fake_page(0),
 	   "pick: ECAM page = bus mapping + devfn << 12");
 }
 
 static void test_extended_and_bytes(void)
 {
-	struct cq_func e = { .cfg = { .method = CQ_ACCESS_ECAM } };
-	struct cq_func c = { .cfg = { .conf1 = cq_cfg_conf1_address(3, 0x10),
-				      .method = CQ_ACCESS_CONF1 } };
-	struct cq_run run = { 0 };
+	struct pcq_func e = { .cfg = { .method = PCQ_ACCESS_ECAM } };
+	struct pcq_func c = { .cfg = { .conf1 = pcq_cfg_conf1_address(3, 0x10),
+				      .method = PCQ_ACCESS_CONF1 } };
+	struct pcq_run run = { 0 };
 
 	two_functions();
 	e.cfg.ecam = fake_page(1);
 	fake_set16(0, 0x164, 0x0009);
 	fake_set16(1, 0x164, 0x0009);
-	is(cq_cfg_read16(&e, 0x164, &run), 0x0009, "ext: ECAM reads an extended register");
-	is(cq_cfg_read16(&c, 0x164, &run), 0xffff, "ext: type 1 cannot: all-ones");
-	cq_cfg_write16(&c, 0x164, 0, &run);
+	is(pcq_cfg_read16(&e, 0x164, &run), 0x0009, "ext: ECAM reads an extended register");
+	is(pcq_cfg_read16(&c, 0x164, &run), 0xffff, "ext: type 1 cannot: all-ones");
+	pcq_cfg_write16(&c, 0x164, 0, &run);
 	ok(run.config_reads == 1 && run.config_writes == 0 && fake.nio == 0,
 	   "ext: type 1 made no port access for register 0x164");
 	is(fake_get16(0, 0x164), 0x0009, "ext: nor wrote register 0x164 (or 0x64)");
 
 	fake_set16(0, 0xc4, 0xab00);
-	cq_cfg_write8(&c, 0xc4, 0x01, &run);
+	pcq_cfg_write8(&c, 0xc4, 0x01, &run);
 	ok(io_is(fake.nio - 2, 0xcf8, 4, true, 0x800310c4) &&
 	   io_is(fake.nio - 1, 0xcfc, 1, true, 0x01), "byte: type 1 outb to 0xcfc + (reg & 3)");
 	is(fake_get16(0, 0xc4), 0xab01, "byte: type 1 write8 leaves the next byte alone");
 	fake_set16(1, 0xc4, 0xab00);
-	cq_cfg_write8(&e, 0xc5, 0x02, &run);
+	pcq_cfg_write8(&e, 0xc5, 0x02, &run);
 	is(fake_get16(1, 0xc4), 0x0200, "byte: ECAM write8 at 0xc5 writes that byte only");
 	is(fake.bad, 0, "byte: no bad access");
 }
@@ -215,16 +215,16 @@ static void test_extended_and_bytes(void)
 /* dry_run_now from process context: reads through the PCI core only. */
 static void test_locked(void)
 {
-	struct cq_func a = { .bus = 3, .devfn = 0x10,
-			     .cfg = { .conf1 = cq_cfg_conf1_address(3, 0x10),
-				      .method = CQ_ACCESS_CONF1 } };
-	struct cq_run run = { .locked = 1 };
+	struct pcq_func a = { .bus = 3, .devfn = 0x10,
+			     .cfg = { .conf1 = pcq_cfg_conf1_address(3, 0x10),
+				      .method = PCQ_ACCESS_CONF1 } };
+	struct pcq_run run = { .locked = 1 };
 
 	two_functions();
-	is(cq_cfg_read32(&a, PCI_VENDOR_ID, &run), 0x10d38086, "locked: read32 IDs");
-	is(cq_cfg_read16(&a, PCI_COMMAND, &run), 0x0007, "locked: read16 Command");
-	cq_cfg_write16(&a, PCI_COMMAND, 0, &run);
-	cq_cfg_write8(&a, PCI_COMMAND, 0, &run);
+	is(pcq_cfg_read32(&a, PCI_VENDOR_ID, &run), 0x10d38086, "locked: read32 IDs");
+	is(pcq_cfg_read16(&a, PCI_COMMAND, &run), 0x0007, "locked: read16 Command");
+	pcq_cfg_write16(&a, PCI_COMMAND, 0, &run);
+	pcq_cfg_write8(&a, PCI_COMMAND, 0, &run);
 	is(fake.locked_reads, 2, "locked: both reads through the PCI core");
 	ok(fake.nio == 0 && fake.cf8_writes == 0 && fake.reads == 0,
 	   "locked: no bare 0xcf8/0xcfc access at all");

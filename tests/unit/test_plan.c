@@ -8,9 +8,9 @@
 #include "topo.h"
 
 static struct topo T;
-static struct cq_settings S;
+static struct pcq_settings S;
 
-static int pos(const struct cq_snapshot *s, int i)
+static int pos(const struct pcq_snapshot *s, int i)
 {
 	unsigned int k;
 
@@ -20,7 +20,7 @@ static int pos(const struct cq_snapshot *s, int i)
 	return -1;
 }
 
-static bool resets_only(const struct cq_snapshot *s, int a, int b)
+static bool resets_only(const struct pcq_snapshot *s, int a, int b)
 {
 	unsigned int want = (a >= 0) + (b >= 0);
 
@@ -28,33 +28,33 @@ static bool resets_only(const struct cq_snapshot *s, int a, int b)
 	       (b < 0 || s->resets[want - 1] == (u32)b);
 }
 
-static bool skipped(const struct cq_snapshot *s, int i, int reason)
+static bool skipped(const struct pcq_snapshot *s, int i, int reason)
 {
-	return s->func[i].action == CQ_ACT_SKIP && s->func[i].skip == reason &&
+	return s->func[i].action == PCQ_ACT_SKIP && s->func[i].skip == reason &&
 	       pos(s, i) < 0;
 }
 
-static bool blocked(const struct cq_snapshot *s, int i, int by)
+static bool blocked(const struct pcq_snapshot *s, int i, int by)
 {
-	return s->func[i].action == CQ_ACT_QUIESCE &&
-	       s->func[i].noreset == CQ_NORESET_BLOCKED && s->func[i].blocker == by;
+	return s->func[i].action == PCQ_ACT_QUIESCE &&
+	       s->func[i].noreset == PCQ_NORESET_BLOCKED && s->func[i].blocker == by;
 }
 
 /* Rules every plan must obey, whatever the topology. */
-static void invariants(const struct cq_snapshot *s, const char *name)
+static void invariants(const struct pcq_snapshot *s, const char *name)
 {
 	unsigned int i, k, skips = 0, nresets = 0;
 	bool order_ok = true, bridges_last = true, up_ok = true, topmost = true;
 	bool resets_ok = true, seen_bridge = false;
 
 	for (i = 0; i < s->nr; i++) {
-		skips += s->func[i].action == CQ_ACT_SKIP;
-		nresets += s->func[i].action == CQ_ACT_QUIESCE_RESET;
-		if ((s->func[i].action == CQ_ACT_SKIP) != (pos(s, i) < 0))
+		skips += s->func[i].action == PCQ_ACT_SKIP;
+		nresets += s->func[i].action == PCQ_ACT_QUIESCE_RESET;
+		if ((s->func[i].action == PCQ_ACT_SKIP) != (pos(s, i) < 0))
 			order_ok = false;
 	}
 	for (k = 0; k < s->nr_order; k++) {
-		const struct cq_func *f = &s->func[s->order[k]];
+		const struct pcq_func *f = &s->func[s->order[k]];
 		bool br = f->hdr_type == PCI_HEADER_TYPE_BRIDGE;
 		int p;
 
@@ -63,16 +63,16 @@ static void invariants(const struct cq_snapshot *s, const char *name)
 		seen_bridge |= br;
 		/* a planned ancestor is quiesced after its descendants */
 		for (p = f->parent; p >= 0; p = s->func[p].parent)
-			if (s->func[p].action != CQ_ACT_SKIP && pos(s, p) < (int)k)
+			if (s->func[p].action != PCQ_ACT_SKIP && pos(s, p) < (int)k)
 				up_ok = false;
 	}
 	for (k = 0; k < s->nr_resets; k++) {
 		int p;
 
-		if (s->func[s->resets[k]].action != CQ_ACT_QUIESCE_RESET)
+		if (s->func[s->resets[k]].action != PCQ_ACT_QUIESCE_RESET)
 			resets_ok = false;
 		for (p = s->func[s->resets[k]].parent; p >= 0; p = s->func[p].parent)
-			if (s->func[p].action == CQ_ACT_QUIESCE_RESET)
+			if (s->func[p].action == PCQ_ACT_QUIESCE_RESET)
 				topmost = false;
 	}
 	is(s->nr_order + skips, s->nr, "%s: nr_order + skipped == nr", name);
@@ -81,31 +81,31 @@ static void invariants(const struct cq_snapshot *s, const char *name)
 	ok(up_ok, "%s: order has descendants before their ancestors", name);
 	ok(resets_ok && s->nr_resets == nresets, "%s: resets list = the quiesce+reset functions", name);
 	ok(topmost, "%s: no reset below another reset", name);
-	ok(cq_snapshot_intact(s), "%s: sealed snapshot intact", name);
+	ok(pcq_snapshot_intact(s), "%s: sealed snapshot intact", name);
 }
 
-static struct cq_snapshot *build(const char *skip)
+static struct pcq_snapshot *build(const char *skip)
 {
-	struct cq_skip_list l = { 0 };
+	struct pcq_skip_list l = { 0 };
 	const char *bad;
 
-	if (skip && cq_parse_skip(skip, &l, &bad))
+	if (skip && pcq_parse_skip(skip, &l, &bad))
 		tap_ok(0, "skip list '%s' parses", skip);
 	return topo_build(&T, &S, &l);
 }
 
 static void test_root_bus_only(void)
 {
-	struct cq_snapshot *s;
+	struct pcq_snapshot *s;
 	int a, b;
 
-	topo_init(&T, CQ_ACCESS_ECAM);
+	topo_init(&T, PCQ_ACCESS_ECAM);
 	a = topo_ep(&T, -1, 2, 0);
 	b = topo_ep(&T, -1, 3, 0);
 	s = build(NULL);
-	ok(s->func[a].action == CQ_ACT_QUIESCE && s->func[b].action == CQ_ACT_QUIESCE,
+	ok(s->func[a].action == PCQ_ACT_QUIESCE && s->func[b].action == PCQ_ACT_QUIESCE,
 	   "root bus: endpoints quiesced");
-	ok(s->func[a].noreset == CQ_NORESET_NOT_BRIDGE, "root bus: endpoint noreset=not-a-bridge");
+	ok(s->func[a].noreset == PCQ_NORESET_NOT_BRIDGE, "root bus: endpoint noreset=not-a-bridge");
 	is(s->nr_resets, 0, "root bus: no reset");
 	is(s->nr_order, 2, "root bus: both endpoints in order");
 	ok(s->func[a].depth == 0 && s->func[a].parent == -1, "root bus: depth 0, no parent");
@@ -115,20 +115,20 @@ static void test_root_bus_only(void)
 
 static void test_root_port(void)
 {
-	struct cq_snapshot *s;
+	struct pcq_snapshot *s;
 	int rp, ep;
 
-	topo_init(&T, CQ_ACCESS_ECAM);
-	rp = topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, 0);
+	topo_init(&T, PCQ_ACCESS_ECAM);
+	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	ep = topo_ep(&T, rp, 0, 0);
 	s = build(NULL);
-	is(s->func[rp].action, CQ_ACT_QUIESCE_RESET, "root port: quiesce+reset");
+	is(s->func[rp].action, PCQ_ACT_QUIESCE_RESET, "root port: quiesce+reset");
 	ok(resets_only(s, rp, -1), "root port: the only reset");
-	is(s->func[ep].action, CQ_ACT_QUIESCE, "root port: endpoint quiesced");
-	is(s->func[ep].noreset, CQ_NORESET_ANCESTOR, "root port: endpoint reset-by-ancestor");
+	is(s->func[ep].action, PCQ_ACT_QUIESCE, "root port: endpoint quiesced");
+	is(s->func[ep].noreset, PCQ_NORESET_ANCESTOR, "root port: endpoint reset-by-ancestor");
 	ok(s->nr_order == 2 && s->order[0] == (u32)ep && s->order[1] == (u32)rp,
 	   "root port: order = endpoint, root port");
-	ok(s->func[rp].flags & CQ_F_BUSY, "root port: marked busy");
+	ok(s->func[rp].flags & PCQ_F_BUSY, "root port: marked busy");
 	is(s->func[ep].depth, 1, "root port: endpoint depth 1");
 	invariants(s, "root port");
 	free(s);
@@ -139,12 +139,12 @@ static int sw_rp, sw_usp, sw_dsp1, sw_dsp2, sw_mf0, sw_mf1, sw_ep, sw_root_ep;
 
 static void switch_topology(void)
 {
-	topo_init(&T, CQ_ACCESS_ECAM);
+	topo_init(&T, PCQ_ACCESS_ECAM);
 	sw_root_ep = topo_ep(&T, -1, 2, 0);
-	sw_rp = topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, 0);
-	sw_usp = topo_bridge(&T, sw_rp, CQ_TYPE_UPSTREAM_PORT, 0, 0);
-	sw_dsp1 = topo_bridge(&T, sw_usp, CQ_TYPE_DOWNSTREAM_PORT, 0, 0);
-	sw_dsp2 = topo_bridge(&T, sw_usp, CQ_TYPE_DOWNSTREAM_PORT, 1, 0);
+	sw_rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
+	sw_usp = topo_bridge(&T, sw_rp, PCQ_TYPE_UPSTREAM_PORT, 0, 0);
+	sw_dsp1 = topo_bridge(&T, sw_usp, PCQ_TYPE_DOWNSTREAM_PORT, 0, 0);
+	sw_dsp2 = topo_bridge(&T, sw_usp, PCQ_TYPE_DOWNSTREAM_PORT, 1, 0);
 	sw_mf0 = topo_ep(&T, sw_dsp1, 0, 0);
 	sw_mf1 = topo_ep(&T, sw_dsp1, 0, 1);
 	T.n[sw_mf0].multifn = true;
@@ -154,16 +154,16 @@ static void switch_topology(void)
 
 static void test_switch(void)
 {
-	struct cq_snapshot *s;
+	struct pcq_snapshot *s;
 
 	switch_topology();
 	s = build(NULL);
 	ok(resets_only(s, sw_rp, -1), "switch: only the root port resets");
-	ok(s->func[sw_usp].noreset == CQ_NORESET_ANCESTOR &&
-	   s->func[sw_dsp1].noreset == CQ_NORESET_ANCESTOR &&
-	   s->func[sw_dsp2].noreset == CQ_NORESET_ANCESTOR,
+	ok(s->func[sw_usp].noreset == PCQ_NORESET_ANCESTOR &&
+	   s->func[sw_dsp1].noreset == PCQ_NORESET_ANCESTOR &&
+	   s->func[sw_dsp2].noreset == PCQ_NORESET_ANCESTOR,
 	   "switch: ports below record reset-by-ancestor");
-	ok(s->func[sw_usp].action == CQ_ACT_QUIESCE && s->func[sw_dsp1].action == CQ_ACT_QUIESCE,
+	ok(s->func[sw_usp].action == PCQ_ACT_QUIESCE && s->func[sw_dsp1].action == PCQ_ACT_QUIESCE,
 	   "switch: switch ports quiesced");
 	is(s->func[sw_mf1].depth, 3, "switch: endpoint below switch has depth 3");
 	ok(pos(s, sw_mf0) < 3 && pos(s, sw_mf1) < 3 && pos(s, sw_ep) < 3,
@@ -179,20 +179,20 @@ static void test_switch(void)
 
 static void test_vga(void)
 {
-	struct cq_snapshot *s;
+	struct pcq_snapshot *s;
 
 	switch_topology();
 	T.n[sw_mf0].class = 0x030000;
 	T.n[sw_mf1].class = 0x040300;	/* its HD audio function */
 	s = build(NULL);
-	ok(s->func[sw_mf0].flags & CQ_F_VGA, "vga: display class flagged CQ_F_VGA");
+	ok(s->func[sw_mf0].flags & PCQ_F_VGA, "vga: display class flagged PCQ_F_VGA");
 	ok(blocked(s, sw_rp, sw_mf0), "vga: root port blocked by the display device");
 	ok(blocked(s, sw_usp, sw_mf0), "vga: upstream port blocked by the display device");
 	ok(blocked(s, sw_dsp1, sw_mf0), "vga: its downstream port blocked");
-	is(s->func[sw_dsp2].action, CQ_ACT_QUIESCE_RESET, "vga: other downstream port resets");
+	is(s->func[sw_dsp2].action, PCQ_ACT_QUIESCE_RESET, "vga: other downstream port resets");
 	ok(resets_only(s, sw_dsp2, -1), "vga: it is the only reset");
-	is(s->func[sw_ep].noreset, CQ_NORESET_ANCESTOR, "vga: endpoint below it reset-by-ancestor");
-	ok(pos(s, sw_mf0) >= 0 && s->func[sw_mf0].action == CQ_ACT_QUIESCE,
+	is(s->func[sw_ep].noreset, PCQ_NORESET_ANCESTOR, "vga: endpoint below it reset-by-ancestor");
+	ok(pos(s, sw_mf0) >= 0 && s->func[sw_mf0].action == PCQ_ACT_QUIESCE,
 	   "vga: display device still quiesced");
 	invariants(s, "vga");
 	free(s);
@@ -200,16 +200,16 @@ static void test_vga(void)
 
 static void test_pci_bridge(void)
 {
-	struct cq_snapshot *s;
+	struct pcq_snapshot *s;
 	int br, a, b;
 
-	topo_init(&T, CQ_ACCESS_CONF1);
-	br = topo_bridge(&T, -1, CQ_TYPE_PCI_BRIDGE, 3, 0);
+	topo_init(&T, PCQ_ACCESS_CONF1);
+	br = topo_bridge(&T, -1, PCQ_TYPE_PCI_BRIDGE, 3, 0);
 	a = topo_ep(&T, br, 1, 0);
 	b = topo_ep(&T, br, 2, 0);
 	s = build(NULL);
-	is(s->func[br].action, CQ_ACT_QUIESCE_RESET, "pci-bridge: root-bus pci-bridge resets");
-	ok(s->func[a].noreset == CQ_NORESET_ANCESTOR && s->func[b].noreset == CQ_NORESET_ANCESTOR,
+	is(s->func[br].action, PCQ_ACT_QUIESCE_RESET, "pci-bridge: root-bus pci-bridge resets");
+	ok(s->func[a].noreset == PCQ_NORESET_ANCESTOR && s->func[b].noreset == PCQ_NORESET_ANCESTOR,
 	   "pci-bridge: endpoints reset-by-ancestor");
 	ok(s->nr_order == 3 && s->order[2] == (u32)br, "pci-bridge: bridge last in order");
 	invariants(s, "pci-bridge");
@@ -218,29 +218,29 @@ static void test_pci_bridge(void)
 
 static void test_user_skip_addr(void)
 {
-	struct cq_snapshot *s;
+	struct pcq_snapshot *s;
 	int rp, a, b;
 
-	topo_init(&T, CQ_ACCESS_ECAM);
-	rp = topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, 0);
+	topo_init(&T, PCQ_ACCESS_ECAM);
+	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	a = topo_ep(&T, rp, 0, 0);
 	b = topo_ep(&T, rp, 0, 1);
 	s = build("01:00.0");
-	ok(skipped(s, a, CQ_SKIP_USER), "skip addr: endpoint skip:user, not in order");
-	ok(s->func[a].flags & CQ_F_USER_SKIP, "skip addr: endpoint flagged CQ_F_USER_SKIP");
+	ok(skipped(s, a, PCQ_SKIP_USER), "skip addr: endpoint skip:user, not in order");
+	ok(s->func[a].flags & PCQ_F_USER_SKIP, "skip addr: endpoint flagged PCQ_F_USER_SKIP");
 	ok(blocked(s, rp, a), "skip addr: root port blocked by it");
 	is(s->nr_resets, 0, "skip addr: no reset");
-	ok(pos(s, b) >= 0 && s->func[b].action == CQ_ACT_QUIESCE, "skip addr: sibling quiesced");
+	ok(pos(s, b) >= 0 && s->func[b].action == PCQ_ACT_QUIESCE, "skip addr: sibling quiesced");
 	ok(pos(s, rp) >= 0, "skip addr: root port still quiesced");
 	invariants(s, "skip addr");
 	free(s);
 
 	/* re-planning the same functions without the skip list clears it */
 	s = build("0000:01:00.0");
-	ok(skipped(s, a, CQ_SKIP_USER), "skip addr: with segment matches too");
-	cq_plan(s, &(struct cq_skip_list){ 0 });
-	ok(!(s->func[a].flags & CQ_F_USER_SKIP) && pos(s, a) >= 0 &&
-	   s->func[rp].action == CQ_ACT_QUIESCE_RESET,
+	ok(skipped(s, a, PCQ_SKIP_USER), "skip addr: with segment matches too");
+	pcq_plan(s, &(struct pcq_skip_list){ 0 });
+	ok(!(s->func[a].flags & PCQ_F_USER_SKIP) && pos(s, a) >= 0 &&
+	   s->func[rp].action == PCQ_ACT_QUIESCE_RESET,
 	   "skip addr: re-plan with an empty list un-skips and resets");
 	free(s);
 
@@ -251,21 +251,21 @@ static void test_user_skip_addr(void)
 
 static void test_user_skip_bridge(void)
 {
-	struct cq_snapshot *s;
+	struct pcq_snapshot *s;
 	int rp, br, a, b;
 
-	topo_init(&T, CQ_ACCESS_ECAM);
-	rp = topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, 0);
-	br = topo_bridge(&T, rp, CQ_TYPE_PCI_BRIDGE, 0, 0);
+	topo_init(&T, PCQ_ACCESS_ECAM);
+	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
+	br = topo_bridge(&T, rp, PCQ_TYPE_PCI_BRIDGE, 0, 0);
 	T.n[br].vendor = 0x1b36;
 	T.n[br].device = 0x0001;
 	a = topo_ep(&T, br, 1, 0);
 	b = topo_ep(&T, br, 2, 0);
 	s = build("1B36:0001");
-	ok(skipped(s, br, CQ_SKIP_USER), "skip bridge: bridge skip:user, not in order");
-	is(s->func[br].noreset, CQ_NORESET_SKIPPED, "skip bridge: bridge noreset=skipped");
+	ok(skipped(s, br, PCQ_SKIP_USER), "skip bridge: bridge skip:user, not in order");
+	is(s->func[br].noreset, PCQ_NORESET_SKIPPED, "skip bridge: bridge noreset=skipped");
 	ok(pos(s, a) >= 0 && pos(s, b) >= 0, "skip bridge: functions below still quiesced");
-	ok(s->func[a].action == CQ_ACT_QUIESCE && s->func[b].action == CQ_ACT_QUIESCE,
+	ok(s->func[a].action == PCQ_ACT_QUIESCE && s->func[b].action == PCQ_ACT_QUIESCE,
 	   "skip bridge: functions below not reset");
 	ok(blocked(s, rp, br), "skip bridge: root port above blocked");
 	is(s->nr_resets, 0, "skip bridge: no reset at all");
@@ -275,27 +275,27 @@ static void test_user_skip_bridge(void)
 
 static void test_flags(void)
 {
-	struct cq_snapshot *s;
+	struct pcq_snapshot *s;
 	int rp, ep, rp2, ep2, iommu;
 
-	topo_init(&T, CQ_ACCESS_ECAM);
-	rp = topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, 0);
-	rp2 = topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, 1);
+	topo_init(&T, PCQ_ACCESS_ECAM);
+	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
+	rp2 = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 1);
 	iommu = topo_ep(&T, -1, 0, 2);
-	T.n[iommu].type = CQ_TYPE_RC_ENDPOINT;
+	T.n[iommu].type = PCQ_TYPE_RC_ENDPOINT;
 	T.n[iommu].class = 0x080600;
-	T.n[iommu].flags = CQ_F_IOMMU;
+	T.n[iommu].flags = PCQ_F_IOMMU;
 	ep = topo_ep(&T, rp, 0, 0);
 	ep2 = topo_ep(&T, rp2, 0, 0);
-	T.n[ep].flags = CQ_F_NO_BUS_RESET;
+	T.n[ep].flags = PCQ_F_NO_BUS_RESET;
 	T.n[ep2].class = 0x070002;
-	T.n[ep2].flags = CQ_F_SERIAL;
+	T.n[ep2].flags = PCQ_F_SERIAL;
 	s = build(NULL);
 	ok(blocked(s, rp, ep), "no-bus-reset: root port blocked by the device");
 	ok(pos(s, ep) >= 0, "no-bus-reset: device still quiesced");
 	ok(blocked(s, rp2, ep2), "serial: root port blocked by the UART");
-	ok(pos(s, ep2) >= 0 && s->func[ep2].action == CQ_ACT_QUIESCE, "serial: UART quiesced");
-	ok(skipped(s, iommu, CQ_SKIP_IOMMU), "iommu: skip:iommu, not in order");
+	ok(pos(s, ep2) >= 0 && s->func[ep2].action == PCQ_ACT_QUIESCE, "serial: UART quiesced");
+	ok(skipped(s, iommu, PCQ_SKIP_IOMMU), "iommu: skip:iommu, not in order");
 	is(s->nr_resets, 0, "flags: no reset");
 	invariants(s, "flags");
 	free(s);
@@ -303,26 +303,26 @@ static void test_flags(void)
 
 static void test_host_mode_empty(void)
 {
-	struct cq_snapshot *s;
+	struct pcq_snapshot *s;
 	int host, rp, ep, empty;
 
-	topo_init(&T, CQ_ACCESS_ECAM);
+	topo_init(&T, PCQ_ACCESS_ECAM);
 	host = topo_host(&T);
-	rp = topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, 0);
-	empty = topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, 1);
+	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
+	empty = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 1);
 	ep = topo_ep(&T, rp, 0, 0);
 	s = build(NULL);
-	ok(skipped(s, host, CQ_SKIP_HOST_BRIDGE), "host bridge: skip:host-bridge, not in order");
-	is(s->func[empty].noreset, CQ_NORESET_EMPTY, "empty root port: noreset=empty");
-	is(s->func[empty].action, CQ_ACT_QUIESCE, "empty root port: quiesced only");
+	ok(skipped(s, host, PCQ_SKIP_HOST_BRIDGE), "host bridge: skip:host-bridge, not in order");
+	is(s->func[empty].noreset, PCQ_NORESET_EMPTY, "empty root port: noreset=empty");
+	is(s->func[empty].action, PCQ_ACT_QUIESCE, "empty root port: quiesced only");
 	ok(resets_only(s, rp, -1), "empty root port: only the busy root port resets");
 	invariants(s, "host/empty");
 	free(s);
 
-	S.reset = CQ_RESET_NONE;
+	S.reset = PCQ_RESET_NONE;
 	s = build(NULL);
 	is(s->nr_resets, 0, "reset=none: no reset");
-	ok(s->func[rp].action == CQ_ACT_QUIESCE && s->func[rp].noreset == CQ_NORESET_MODE,
+	ok(s->func[rp].action == PCQ_ACT_QUIESCE && s->func[rp].noreset == PCQ_NORESET_MODE,
 	   "reset=none: root port noreset=reset=none");
 	ok(pos(s, ep) >= 0 && pos(s, rp) >= 0, "reset=none: still quiesced");
 	invariants(s, "reset=none");
@@ -332,32 +332,32 @@ static void test_host_mode_empty(void)
 
 static void test_no_access(void)
 {
-	struct cq_snapshot *s;
+	struct pcq_snapshot *s;
 	int rp, ep, ep2;
 
-	topo_init(&T, CQ_ACCESS_ECAM);
-	rp = topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, 0);
+	topo_init(&T, PCQ_ACCESS_ECAM);
+	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	ep = topo_ep(&T, rp, 0, 0);
 	ep2 = topo_ep(&T, -1, 5, 0);
-	T.n[ep].method = CQ_ACCESS_NONE;
-	T.n[ep2].method = CQ_ACCESS_NONE;
+	T.n[ep].method = PCQ_ACCESS_NONE;
+	T.n[ep2].method = PCQ_ACCESS_NONE;
 	s = build(NULL);
-	ok(skipped(s, ep, CQ_SKIP_NO_ACCESS), "no access: endpoint skip:no-access");
-	ok(skipped(s, ep2, CQ_SKIP_NO_ACCESS), "no access: root-bus endpoint skip:no-access");
+	ok(skipped(s, ep, PCQ_SKIP_NO_ACCESS), "no access: endpoint skip:no-access");
+	ok(skipped(s, ep2, PCQ_SKIP_NO_ACCESS), "no access: root-bus endpoint skip:no-access");
 	invariants(s, "no access");
 	free(s);
 }
 
 static void test_bogus_parent(void)
 {
-	struct cq_snapshot *s;
+	struct pcq_snapshot *s;
 	int a, b, c, d;
 
-	topo_init(&T, CQ_ACCESS_ECAM);
+	topo_init(&T, PCQ_ACCESS_ECAM);
 	a = topo_ep(&T, -1, 1, 0);
 	b = topo_ep(&T, -1, 2, 0);
 	c = topo_ep(&T, -1, 3, 0);
-	d = topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, 0);
+	d = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	T.n[a].parent = 3;	/* after itself */
 	T.n[b].parent = b;	/* itself */
 	T.n[c].parent = -7;	/* nonsense */
@@ -365,21 +365,21 @@ static void test_bogus_parent(void)
 	ok(s->func[a].parent == -1 && s->func[a].depth == 0, "bogus parent: later index -> root");
 	ok(s->func[b].parent == -1 && s->func[b].depth == 0, "bogus parent: own index -> root");
 	ok(s->func[c].parent == -1 && s->func[c].depth == 0, "bogus parent: < -1 -> root");
-	is(s->func[d].noreset, CQ_NORESET_EMPTY, "bogus parent: bridge pointed at stays empty");
+	is(s->func[d].noreset, PCQ_NORESET_EMPTY, "bogus parent: bridge pointed at stays empty");
 	invariants(s, "bogus parent");
 	free(s);
 }
 
 static void test_names(void)
 {
-	ok(!strcmp(cq_type_name(CQ_TYPE_DOWNSTREAM_PORT), "downstream-port"),
+	ok(!strcmp(pcq_type_name(PCQ_TYPE_DOWNSTREAM_PORT), "downstream-port"),
 	   "names: type downstream-port");
-	ok(!strcmp(cq_type_name(CQ_TYPE_HOST_BRIDGE), "host-bridge"), "names: type host-bridge");
-	ok(!strcmp(cq_type_name(99), "other"), "names: unknown type is other");
-	ok(!strcmp(cq_skip_name(CQ_SKIP_NO_ACCESS), "no-access"), "names: skip no-access");
-	ok(!strcmp(cq_skip_name(99), "?"), "names: unknown skip is ?");
-	ok(!strcmp(cq_noreset_name(CQ_NORESET_BLOCKED), "blocked"), "names: noreset blocked");
-	ok(!strcmp(cq_noreset_name(99), "?"), "names: unknown noreset is ?");
+	ok(!strcmp(pcq_type_name(PCQ_TYPE_HOST_BRIDGE), "host-bridge"), "names: type host-bridge");
+	ok(!strcmp(pcq_type_name(99), "other"), "names: unknown type is other");
+	ok(!strcmp(pcq_skip_name(PCQ_SKIP_NO_ACCESS), "no-access"), "names: skip no-access");
+	ok(!strcmp(pcq_skip_name(99), "?"), "names: unknown skip is ?");
+	ok(!strcmp(pcq_noreset_name(PCQ_NORESET_BLOCKED), "blocked"), "names: noreset blocked");
+	ok(!strcmp(pcq_noreset_name(99), "?"), "names: unknown noreset is ?");
 }
 
 int main(void)

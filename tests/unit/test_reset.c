@@ -20,23 +20,23 @@
 #define MS	1000000ULL
 
 static struct topo T;
-static struct cq_settings S;
+static struct pcq_settings S;
 
-static const char *reach(const struct cq_snapshot *s, int i)
+static const char *reach(const struct pcq_snapshot *s, int i)
 {
 	static char buf[64];
-	const struct cq_func *f = &s->func[i];
+	const struct pcq_func *f = &s->func[i];
 
-	if (f->reach == CQ_REACH_NONE)
-		snprintf(buf, sizeof(buf), "none:%s", cq_why_name(f->why));
-	else if (f->reach == CQ_REACH_BUS)
+	if (f->reach == PCQ_REACH_NONE)
+		snprintf(buf, sizeof(buf), "none:%s", pcq_why_name(f->why));
+	else if (f->reach == PCQ_REACH_BUS)
 		snprintf(buf, sizeof(buf), "bus:%d", f->reset_by);
 	else
-		snprintf(buf, sizeof(buf), "%s", cq_reach_name(f->reach));
+		snprintf(buf, sizeof(buf), "%s", pcq_reach_name(f->reach));
 	return buf;
 }
 
-static bool in_fresets(const struct cq_snapshot *s, int i)
+static bool in_fresets(const struct pcq_snapshot *s, int i)
 {
 	unsigned int k;
 
@@ -60,12 +60,12 @@ static bool in_fresets(const struct cq_snapshot *s, int i)
  */
 enum { HOST, E_FLR, E_AF, E_PM, E_NONE, ISA, DISP, USKIP, RP, E_BUS, RPB, BDISP, BFLR };
 
-static struct cq_snapshot *choice(void)
+static struct pcq_snapshot *choice(void)
 {
-	struct cq_skip_list skip;
+	struct pcq_skip_list skip;
 	const char *bad;
 
-	topo_init(&T, CQ_ACCESS_ECAM);
+	topo_init(&T, PCQ_ACCESS_ECAM);
 	topo_host(&T);
 	topo_ep(&T, -1, 2, 0);
 	topo_ep(&T, -1, 3, 0);
@@ -74,9 +74,9 @@ static struct cq_snapshot *choice(void)
 	topo_ep(&T, -1, 6, 0);
 	topo_ep(&T, -1, 7, 0);
 	topo_ep(&T, -1, 8, 0);
-	topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, 0);
+	topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	topo_ep(&T, RP, 0, 0);
-	topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, 1);
+	topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 1);
 	topo_ep(&T, RPB, 0, 0);
 	topo_ep(&T, RPB, 0, 1);
 	topo_flr(&T, E_FLR);
@@ -86,7 +86,7 @@ static struct cq_snapshot *choice(void)
 	topo_pm(&T, E_AF);
 	topo_pm(&T, E_PM);
 	topo_flr(&T, ISA);
-	T.n[ISA].flags |= CQ_F_ISA_BRIDGE;
+	T.n[ISA].flags |= PCQ_F_ISA_BRIDGE;
 	T.n[ISA].class = 0x060100;
 	topo_flr(&T, DISP);
 	T.n[DISP].class = 0x030000;
@@ -94,13 +94,13 @@ static struct cq_snapshot *choice(void)
 	topo_flr(&T, E_BUS);
 	T.n[BDISP].class = 0x030000;
 	topo_flr(&T, BFLR);
-	cq_parse_skip("00:08.0", &skip, &bad);
+	pcq_parse_skip("00:08.0", &skip, &bad);
 	return topo_build(&T, &S, &skip);
 }
 
 static void test_choice(void)
 {
-	struct cq_snapshot *s;
+	struct pcq_snapshot *s;
 
 	S = topo_settings();
 	s = choice();
@@ -118,11 +118,11 @@ static void test_choice(void)
 	   reach(s, USKIP));
 	ok(!strcmp(reach(s, HOST), "none:skipped") || !strcmp(reach(s, HOST), "none:host-bridge"),
 	   "choice: never a host bridge (%s)", reach(s, HOST));
-	is(s->func[E_BUS].reach, CQ_REACH_BUS, "choice: under a reset root port: bus");
+	is(s->func[E_BUS].reach, PCQ_REACH_BUS, "choice: under a reset root port: bus");
 	is(s->func[E_BUS].reset_by, RP, "choice: reset_by is that root port");
 	ok(!strcmp(reach(s, RP), "none:bridge"), "choice: the root port itself: bridge (%s)",
 	   reach(s, RP));
-	is(s->func[RPB].noreset, CQ_NORESET_BLOCKED, "choice: display blocks 00:1c.1's bus reset");
+	is(s->func[RPB].noreset, PCQ_NORESET_BLOCKED, "choice: display blocks 00:1c.1's bus reset");
 	ok(!strcmp(reach(s, BFLR), "flr"), "choice: its sibling below gets its own FLR (%s)",
 	   reach(s, BFLR));
 	ok(!strcmp(reach(s, BDISP), "none:protected"), "choice: the display below does not (%s)",
@@ -133,12 +133,12 @@ static void test_choice(void)
 	   "choice: the function reset list is exactly flr, af-flr, pm and the blocked sibling");
 	free(s);
 
-	S.reset = CQ_RESET_BUS;
+	S.reset = PCQ_RESET_BUS;
 	s = choice();
 	ok(s->nr_fresets == 0 && !strcmp(reach(s, E_FLR), "none:mode") &&
-	   s->func[E_BUS].reach == CQ_REACH_BUS, "choice: reset=bus: bus resets only");
+	   s->func[E_BUS].reach == PCQ_REACH_BUS, "choice: reset=bus: bus resets only");
 	free(s);
-	S.reset = CQ_RESET_NONE;
+	S.reset = PCQ_RESET_NONE;
 	s = choice();
 	ok(s->nr_fresets == 0 && s->nr_resets == 0 && !strcmp(reach(s, E_FLR), "none:mode") &&
 	   !strcmp(reach(s, E_BUS), "none:mode"), "choice: reset=none: no reset at all");
@@ -175,14 +175,14 @@ static int resets_by(int fn, int by)
 
 static void test_walk_resets(void)
 {
-	struct cq_snapshot *s;
-	struct cq_run r;
+	struct pcq_snapshot *s;
+	struct pcq_run r;
 	u32 v = 0;
 
 	S = topo_settings();
 	s = choice();
-	cq_walk(s, false, false, &r);
-	is(r.state, CQ_STATE_DONE, "walk: done");
+	pcq_walk(s, false, false, &r);
+	is(r.state, PCQ_STATE_DONE, "walk: done");
 	is(r.functions_reset, 4, "walk: 4 function resets started");
 	is(r.mismatched, 0, "walk: nothing mismatched");
 	ok(writes_of(E_FLR, TOPO_PCIE_CAP + PCI_EXP_DEVCTL, 2, &v) == 1 &&
@@ -211,14 +211,14 @@ static void test_walk_resets(void)
 	/* only bus-mastering functions are reset */
 	s = choice();
 	fake_set16(E_FLR, PCI_COMMAND, PCI_COMMAND_MEMORY);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	ok(!fake_writes_at(E_FLR, TOPO_PCIE_CAP + PCI_EXP_DEVCTL) && r.functions_reset == 3,
 	   "walk: a function with Bus Master off is not reset");
 	free(s);
 
 	/* dry run: counted, not written */
 	s = choice();
-	cq_walk(s, true, false, &r);
+	pcq_walk(s, true, false, &r);
 	ok(r.functions_reset == 4 && r.config_writes == 0 && fake.writes == 0,
 	   "walk: dry run: 4 resets counted, nothing written");
 	free(s);
@@ -226,49 +226,49 @@ static void test_walk_resets(void)
 
 static void test_cost(void)
 {
-	struct cq_snapshot *s;
-	struct cq_run r;
+	struct pcq_snapshot *s;
+	struct pcq_run r;
 	unsigned int plain, with;
 	int ep;
 
 	S = topo_settings();
-	topo_init(&T, CQ_ACCESS_ECAM);
+	topo_init(&T, PCQ_ACCESS_ECAM);
 	ep = topo_ep(&T, -1, 2, 0);
 	T.n[ep].msi_cap = T.n[ep].msix_cap = 0;
 	s = topo_build(&T, &S, NULL);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	plain = r.config_reads + r.config_writes;
 	free(s);
 
-	topo_init(&T, CQ_ACCESS_ECAM);
+	topo_init(&T, PCQ_ACCESS_ECAM);
 	ep = topo_ep(&T, -1, 2, 0);
 	T.n[ep].msi_cap = T.n[ep].msix_cap = 0;
 	topo_flr(&T, ep);
 	s = topo_build(&T, &S, NULL);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	with = r.config_reads + r.config_writes;
 	free(s);
 	is(plain, 3, "cost: endpoint, no reset: 3 accesses");
 	is(with - plain, 2, "cost: FLR adds 2 accesses (Device Control+Status read, write)");
 
-	topo_init(&T, CQ_ACCESS_ECAM);
+	topo_init(&T, PCQ_ACCESS_ECAM);
 	ep = topo_ep(&T, -1, 2, 0);
 	T.n[ep].msi_cap = T.n[ep].msix_cap = 0;
 	topo_pm(&T, ep);
 	s = topo_build(&T, &S, NULL);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	is(r.config_reads + r.config_writes - plain, 2, "cost: PM reset adds 2 accesses");
 	free(s);
 }
 
 static void test_tp(void)
 {
-	struct cq_snapshot *s;
-	struct cq_run r;
+	struct pcq_snapshot *s;
+	struct pcq_run r;
 	int a, b;
 
 	S = topo_settings();
-	topo_init(&T, CQ_ACCESS_ECAM);
+	topo_init(&T, PCQ_ACCESS_ECAM);
 	a = topo_ep(&T, -1, 2, 0);
 	b = topo_ep(&T, -1, 3, 0);
 	topo_flr(&T, a);
@@ -276,7 +276,7 @@ static void test_tp(void)
 	s = topo_build(&T, &S, NULL);
 	fake.fn[a].tp_reads = 3;
 	fake.fn[b].tp_reads = 5;
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	is(r.tp_pending, 2, "tp: 2 functions had transactions pending");
 	ok(r.tp_wait_ns > 0 && r.tp_wait_ns <= 6 * MS,
 	   "tp: one shared wait until both drained (%llu ns)", (unsigned long long)r.tp_wait_ns);
@@ -285,22 +285,22 @@ static void test_tp(void)
 	   "tp: both reset after draining");
 	free(s);
 
-	/* never drains: the wait ends at CQ_TP_WAIT_MS and the FLR goes ahead */
+	/* never drains: the wait ends at PCQ_TP_WAIT_MS and the FLR goes ahead */
 	s = topo_build(&T, &S, NULL);
 	fake.fn[a].tp_reads = 1000000;
-	cq_walk(s, false, false, &r);
-	ok(r.tp_wait_ns >= CQ_TP_WAIT_MS * MS && r.tp_wait_ns <= (CQ_TP_WAIT_MS + 2) * MS,
-	   "tp: a function that never drains: the wait stops at %u ms (%llu ns)", CQ_TP_WAIT_MS,
+	pcq_walk(s, false, false, &r);
+	ok(r.tp_wait_ns >= PCQ_TP_WAIT_MS * MS && r.tp_wait_ns <= (PCQ_TP_WAIT_MS + 2) * MS,
+	   "tp: a function that never drains: the wait stops at %u ms (%llu ns)", PCQ_TP_WAIT_MS,
 	   (unsigned long long)r.tp_wait_ns);
 	is(resets_by(a, FAKE_BY_FLR), 1, "tp: and it is reset anyway, as pcie_flr() does");
-	is(r.state, CQ_STATE_DONE, "tp: within the budget: done");
+	is(r.state, PCQ_STATE_DONE, "tp: within the budget: done");
 	free(s);
 
 	/* a budget shorter than the wait bounds it */
 	S.budget_ms = 5;
 	s = topo_build(&T, &S, NULL);
 	fake.fn[a].tp_reads = 1000000;
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	ok(r.duration_ns <= 7 * MS, "tp: the wait never passes the budget (%llu ns)",
 	   (unsigned long long)r.duration_ns);
 	free(s);
@@ -309,7 +309,7 @@ static void test_tp(void)
 	/* dry run: no wait at all */
 	s = topo_build(&T, &S, NULL);
 	fake.fn[a].tp_reads = 1000000;
-	cq_walk(s, true, false, &r);
+	pcq_walk(s, true, false, &r);
 	ok(fake.delayed_ns == 0 && r.tp_pending == 1, "tp: a dry run reads, never waits");
 	free(s);
 }
@@ -322,11 +322,11 @@ static void test_tp(void)
  */
 enum { V_HOST, V_RP, V_PF, V_VF1, V_VF2, V_RPF, V_RVF, V_NPF, V_NVF };
 
-static struct cq_snapshot *sriov(void)
+static struct pcq_snapshot *sriov(void)
 {
-	topo_init(&T, CQ_ACCESS_ECAM);
+	topo_init(&T, PCQ_ACCESS_ECAM);
 	topo_host(&T);
-	topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, 0);
+	topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	topo_ep(&T, V_RP, 0, 0);
 	topo_vf(&T, V_PF, 1);
 	topo_vf(&T, V_PF, 2);
@@ -342,8 +342,8 @@ static struct cq_snapshot *sriov(void)
 
 static void test_vf(void)
 {
-	struct cq_snapshot *s;
-	struct cq_run r;
+	struct pcq_snapshot *s;
+	struct pcq_run r;
 	unsigned int one, two;
 	u32 v = 0;
 
@@ -351,15 +351,15 @@ static void test_vf(void)
 	s = sriov();
 	ok(s->func[V_VF1].pf == V_PF && s->func[V_VF1].parent == V_RP &&
 	   s->func[V_VF1].depth == s->func[V_PF].depth, "vf: a VF has its PF's place in the tree");
-	ok(s->func[V_VF1].reach == CQ_REACH_BUS && s->func[V_VF1].reset_by == V_RP,
+	ok(s->func[V_VF1].reach == PCQ_REACH_BUS && s->func[V_VF1].reset_by == V_RP,
 	   "vf: covered by the bus reset that covers its PF");
-	is(s->func[V_RVF].reach, CQ_REACH_PF, "vf: covered by its PF's FLR");
+	is(s->func[V_RVF].reach, PCQ_REACH_PF, "vf: covered by its PF's FLR");
 	ok(!in_fresets(s, V_RVF) && in_fresets(s, V_RPF), "vf: ... so no FLR of its own");
-	is(s->func[V_NVF].reach, CQ_REACH_FLR, "vf: PF without a reset: the VF's own FLR");
+	is(s->func[V_NVF].reach, PCQ_REACH_FLR, "vf: PF without a reset: the VF's own FLR");
 	ok(s->nr_fresets == 2 && s->fresets[0] == V_NVF && s->fresets[1] == V_RPF,
 	   "vf: VFs come first in the function reset list");
 
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	is(r.mismatched, 0, "vf: healthy SR-IOV: mismatched 0 (VF IDs read all-ones)");
 	is(r.functions_quiesced, s->nr_order, "vf: every function quiesced");
 	ok(!(fake_get16(V_VF1, PCI_COMMAND) & PCI_COMMAND_MASTER) &&
@@ -376,7 +376,7 @@ static void test_vf(void)
 	/* control: a plain function whose IDs read all-ones is mismatched */
 	s = sriov();
 	fake_set32(V_NPF, PCI_VENDOR_ID, 0xffffffff);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	ok(r.mismatched == 2 && !fake_writes_to(V_NPF) && !fake_writes_to(V_NVF),
 	   "vf: control: a PF reading all-ones is mismatched, and so is its VF (%u)",
 	   r.mismatched);
@@ -384,39 +384,39 @@ static void test_vf(void)
 
 	s = sriov();
 	fake_set16(V_PF, TOPO_SRIOV_CAP + PCI_SRIOV_CTRL, 0);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	ok(r.mismatched == 2 && !fake_writes_to(V_VF1) && !fake_writes_to(V_VF2) &&
 	   fake_writes_to(V_PF), "vf: VF Enable cleared: both VFs mismatched, the PF not");
 	free(s);
 
 	s = sriov();
 	fake.fn[V_PF].removed = true;
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	ok(r.mismatched == 3 && !fake_writes_to(V_VF1) && !fake_writes_to(V_VF2),
 	   "vf: PF gone: it and its VFs mismatched");
 	free(s);
 
 	s = sriov();
 	fake_set32(V_VF2, PCI_CLASS_REVISION, 0x01080202);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	ok(r.mismatched == 1 && !fake_writes_to(V_VF2) && fake_writes_to(V_VF1),
 	   "vf: a VF with another class/revision mismatched, its sibling not");
 	free(s);
 
 	/* accesses: a second VF costs its own 3, the PF's checks are shared */
-	S.reset = CQ_RESET_NONE;
-	topo_init(&T, CQ_ACCESS_ECAM);
+	S.reset = PCQ_RESET_NONE;
+	topo_init(&T, PCQ_ACCESS_ECAM);
 	topo_ep(&T, -1, 4, 0);
 	topo_vf(&T, 0, 1);
 	T.n[1].msix_cap = 0;
 	s = topo_build(&T, &S, NULL);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	one = r.config_reads + r.config_writes;
 	free(s);
 	topo_vf(&T, 0, 2);
 	T.n[2].msix_cap = 0;
 	s = topo_build(&T, &S, NULL);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	two = r.config_reads + r.config_writes;
 	free(s);
 	is(two - one, 3, "vf: one more VF costs 3 accesses (class read, Command r/w)");
@@ -426,13 +426,13 @@ static void test_vf(void)
 /* A VF on a virtual bus (no bridge of its own) above its PF's bus. */
 static void test_vf_virtual_bus(void)
 {
-	struct cq_snapshot *s;
+	struct pcq_snapshot *s;
 	int rp, pf, vf;
 
 	S = topo_settings();
-	topo_init(&T, CQ_ACCESS_ECAM);
+	topo_init(&T, PCQ_ACCESS_ECAM);
 	topo_host(&T);
-	rp = topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, 0);
+	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	pf = topo_ep(&T, rp, 0, 0);
 	vf = topo_vf(&T, pf, 0);
 	T.n[vf].vbus = 1;
@@ -441,25 +441,25 @@ static void test_vf_virtual_bus(void)
 	   s->func[vf].bus, s->func[pf].bus);
 	ok(s->func[vf].parent == rp && s->func[vf].depth == 1,
 	   "vbus: its place is its PF's (under the root port), not the root bus");
-	ok(s->func[vf].reach == CQ_REACH_BUS && s->func[vf].reset_by == rp,
+	ok(s->func[vf].reach == PCQ_REACH_BUS && s->func[vf].reset_by == rp,
 	   "vbus: reached by the root port's bus reset");
 	free(s);
 }
 
 static void test_key(void)
 {
-	u64 a = cq_func_key(0, 0xffff, 0xff, 0xff);
-	u64 b = cq_func_key(0, 0x10000, 0, 0);
-	u64 c = cq_func_key(1, 0, 0, 0);
-	u64 d = cq_func_key(0, 0xffffffff, 0xff, 0xff);
+	u64 a = pcq_func_key(0, 0xffff, 0xff, 0xff);
+	u64 b = pcq_func_key(0, 0x10000, 0, 0);
+	u64 c = pcq_func_key(1, 0, 0, 0);
+	u64 d = pcq_func_key(0, 0xffffffff, 0xff, 0xff);
 
 	ok(a < b, "key: domain 0x10000 sorts after every function of 0xffff");
 	ok(d < c, "key: a full 32-bit domain stays below depth 1 (no overlap)");
-	ok(cq_func_key(2, 0, 0, 0) > cq_func_key(1, 0xffffffff, 0xff, 0xff),
+	ok(pcq_func_key(2, 0, 0, 0) > pcq_func_key(1, 0xffffffff, 0xff, 0xff),
 	   "key: depth first");
-	ok(cq_func_key(0, 0, 1, 0) > cq_func_key(0, 0, 0, 0xff), "key: bus before devfn");
-	ok(cq_func_key(0, 0, 1, 1) > cq_func_key(0, 0, 1, 0), "key: a VF after its PF");
-	is(sizeof(cq_func_key(0, 0, 0, 0)), 8, "key: 64 bits on every architecture");
+	ok(pcq_func_key(0, 0, 1, 0) > pcq_func_key(0, 0, 0, 0xff), "key: bus before devfn");
+	ok(pcq_func_key(0, 0, 1, 1) > pcq_func_key(0, 0, 1, 0), "key: a VF after its PF");
+	is(sizeof(pcq_func_key(0, 0, 0, 0)), 8, "key: 64 bits on every architecture");
 }
 
 /*
@@ -470,46 +470,46 @@ static void test_scale(void)
 {
 	const unsigned int ports = 256, vfs = 255;
 	unsigned int nr = ports * (vfs + 2), i, p, k;
-	struct cq_skip_list none = { 0 };
-	struct cq_snapshot *s = calloc(1, cq_snapshot_size(nr));
+	struct pcq_skip_list none = { 0 };
+	struct pcq_snapshot *s = calloc(1, pcq_snapshot_size(nr));
 	bool order_ok = true, reach_ok = true;
 
 	if (!s)
 		abort();
-	cq_snapshot_init(s, nr);
+	pcq_snapshot_init(s, nr);
 	s->settings = topo_settings();
 	/* parents before children: the ports first, then each PF and its VFs */
 	for (p = 0; p < ports; p++) {
-		struct cq_func *f = &s->func[p];
+		struct pcq_func *f = &s->func[p];
 
 		f->bus = 0;
 		f->devfn = p;
-		f->type = CQ_TYPE_ROOT_PORT;
+		f->type = PCQ_TYPE_ROOT_PORT;
 		f->hdr_type = PCI_HEADER_TYPE_BRIDGE;
 		f->parent = -1;
 		f->pf = -1;
-		f->cfg.method = CQ_ACCESS_ECAM;
+		f->cfg.method = PCQ_ACCESS_ECAM;
 	}
 	i = ports;
 	for (p = 0; p < ports; p++) {
 		unsigned int pf = i;
 
 		for (k = 0; k <= vfs; k++, i++) {
-			struct cq_func *f = &s->func[i];
+			struct pcq_func *f = &s->func[i];
 
 			f->seg = p < 128 ? 0 : 0x10000;	/* half behind VMD-wide domains */
 			f->bus = 1 + (k >> 8);
 			f->devfn = k & 0xff;
-			f->type = CQ_TYPE_ENDPOINT;
+			f->type = PCQ_TYPE_ENDPOINT;
 			f->parent = p;
 			f->pf = k ? (s32)pf : -1;
-			f->flags = k ? CQ_F_VF : 0;
-			f->cfg.method = CQ_ACCESS_ECAM;
+			f->flags = k ? PCQ_F_VF : 0;
+			f->cfg.method = PCQ_ACCESS_ECAM;
 		}
 	}
-	cq_plan(s, &none);
-	cq_snapshot_seal(s);
-	ok(cq_snapshot_intact(s), "scale: %u functions planned, sealed, intact", nr);
+	pcq_plan(s, &none);
+	pcq_snapshot_seal(s);
+	ok(pcq_snapshot_intact(s), "scale: %u functions planned, sealed, intact", nr);
 	is(s->nr_order, nr, "scale: all %u in the quiesce order", nr);
 	is(s->nr_resets, ports, "scale: one bus reset per root port (%u)", ports);
 	for (k = 1; k < s->nr_order; k++)
@@ -518,7 +518,7 @@ static void test_scale(void)
 			order_ok = false;
 	ok(order_ok, "scale: deepest first within each pass");
 	for (i = ports; i < nr; i++)
-		if (s->func[i].reach != CQ_REACH_BUS || s->func[i].reset_by != (s32)s->func[i].parent)
+		if (s->func[i].reach != PCQ_REACH_BUS || s->func[i].reset_by != (s32)s->func[i].parent)
 			reach_ok = false;
 	ok(reach_ok, "scale: every PF and VF reached by its root port's bus reset");
 	ok(s->order[nr - 1] < nr && s->order[0] >= ports, "scale: indexes above 65535 stored whole");
@@ -535,9 +535,9 @@ int main(void)
 	test_vf_virtual_bus();
 	test_key();
 	test_scale();
-	ok(!strcmp(cq_reach_name(CQ_REACH_AF_FLR), "af-flr") &&
-	   !strcmp(cq_why_name(CQ_WHY_NO_METHOD), "no-reset-method") &&
-	   !strcmp(cq_reach_name(77), "?") && !strcmp(cq_reset_mode_name(CQ_RESET_AUTO), "auto"),
+	ok(!strcmp(pcq_reach_name(PCQ_REACH_AF_FLR), "af-flr") &&
+	   !strcmp(pcq_why_name(PCQ_WHY_NO_METHOD), "no-reset-method") &&
+	   !strcmp(pcq_reach_name(77), "?") && !strcmp(pcq_reset_mode_name(PCQ_RESET_AUTO), "auto"),
 	   "names: reach, why, reset mode");
 	return tap_done();
 }

@@ -7,101 +7,101 @@
 #include "tap.h"
 #include "topo.h"
 
-static struct cq_snapshot *small(void)
+static struct pcq_snapshot *small(void)
 {
-	struct cq_settings s = topo_settings();
+	struct pcq_settings s = topo_settings();
 	struct topo t;
 	int rp;
 
-	topo_init(&t, CQ_ACCESS_ECAM);
-	rp = topo_bridge(&t, -1, CQ_TYPE_ROOT_PORT, 0x1c, 0);
+	topo_init(&t, PCQ_ACCESS_ECAM);
+	rp = topo_bridge(&t, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	topo_ep(&t, rp, 0, 0);
 	topo_ep(&t, -1, 2, 0);
 	return topo_build(&t, &s, NULL);
 }
 
 /* A snapshot of @nr functions in an allocation of exactly its size. */
-static struct cq_snapshot *raw(unsigned int nr)
+static struct pcq_snapshot *raw(unsigned int nr)
 {
-	struct cq_snapshot *s = calloc(1, cq_snapshot_size(nr));
+	struct pcq_snapshot *s = calloc(1, pcq_snapshot_size(nr));
 
-	cq_snapshot_init(s, nr);
-	cq_snapshot_seal(s);
+	pcq_snapshot_init(s, nr);
+	pcq_snapshot_seal(s);
 	return s;
 }
 
 static void test_layout(void)
 {
-	struct cq_snapshot *s = raw(3);
-	size_t sealed = sizeof(struct cq_snapshot) + 3 * sizeof(struct cq_func) +
+	struct pcq_snapshot *s = raw(3);
+	size_t sealed = sizeof(struct pcq_snapshot) + 3 * sizeof(struct pcq_func) +
 			9 * sizeof(u32);
 
-	ok(cq_snapshot_size(3) >= sealed + 3 * (sizeof(u8) + sizeof(u16)),
+	ok(pcq_snapshot_size(3) >= sealed + 3 * (sizeof(u8) + sizeof(u16)),
 	   "layout: size(3) = header + funcs + 3 index lists + scratch");
-	ok(s->magic == CQ_SNAPSHOT_MAGIC && s->nr == 3 && s->nr_inv == ~3U &&
+	ok(s->magic == PCQ_SNAPSHOT_MAGIC && s->nr == 3 && s->nr_inv == ~3U &&
 	   s->size == sealed, "layout: init fills magic, nr, nr_inv, sealed size");
 	ok((u8 *)s->order == (u8 *)&s->func[3] && s->resets == s->order + 3 &&
 	   s->fresets == s->resets + 3, "layout: order, resets, fresets follow the functions");
 	ok(s->scratch.state == (u8 *)s + sealed &&
 	   (u8 *)s->scratch.saved >= s->scratch.state + 3 &&
-	   (u8 *)(s->scratch.saved + 3) <= (u8 *)s + cq_snapshot_size(3) &&
+	   (u8 *)(s->scratch.saved + 3) <= (u8 *)s + pcq_snapshot_size(3) &&
 	   !((unsigned long)s->scratch.saved & 1),
 	   "layout: scratch after the sealed part, inside the allocation, aligned");
-	ok(cq_snapshot_intact(s), "layout: empty sealed snapshot intact");
+	ok(pcq_snapshot_intact(s), "layout: empty sealed snapshot intact");
 	free(s);
 	s = raw(0);
-	ok(cq_snapshot_intact(s), "layout: zero-function snapshot intact");
+	ok(pcq_snapshot_intact(s), "layout: zero-function snapshot intact");
 	free(s);
 	/* no cap at 4096 any more: a large SR-IOV host */
 	s = raw(70000);
-	ok(cq_snapshot_intact(s), "layout: 70000-function snapshot intact");
-	ok(s->size > 70000 * sizeof(struct cq_func), "layout: 70000-function size does not wrap");
+	ok(pcq_snapshot_intact(s), "layout: 70000-function snapshot intact");
+	ok(s->size > 70000 * sizeof(struct pcq_func), "layout: 70000-function size does not wrap");
 	free(s);
 }
 
 static void test_flip(void)
 {
-	struct cq_snapshot *s = small();
+	struct pcq_snapshot *s = small();
 	u8 *p = (u8 *)s;
 	size_t i, missed = 0, n = s->size;
 	static const u8 masks[] = { 0x01, 0x80, 0xff };
 	unsigned int m;
 
-	ok(cq_snapshot_intact(s), "flip: planned and sealed snapshot intact");
+	ok(pcq_snapshot_intact(s), "flip: planned and sealed snapshot intact");
 	for (m = 0; m < sizeof(masks); m++) {
 		missed = 0;
 		for (i = 0; i < n; i++) {
 			p[i] ^= masks[m];
-			if (cq_snapshot_intact(s))
+			if (pcq_snapshot_intact(s))
 				missed++;
 			p[i] ^= masks[m];
 		}
 		is(missed, 0, "flip: every one of %zu bytes xor %#x detected", n, masks[m]);
 	}
-	ok(cq_snapshot_intact(s), "flip: intact again after restoring");
+	ok(pcq_snapshot_intact(s), "flip: intact again after restoring");
 
 	s->generation++;
-	ok(!cq_snapshot_intact(s), "flip: changed generation detected");
+	ok(!pcq_snapshot_intact(s), "flip: changed generation detected");
 	s->generation--;
-	s->func[1].action = CQ_ACT_SKIP;
-	ok(!cq_snapshot_intact(s), "flip: changed plan detected");
-	s->func[1].action = CQ_ACT_QUIESCE;
+	s->func[1].action = PCQ_ACT_SKIP;
+	ok(!pcq_snapshot_intact(s), "flip: changed plan detected");
+	s->func[1].action = PCQ_ACT_QUIESCE;
 	s->order[0] ^= 1;
-	ok(!cq_snapshot_intact(s), "flip: changed order entry detected");
+	ok(!pcq_snapshot_intact(s), "flip: changed order entry detected");
 	s->order[0] ^= 1;
 	s->resets[0] = 2;
-	ok(!cq_snapshot_intact(s), "flip: changed reset entry detected");
+	ok(!pcq_snapshot_intact(s), "flip: changed reset entry detected");
 	free(s);
 }
 
 static void test_header(void)
 {
-	struct cq_snapshot *s = raw(4);
-	struct cq_snapshot save = *s;
+	struct pcq_snapshot *s = raw(4);
+	struct pcq_snapshot save = *s;
 
 #define CORRUPT(stmt, name) do {				\
 		stmt;						\
-		ok(!cq_snapshot_intact(s), "header: %s", name);	\
+		ok(!pcq_snapshot_intact(s), "header: %s", name);	\
 		*s = save;					\
 	} while (0)
 
@@ -109,15 +109,15 @@ static void test_header(void)
 	CORRUPT(s->nr = 5, "nr grown, nr_inv not: rejected");
 	CORRUPT(s->nr = 0xffffffff, "nr = ~0 rejected");
 	CORRUPT((s->nr = 4000, s->nr_inv = ~4000U), "nr and nr_inv grown, size not: rejected");
-	CORRUPT((s->nr = 4000, s->nr_inv = ~4000U, s->size = cq_snapshot_size(4000)),
+	CORRUPT((s->nr = 4000, s->nr_inv = ~4000U, s->size = pcq_snapshot_size(4000)),
 		"nr, nr_inv, size grown, order not: rejected");
 	CORRUPT(s->nr_fresets = 5, "nr_fresets > nr rejected");
 	CORRUPT(s->fresets = s->resets, "fresets pointer moved rejected");
 	CORRUPT(s->scratch.state += 1, "scratch state pointer moved rejected");
 	CORRUPT(s->scratch.saved = (u16 *)s->scratch.state, "scratch saved pointer moved rejected");
-	CORRUPT((s->nr = CQ_NR_SANITY + 1, s->nr_inv = ~(u32)(CQ_NR_SANITY + 1),
-		 s->size = cq_snapshot_size(CQ_NR_SANITY + 1)),
-		"nr > CQ_NR_SANITY rejected before anything is read");
+	CORRUPT((s->nr = PCQ_NR_SANITY + 1, s->nr_inv = ~(u32)(PCQ_NR_SANITY + 1),
+		 s->size = pcq_snapshot_size(PCQ_NR_SANITY + 1)),
+		"nr > PCQ_NR_SANITY rejected before anything is read");
 	CORRUPT(s->nr_inv ^= 0x100, "nr_inv corrupt rejected");
 	CORRUPT(s->size += 8, "size grown rejected");
 	CORRUPT(s->size = 0xffffffff, "size huge rejected");
@@ -128,7 +128,7 @@ static void test_header(void)
 	CORRUPT(s->order = NULL, "order pointer NULL rejected");
 	CORRUPT(s->resets = s->order, "resets pointer moved rejected");
 	CORRUPT(s->checksum ^= 1ULL << 63, "checksum corrupt rejected");
-	ok(cq_snapshot_intact(s), "header: restored header intact");
+	ok(pcq_snapshot_intact(s), "header: restored header intact");
 #undef CORRUPT
 	free(s);
 }
@@ -136,27 +136,27 @@ static void test_header(void)
 /* An index the checksum did not catch (re-sealed after the damage). */
 static void test_indexes(void)
 {
-	struct cq_snapshot *s = small();
+	struct pcq_snapshot *s = small();
 
 	ok(s->nr_order > 0 && s->nr_resets > 0, "indexes: small topology has order and resets");
 	s->order[0] = s->nr;
-	cq_snapshot_seal(s);
-	ok(!cq_snapshot_intact(s), "indexes: order entry >= nr rejected even when sealed");
+	pcq_snapshot_seal(s);
+	ok(!pcq_snapshot_intact(s), "indexes: order entry >= nr rejected even when sealed");
 	s->order[0] = 0;
 	s->resets[0] = 0xffff;
-	cq_snapshot_seal(s);
-	ok(!cq_snapshot_intact(s), "indexes: reset entry >= nr rejected even when sealed");
+	pcq_snapshot_seal(s);
+	ok(!pcq_snapshot_intact(s), "indexes: reset entry >= nr rejected even when sealed");
 	s->resets[0] = 0;
 	s->func[1].pf = s->nr;
-	cq_snapshot_seal(s);
-	ok(!cq_snapshot_intact(s), "indexes: a PF index >= nr rejected even when sealed");
+	pcq_snapshot_seal(s);
+	ok(!pcq_snapshot_intact(s), "indexes: a PF index >= nr rejected even when sealed");
 	s->func[1].pf = -1;
 	s->order[0] = 0x10000;
-	cq_snapshot_seal(s);
-	ok(!cq_snapshot_intact(s), "indexes: order entry 0x10000 (beyond u16) >= nr rejected");
+	pcq_snapshot_seal(s);
+	ok(!pcq_snapshot_intact(s), "indexes: order entry 0x10000 (beyond u16) >= nr rejected");
 	s->order[0] = 0;
-	cq_snapshot_seal(s);
-	ok(cq_snapshot_intact(s), "indexes: in-bounds entries accepted");
+	pcq_snapshot_seal(s);
+	ok(pcq_snapshot_intact(s), "indexes: in-bounds entries accepted");
 	free(s);
 }
 

@@ -18,7 +18,7 @@
 #define MS	1000000ULL
 
 static struct topo T;
-static struct cq_settings S;
+static struct pcq_settings S;
 static const char *M;		/* "ecam" or "conf1", prefixes every name */
 static u8 method;
 
@@ -38,9 +38,9 @@ enum { HOST, EP_ROOT, EP_QUIET, EP_USKIP, RP1, RP2, RP3, EP1, USP, VGA, DSP1, DS
  *                                            quiesce+reset (root port only)
  *  00:1c.2 root port -> 03:00.0 display      blocked
  */
-static struct cq_snapshot *std(void)
+static struct pcq_snapshot *std(void)
 {
-	struct cq_skip_list skip;
+	struct pcq_skip_list skip;
 	const char *bad;
 	int i;
 
@@ -50,12 +50,12 @@ static struct cq_snapshot *std(void)
 	topo_ep(&T, -1, 3, 0);
 	topo_ep(&T, -1, 4, 0);
 	for (i = 0; i < 3; i++)
-		topo_bridge(&T, -1, CQ_TYPE_ROOT_PORT, 0x1c, i);
+		topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, i);
 	topo_ep(&T, RP1, 0, 0);
-	topo_bridge(&T, RP2, CQ_TYPE_UPSTREAM_PORT, 0, 0);
+	topo_bridge(&T, RP2, PCQ_TYPE_UPSTREAM_PORT, 0, 0);
 	topo_ep(&T, RP3, 0, 0);
-	topo_bridge(&T, USP, CQ_TYPE_DOWNSTREAM_PORT, 0, 0);
-	topo_bridge(&T, USP, CQ_TYPE_DOWNSTREAM_PORT, 1, 0);
+	topo_bridge(&T, USP, PCQ_TYPE_DOWNSTREAM_PORT, 0, 0);
+	topo_bridge(&T, USP, PCQ_TYPE_DOWNSTREAM_PORT, 1, 0);
 	topo_ep(&T, DSP1, 0, 0);
 	topo_ep(&T, DSP1, 0, 1);
 	topo_ep(&T, DSP2, 0, 0);
@@ -69,13 +69,13 @@ static struct cq_snapshot *std(void)
 	T.n[MF1].msi_cap = T.n[MF1].msix_cap = 0;	/* no capability at all */
 	T.n[EP_SW].command |= PCI_COMMAND_INTX_DISABLE;
 
-	cq_parse_skip("00:04.0", &skip, &bad);
+	pcq_parse_skip("00:04.0", &skip, &bad);
 	return topo_build(&T, &S, &skip);
 }
 
-static bool planned(const struct cq_snapshot *s, int i)
+static bool planned(const struct pcq_snapshot *s, int i)
 {
-	return s->func[i].action != CQ_ACT_SKIP;
+	return s->func[i].action != PCQ_ACT_SKIP;
 }
 
 /* Was the function bus-mastering?  Only then are MSI and MSI-X handled. */
@@ -92,7 +92,7 @@ static u16 cmd_target(int i, bool msi)
 }
 
 /* Config reads and writes a real walk must make, from the initial state. */
-static void model(const struct cq_snapshot *s, unsigned int *reads, unsigned int *writes)
+static void model(const struct pcq_snapshot *s, unsigned int *reads, unsigned int *writes)
 {
 	bool msi = s->settings.msi;
 	unsigned int k;
@@ -103,7 +103,7 @@ static void model(const struct cq_snapshot *s, unsigned int *reads, unsigned int
 		bool caps = msi && master(s->order[k]);
 
 		/* ID, Command; the header type only before a Bridge Control write */
-		*reads += 2 + (s->func[s->order[k]].action == CQ_ACT_QUIESCE_RESET) +
+		*reads += 2 + (s->func[s->order[k]].action == PCQ_ACT_QUIESCE_RESET) +
 			  (caps && n->msi_cap) + (caps && n->msix_cap);
 		*writes += (cmd_target(s->order[k], msi) != n->command) +
 			   (caps && n->msi_cap && n->msi_on) +
@@ -113,7 +113,7 @@ static void model(const struct cq_snapshot *s, unsigned int *reads, unsigned int
 	*writes += 2 * s->nr_resets;
 }
 
-static bool under_reset(const struct cq_snapshot *s, int i)
+static bool under_reset(const struct pcq_snapshot *s, int i)
 {
 	unsigned int k;
 
@@ -147,7 +147,7 @@ static int first_write(int fn, unsigned int off)
 	return fake.nlog;
 }
 
-static bool in_resets(const struct cq_snapshot *s, int i)
+static bool in_resets(const struct pcq_snapshot *s, int i)
 {
 	unsigned int k;
 
@@ -158,7 +158,7 @@ static bool in_resets(const struct cq_snapshot *s, int i)
 }
 
 /* Every check of a complete real walk with nothing mismatched. */
-static void check_real(const struct cq_snapshot *s, const struct cq_run *r, const char *name)
+static void check_real(const struct pcq_snapshot *s, const struct pcq_run *r, const char *name)
 {
 	bool msi = s->settings.msi;
 	unsigned int reads, writes, i;
@@ -168,8 +168,8 @@ static void check_real(const struct cq_snapshot *s, const struct cq_run *r, cons
 	bool skipped_clean = true, resets_ok = true, brctl_ok = true, cmd_first = true;
 
 	model(s, &reads, &writes);
-	is(r->state, CQ_STATE_DONE, "%s %s: state done", M, name);
-	is(r->abort, CQ_ABORT_NONE, "%s %s: no abort", M, name);
+	is(r->state, PCQ_STATE_DONE, "%s %s: state done", M, name);
+	is(r->abort, PCQ_ABORT_NONE, "%s %s: no abort", M, name);
 	is(r->functions_quiesced, s->nr_order, "%s %s: functions_quiesced = planned", M, name);
 	is(r->bridges_reset, s->nr_resets, "%s %s: bridges_reset = planned resets", M, name);
 	is(r->skipped, s->nr - s->nr_order, "%s %s: skipped = planned skips", M, name);
@@ -297,7 +297,7 @@ static void check_real(const struct cq_snapshot *s, const struct cq_run *r, cons
 		ok(fake.nmi_touches >= s->settings.reset_hold_ms,
 		   "%s %s: NMI watchdog touched during the hold (%u)", M, name, fake.nmi_touches);
 	}
-	if (method == CQ_ACCESS_CONF1) {
+	if (method == PCQ_ACCESS_CONF1) {
 		is(fake.conf1_stale, 0, "%s %s: 0xcf8 written before every data access", M, name);
 		is(fake.cf8_writes, fake.reads + fake.writes,
 		   "%s %s: one 0xcf8 write per data access", M, name);
@@ -307,15 +307,15 @@ static void check_real(const struct cq_snapshot *s, const struct cq_run *r, cons
 
 static void test_real(void)
 {
-	struct cq_snapshot *s = std();
-	struct cq_run r;
+	struct pcq_snapshot *s = std();
+	struct pcq_run r;
 
 	ok(s->nr_resets == 2 && s->resets[0] == RP1 && s->resets[1] == RP2,
 	   "%s plan: resets = 00:1c.0, 00:1c.1", M);
 	/* stale 0xcf8 content from an access the panic interrupted */
-	fake.cf8 = cq_cfg_conf1_address(0x42, 0x42) | 0x3c;
+	fake.cf8 = pcq_cfg_conf1_address(0x42, 0x42) | 0x3c;
 	fake.cf8_fresh = true;
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	check_real(s, &r, "real walk");
 	is(fake_writes_to(EP_QUIET), 0, "%s real walk: already quiet function not written", M);
 	ok(fake_get16(EP_QUIET, TOPO_MSIX_CAP + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_ENABLE,
@@ -331,7 +331,7 @@ static void test_real(void)
 
 	S.msi = false;
 	s = std();
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	check_real(s, &r, "msi=N");
 	ok(fake_get16(EP_ROOT, TOPO_MSI_CAP + PCI_MSI_FLAGS) & PCI_MSI_FLAGS_ENABLE &&
 	   fake_get16(EP_ROOT, TOPO_MSIX_CAP + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_ENABLE,
@@ -342,35 +342,35 @@ static void test_real(void)
 	free(s);
 	S = topo_settings();
 
-	S.reset = CQ_RESET_NONE;
+	S.reset = PCQ_RESET_NONE;
 	s = std();
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	check_real(s, &r, "reset=none");
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	is(r.config_writes, 0, "%s reset=none: a second walk writes nothing", M);
-	is(r.state, CQ_STATE_DONE, "%s reset=none: second walk done", M);
+	is(r.state, PCQ_STATE_DONE, "%s reset=none: second walk done", M);
 	free(s);
 	S = topo_settings();
 }
 
 static void test_mismatch(void)
 {
-	struct cq_snapshot *s = std();
+	struct pcq_snapshot *s = std();
 	unsigned int reads, writes;
-	struct cq_run r;
+	struct pcq_run r;
 	unsigned int b;
 	bool below = true;
 
 	fake.fn[EP1].removed = true;				/* surprise removal */
 	fake_set16(EP_SW, PCI_DEVICE_ID, 0xbeef);		/* another device */
 	fake_set16(EP_ROOT, PCI_VENDOR_ID, 0x1af4);		/* another vendor */
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	ok(!fake_writes_to(EP1) && !fake_writes_to(EP_SW) && !fake_writes_to(EP_ROOT),
 	   "%s mismatch: removed and replaced functions not written", M);
 	is(r.mismatched, 3, "%s mismatch: 3 mismatched", M);
 	is(r.skipped, s->nr - s->nr_order + 3, "%s mismatch: mismatched counted in skipped", M);
 	is(r.functions_quiesced, s->nr_order - 3, "%s mismatch: the others quiesced", M);
-	is(r.state, CQ_STATE_DONE, "%s mismatch: state done", M);
+	is(r.state, PCQ_STATE_DONE, "%s mismatch: state done", M);
 	ok(!(fake_get16(MF0, PCI_COMMAND) & PCI_COMMAND_MASTER) && fake_writes_to(DSP1),
 	   "%s mismatch: functions around them still quiesced", M);
 	is(r.bridges_reset, 2, "%s mismatch: root ports above still reset", M);
@@ -382,7 +382,7 @@ static void test_mismatch(void)
 	 */
 	s = std();
 	fake_set8(EP_ROOT, PCI_HEADER_TYPE, PCI_HEADER_TYPE_CARDBUS);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	ok(r.mismatched == 0 && fake_writes_at(EP_ROOT, PCI_COMMAND) == 1,
 	   "%s endpoint header type is not part of its identity check", M);
 	free(s);
@@ -390,7 +390,7 @@ static void test_mismatch(void)
 	/* a reset bridge whose header type changed: no Bridge Control write */
 	s = std();
 	fake_set8(RP1, PCI_HEADER_TYPE, PCI_HEADER_TYPE_NORMAL);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	ok(r.mismatched == 1 && fake_writes_to(RP1) == 0 && r.bridges_reset == 1,
 	   "%s reset bridge with another header type: skipped, not written", M);
 	free(s);
@@ -399,7 +399,7 @@ static void test_mismatch(void)
 	s = std();
 	model(s, &reads, &writes);
 	fake_set16(RP2, PCI_DEVICE_ID, 0x1234);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	is(fake_writes_to(RP2), 0, "%s replaced reset bridge: not written at all", M);
 	is(r.bridges_reset, 1, "%s replaced reset bridge: only the other root port reset", M);
 	is(fake_writes_at(RP1, PCI_BRIDGE_CONTROL), 2, "%s replaced reset bridge: 00:1c.0 reset", M);
@@ -418,12 +418,12 @@ static void test_mismatch(void)
  */
 static void test_gone_at_reset(void)
 {
-	struct cq_snapshot *s = std();
-	struct cq_run r;
+	struct pcq_snapshot *s = std();
+	struct pcq_run r;
 	int k, after = 0;
 
 	fake.fn[RP1].remove_on_read = PCI_BRIDGE_CONTROL;
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	for (k = 0; k < fake.nlog; k++)
 		if (fake.log[k].kind == FAKE_EV_WRITE && fake.log[k].fn == RP1 &&
 		    fake.log[k].off == PCI_BRIDGE_CONTROL) {
@@ -441,12 +441,12 @@ static void test_gone_at_reset(void)
 
 static void test_dry_run(void)
 {
-	struct cq_snapshot *s = std();
-	struct cq_run real, r;
+	struct pcq_snapshot *s = std();
+	struct pcq_run real, r;
 	unsigned int reads;
 	int pass;
 
-	cq_walk(s, false, false, &real);
+	pcq_walk(s, false, false, &real);
 	reads = fake.reads;
 	free(s);
 	for (pass = 0; pass < 2; pass++) {
@@ -454,7 +454,7 @@ static void test_dry_run(void)
 
 		S.dry_run = pass;
 		s = std();
-		cq_walk(s, !pass, false, &r);
+		pcq_walk(s, !pass, false, &r);
 		is(fake.nlog, 0, "%s %s: nothing in the write log", M, how);
 		ok(r.config_writes == 0 && fake.writes == 0, "%s %s: config_writes 0", M, how);
 		is(r.planned_writes, real.config_writes,
@@ -462,7 +462,7 @@ static void test_dry_run(void)
 		   real.config_writes);
 		ok(r.config_reads == real.config_reads && fake.reads == reads,
 		   "%s %s: same reads as a real walk", M, how);
-		is(r.state, CQ_STATE_DRY_RUN, "%s %s: state dry-run", M, how);
+		is(r.state, PCQ_STATE_DRY_RUN, "%s %s: state dry-run", M, how);
 		ok(r.functions_quiesced == s->nr_order && r.bridges_reset == s->nr_resets,
 		   "%s %s: would quiesce and reset as planned", M, how);
 		ok(fake.delayed_ns == 0 && r.reset_hold_ns == 0, "%s %s: no reset hold", M, how);
@@ -475,16 +475,16 @@ static void test_budget(void)
 {
 	unsigned int b, asserted = 0, unreleased = 0, wrong_state = 0, short_hold = 0;
 	unsigned int done = 0, aborted = 0, overrun = 0, reset_runs = 0, q;
-	struct cq_snapshot *s;
-	struct cq_run r;
+	struct pcq_snapshot *s;
+	struct pcq_run r;
 	int k, brw;
 
 	/* 1 ms per config access, 5 ms budget: stops in the first functions */
 	S.budget_ms = 5;
 	s = std();
 	fake.ns_per_access = MS;
-	cq_walk(s, false, false, &r);
-	ok(r.state == CQ_STATE_ABORTED && r.abort == CQ_ABORT_BUDGET,
+	pcq_walk(s, false, false, &r);
+	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_BUDGET,
 	   "%s budget 5 ms at 1 ms/access: aborted, budget", M);
 	ok(r.functions_quiesced < s->nr_order, "%s budget 5 ms: stopped early (%u of %u)",
 	   M, r.functions_quiesced, s->nr_order);
@@ -500,7 +500,7 @@ static void test_budget(void)
 		S.budget_ms = b;
 		s = std();
 		fake.ns_per_access = MS;
-		cq_walk(s, false, false, &r);
+		pcq_walk(s, false, false, &r);
 		brw = 0;
 		for (k = 0; k < fake.nlog; k++)
 			if (fake.log[k].kind == FAKE_EV_WRITE && fake.log[k].off == PCI_BRIDGE_CONTROL)
@@ -509,13 +509,13 @@ static void test_budget(void)
 		if ((fake_get16(RP1, PCI_BRIDGE_CONTROL) | fake_get16(RP2, PCI_BRIDGE_CONTROL)) &
 		    PCI_BRIDGE_CTL_BUS_RESET)
 			unreleased++;
-		if (r.state == CQ_STATE_DONE) {
+		if (r.state == PCQ_STATE_DONE) {
 			done++;
 			if (r.functions_quiesced != s->nr_order || r.bridges_reset != s->nr_resets)
 				wrong_state++;
 		} else {
 			aborted++;
-			if (r.state != CQ_STATE_ABORTED || r.abort != CQ_ABORT_BUDGET)
+			if (r.state != PCQ_STATE_ABORTED || r.abort != PCQ_ABORT_BUDGET)
 				wrong_state++;
 		}
 		if (r.bridges_reset) {
@@ -540,8 +540,8 @@ static void test_budget(void)
 	S.reset_hold_ms = 5;
 	s = std();
 	fake.ns_per_access = 10000;
-	cq_walk(s, false, false, &r);
-	ok(r.state == CQ_STATE_ABORTED && r.abort == CQ_ABORT_BUDGET,
+	pcq_walk(s, false, false, &r);
+	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_BUDGET,
 	   "%s budget < quiesce + hold: aborted, budget", M);
 	is(r.functions_quiesced, s->nr_order, "%s budget < quiesce + hold: all quiesced", M);
 	ok(!fake_writes_at(RP1, PCI_BRIDGE_CONTROL) && !fake_writes_at(RP2, PCI_BRIDGE_CONTROL) &&
@@ -559,14 +559,14 @@ static void test_budget(void)
 	S.reset_hold_ms = 2;
 	s = std();
 	fake.ns_per_access = MS;
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	q = r.config_reads + r.config_writes - 3 * s->nr_resets;
 	free(s);
 	S.budget_ms = q + 3;
 	s = std();
 	fake.ns_per_access = MS;
-	cq_walk(s, false, false, &r);
-	ok(r.state == CQ_STATE_ABORTED && r.abort == CQ_ABORT_BUDGET &&
+	pcq_walk(s, false, false, &r);
+	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_BUDGET &&
 	   r.functions_quiesced == s->nr_order,
 	   "%s budget ends between resets (%u ms): all quiesced, aborted, budget", M, q + 3);
 	ok(r.bridges_reset == 1 && fake_writes_at(RP1, PCI_BRIDGE_CONTROL) == 2 &&
@@ -580,13 +580,13 @@ static void test_budget(void)
 
 static void test_corrupt(void)
 {
-	struct cq_snapshot *s = std();
-	struct cq_run r;
+	struct pcq_snapshot *s = std();
+	struct pcq_run r;
 
 	s->func[EP1].devfn ^= 1;
 	memset(&r, 0xff, sizeof(r));
-	cq_walk(s, false, false, &r);
-	ok(r.state == CQ_STATE_ABORTED && r.abort == CQ_ABORT_CORRUPT,
+	pcq_walk(s, false, false, &r);
+	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_CORRUPT,
 	   "%s corrupt snapshot: aborted, corrupt-snapshot", M);
 	ok(fake.reads == 0 && fake.writes == 0 && fake.nio == 0,
 	   "%s corrupt snapshot: no config access at all", M);
@@ -594,22 +594,22 @@ static void test_corrupt(void)
 	   r.bridges_reset == 0, "%s corrupt snapshot: run record zeroed", M);
 	s->func[EP1].devfn ^= 1;
 	s->nr_order = s->nr + 1;
-	cq_walk(s, false, false, &r);
-	ok(r.abort == CQ_ABORT_CORRUPT && fake.reads == 0, "%s corrupt nr_order: aborted, no access", M);
+	pcq_walk(s, false, false, &r);
+	ok(r.abort == PCQ_ABORT_CORRUPT && fake.reads == 0, "%s corrupt nr_order: aborted, no access", M);
 	free(s);
 }
 
 static void test_cost(void)
 {
-	struct cq_snapshot *s;
-	struct cq_run r;
+	struct pcq_snapshot *s;
+	struct pcq_run r;
 	int ep;
 
 	topo_init(&T, method);
 	ep = topo_ep(&T, -1, 2, 0);
 	T.n[ep].msi_cap = T.n[ep].msix_cap = 0;
 	s = topo_build(&T, &S, NULL);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	is(r.config_reads + r.config_writes, 3,
 	   "%s cost: endpoint without MSI/MSI-X: 3 accesses (ID, Command r/w)", M);
 	free(s);
@@ -617,7 +617,7 @@ static void test_cost(void)
 	topo_init(&T, method);
 	topo_ep(&T, -1, 2, 0);
 	s = topo_build(&T, &S, NULL);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	is(r.config_reads + r.config_writes, 7,
 	   "%s cost: endpoint with MSI and MSI-X enabled: 7 accesses", M);
 	tap_diag("%s: accesses per endpoint: %u reads + %u writes", M, r.config_reads,
@@ -629,15 +629,15 @@ static void test_cost(void)
 	T.n[ep].command = PCI_COMMAND_MEMORY;	/* idle: no Bus Master, MSI-X on */
 	T.n[ep].msi_on = false;
 	s = topo_build(&T, &S, NULL);
-	cq_walk(s, false, false, &r);
+	pcq_walk(s, false, false, &r);
 	is(r.config_reads + r.config_writes, 3,
 	   "%s cost: idle endpoint with MSI and MSI-X: 3 accesses (capabilities not read)", M);
 	free(s);
 
 	topo_init(&T, method);
 	s = topo_build(&T, &S, NULL);
-	cq_walk(s, false, false, &r);
-	ok(r.state == CQ_STATE_DONE && fake.reads == 0 && r.skipped == 0,
+	pcq_walk(s, false, false, &r);
+	ok(r.state == PCQ_STATE_DONE && fake.reads == 0 && r.skipped == 0,
 	   "%s empty snapshot: done, no access", M);
 	free(s);
 }
@@ -645,7 +645,7 @@ static void test_cost(void)
 int main(void)
 {
 	static const struct { const char *name; u8 method; } m[] = {
-		{ "ecam", CQ_ACCESS_ECAM }, { "conf1", CQ_ACCESS_CONF1 },
+		{ "ecam", PCQ_ACCESS_ECAM }, { "conf1", PCQ_ACCESS_CONF1 },
 	};
 	unsigned int i;
 
@@ -661,11 +661,11 @@ int main(void)
 		test_corrupt();
 		test_cost();
 	}
-	ok(!strcmp(cq_state_name(CQ_STATE_ABORTED), "aborted") &&
-	   !strcmp(cq_state_name(CQ_STATE_DRY_RUN), "dry-run") &&
-	   !strcmp(cq_state_name(9), "?"), "names: run states");
-	ok(!strcmp(cq_abort_name(CQ_ABORT_BUDGET), "budget") &&
-	   !strcmp(cq_abort_name(CQ_ABORT_CORRUPT), "corrupt-snapshot") &&
-	   !strcmp(cq_abort_name(9), "?"), "names: abort reasons");
+	ok(!strcmp(pcq_state_name(PCQ_STATE_ABORTED), "aborted") &&
+	   !strcmp(pcq_state_name(PCQ_STATE_DRY_RUN), "dry-run") &&
+	   !strcmp(pcq_state_name(9), "?"), "names: run states");
+	ok(!strcmp(pcq_abort_name(PCQ_ABORT_BUDGET), "budget") &&
+	   !strcmp(pcq_abort_name(PCQ_ABORT_CORRUPT), "corrupt-snapshot") &&
+	   !strcmp(pcq_abort_name(9), "?"), "names: abort reasons");
 	return tap_done();
 }

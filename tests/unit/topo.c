@@ -39,7 +39,7 @@ int topo_host(struct topo *t)
 	int i = topo_add(t, -1, 0, 0);
 	struct tnode *n = &t->n[i];
 
-	n->type = CQ_TYPE_HOST_BRIDGE;
+	n->type = PCQ_TYPE_HOST_BRIDGE;
 	n->vendor = 0x8086;
 	n->device = 0x29c0;
 	n->class = 0x060000;
@@ -52,7 +52,7 @@ int topo_ep(struct topo *t, int parent, u8 dev, u8 fn)
 	int i = topo_add(t, parent, dev, fn);
 	struct tnode *n = &t->n[i];
 
-	n->type = CQ_TYPE_ENDPOINT;
+	n->type = PCQ_TYPE_ENDPOINT;
 	n->vendor = 0x8086;
 	n->device = 0x10d3;
 	n->class = 0x020000;
@@ -68,14 +68,14 @@ int topo_vf(struct topo *t, int pf, u8 n)
 	int i = topo_add(t, t->n[pf].parent, 0, 0);
 	struct tnode *v = &t->n[i];
 
-	v->type = CQ_TYPE_ENDPOINT;
+	v->type = PCQ_TYPE_ENDPOINT;
 	v->pf = pf;
 	v->seg = t->n[pf].seg;
 	v->devfn = t->n[pf].devfn + n;
 	v->vendor = t->n[pf].vendor;
 	v->device = 0x10ed;
 	v->class = t->n[pf].class;
-	v->flags = CQ_F_VF;
+	v->flags = PCQ_F_VF;
 	v->msix_cap = TOPO_MSIX_CAP;
 	v->msix_on = true;
 	v->command = PCI_COMMAND_MASTER;	/* VF Memory Space lives in the PF */
@@ -87,19 +87,19 @@ int topo_vf(struct topo *t, int pf, u8 n)
 void topo_flr(struct topo *t, int i)
 {
 	t->n[i].pcie_cap = TOPO_PCIE_CAP;
-	t->n[i].flags |= CQ_F_FLR;
+	t->n[i].flags |= PCQ_F_FLR;
 }
 
 void topo_af_flr(struct topo *t, int i)
 {
 	t->n[i].af_cap = TOPO_AF_CAP;
-	t->n[i].flags |= CQ_F_AF_FLR;
+	t->n[i].flags |= PCQ_F_AF_FLR;
 }
 
 void topo_pm(struct topo *t, int i)
 {
 	t->n[i].pm_cap = TOPO_PM_CAP;
-	t->n[i].flags |= CQ_F_PM_RESET;
+	t->n[i].flags |= PCQ_F_PM_RESET;
 }
 
 int topo_bridge(struct topo *t, int parent, u8 type, u8 dev, u8 fn)
@@ -116,15 +116,15 @@ int topo_bridge(struct topo *t, int parent, u8 type, u8 dev, u8 fn)
 	n->msi_cap = TOPO_MSI_CAP;
 	n->msi_on = true;
 	switch (type) {
-	case CQ_TYPE_ROOT_PORT:
+	case PCQ_TYPE_ROOT_PORT:
 		n->vendor = 0x1b36;
 		n->device = 0x000c;
 		break;
-	case CQ_TYPE_UPSTREAM_PORT:
+	case PCQ_TYPE_UPSTREAM_PORT:
 		n->vendor = 0x104c;
 		n->device = 0x8232;
 		break;
-	case CQ_TYPE_DOWNSTREAM_PORT:
+	case PCQ_TYPE_DOWNSTREAM_PORT:
 		n->vendor = 0x104c;
 		n->device = 0x8233;
 		break;
@@ -138,14 +138,14 @@ int topo_bridge(struct topo *t, int parent, u8 type, u8 dev, u8 fn)
 	return i;
 }
 
-struct cq_settings topo_settings(void)
+struct pcq_settings topo_settings(void)
 {
-	return (struct cq_settings){
+	return (struct pcq_settings){
 		.enable = true,
-		.reset = CQ_RESET_AUTO,
+		.reset = PCQ_RESET_AUTO,
 		.msi = true,
-		.reset_hold_ms = CQ_RESET_HOLD_DEF_MS,
-		.budget_ms = CQ_BUDGET_DEF_MS,
+		.reset_hold_ms = PCQ_RESET_HOLD_DEF_MS,
+		.budget_ms = PCQ_BUDGET_DEF_MS,
 	};
 }
 
@@ -226,37 +226,37 @@ static int topo_number(struct topo *t, int p, int next, int depth)
 	return next;
 }
 
-struct cq_snapshot *topo_build(struct topo *t, const struct cq_settings *s,
-			       const struct cq_skip_list *skip)
+struct pcq_snapshot *topo_build(struct topo *t, const struct pcq_settings *s,
+			       const struct pcq_skip_list *skip)
 {
-	static const struct cq_skip_list none;
-	struct cq_snapshot *snap;
+	static const struct pcq_skip_list none;
+	struct pcq_snapshot *snap;
 	int i;
 
 	/* Bus numbers in depth-first order, as firmware and Linux assign them. */
 	topo_number(t, -1, 1, 0);
 
 	fake_reset();
-	snap = calloc(1, cq_snapshot_size(t->nr));
+	snap = calloc(1, pcq_snapshot_size(t->nr));
 	if (!snap)
 		abort();
-	cq_snapshot_init(snap, t->nr);
+	pcq_snapshot_init(snap, t->nr);
 	snap->generation = 7;
 	snap->settings = *s;
 
 	for (i = 0; i < t->nr; i++) {
 		const struct tnode *n = &t->n[i];
-		struct cq_func *f = &snap->func[i];
+		struct pcq_func *f = &snap->func[i];
 
 		if (fake_add(n->seg, n->bus, n->devfn) != i)
 			abort();
 		topo_fake(n, i);
 
 		f->cfg.method = n->method;
-		if (n->method == CQ_ACCESS_ECAM)
+		if (n->method == PCQ_ACCESS_ECAM)
 			f->cfg.ecam = fake_page(i);
-		else if (n->method == CQ_ACCESS_CONF1)
-			f->cfg.conf1 = cq_cfg_conf1_address(n->bus, n->devfn);
+		else if (n->method == PCQ_ACCESS_CONF1)
+			f->cfg.conf1 = pcq_cfg_conf1_address(n->bus, n->devfn);
 		f->seg = n->seg;
 		f->bus = n->bus;
 		f->devfn = n->devfn;
@@ -275,11 +275,11 @@ struct cq_snapshot *topo_build(struct topo *t, const struct cq_settings *s,
 		f->sub_bus = n->sub;
 		f->flags = n->flags;
 		if ((n->class >> 16) == 0x03)	/* display: the snapshot flags it */
-			f->flags |= CQ_F_VGA;
+			f->flags |= PCQ_F_VGA;
 		f->parent = n->parent;
 		f->pf = n->pf;
 	}
-	cq_plan(snap, skip ? skip : &none);
-	cq_snapshot_seal(snap);
+	pcq_plan(snap, skip ? skip : &none);
+	pcq_snapshot_seal(snap);
 	return snap;
 }

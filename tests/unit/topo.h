@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Topology builder: describe a PCI hierarchy, then create it in the fake
- * config space and as a planned, sealed struct cq_snapshot whose function i
+ * config space and as a planned, sealed struct pcq_snapshot whose function i
  * is the fake's function i.
  */
 #ifndef _TOPO_H
@@ -33,22 +33,22 @@ struct tnode {
 	int parent;
 	int pf;			/* a VF's PF, or -1 */
 	u32 seg;		/* PCI domain (0 unless set) */
-	u8 type;		/* enum cq_type */
+	u8 type;		/* enum pcq_type */
 	u8 hdr;			/* header type, without the multi-function bit */
 	bool multifn;		/* header type bit 7 set in the fake */
 	u8 bus, devfn;
 	u8 sec, sub;		/* bridges */
 	u16 vendor, device;
 	u32 class;
-	u16 flags;		/* CQ_F_* put into the snapshot */
+	u16 flags;		/* PCQ_F_* put into the snapshot */
 	u8 msi_cap, msix_cap;	/* 0: none */
 	bool msi_on, msix_on;	/* enable bits in the fake */
 	u16 command;		/* initial Command */
 	u16 bridge_ctl;		/* initial Bridge Control */
-	u8 method;		/* enum cq_access */
-	u8 pcie_cap;		/* 0: none; with CQ_F_FLR in flags, FLR works */
-	u8 af_cap;		/* 0: none; with CQ_F_AF_FLR, AF FLR works */
-	u8 pm_cap;		/* 0: none; with CQ_F_PM_RESET, a PM reset */
+	u8 method;		/* enum pcq_access */
+	u8 pcie_cap;		/* 0: none; with PCQ_F_FLR in flags, FLR works */
+	u8 af_cap;		/* 0: none; with PCQ_F_AF_FLR, AF FLR works */
+	u8 pm_cap;		/* 0: none; with PCQ_F_PM_RESET, a PM reset */
 	u16 sriov_cap;		/* a PF's SR-IOV capability, or 0 */
 	bool vfe;		/* VF Enable set in it */
 	u8 vbus;		/* a VF on a virtual bus: this many above its PF's */
@@ -76,17 +76,17 @@ int topo_vf(struct topo *t, int pf, u8 n);
 void topo_flr(struct topo *t, int i);
 void topo_af_flr(struct topo *t, int i);
 void topo_pm(struct topo *t, int i);
-/* Bridge of @type (enum cq_type); topo_build() numbers buses depth first. */
+/* Bridge of @type (enum pcq_type); topo_build() numbers buses depth first. */
 int topo_bridge(struct topo *t, int parent, u8 type, u8 dev, u8 fn);
 
 /* Default settings: enable, reset=auto, msi, hold 2 ms, budget 100 ms. */
-struct cq_settings topo_settings(void);
+struct pcq_settings topo_settings(void);
 
 /*
  * Reset the fake, create every function in it, fill a snapshot, plan it
  * with @skip (NULL: none) and seal it.  Free with free().
  */
-struct cq_snapshot *topo_build(struct topo *t, const struct cq_settings *s,
-			       const struct cq_skip_list *skip);
+struct pcq_snapshot *topo_build(struct topo *t, const struct pcq_settings *s,
+			       const struct pcq_skip_list *skip);
 
 #endif

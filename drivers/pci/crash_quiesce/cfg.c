@@ -14,7 +14,7 @@
  *   CPU itself may have been interrupted between its own 0xCF8 and 0xCFC
  *   accesses, so the content of 0xCF8 is never assumed.
  *
- * Every access is counted in the caller's struct cq_run: the counts are the
+ * Every access is counted in the caller's struct pcq_run: the counts are the
  * deterministic cost figure reported in last_run and by the benchmark.
  * A function without a backend reads as all-ones, the same convention as a
  * failed config read, so callers treat it as gone.
@@ -22,7 +22,7 @@
  * A dry run started from process context (dry_run_now) must not use either
  * backend: its bare 0xCF8/0xCFC pair would race with the PCI core on other
  * CPUs.  Its walk sets run->locked and reads through the PCI core instead
- * (cq_cfg_locked_read(), defined by the process-context code).
+ * (pcq_cfg_locked_read(), defined by the process-context code).
  */
 #include <linux/io.h>
 #include <linux/kconfig.h>
@@ -30,25 +30,25 @@
 
 #include "crash_quiesce.h"
 
-#define CQ_CONF1_ADDR_PORT	0xcf8
-#define CQ_CONF1_DATA_PORT	0xcfc
-#define CQ_CONF1_ENABLE		0x80000000
-#define CQ_CONF1_REG_LIMIT	256	/* type 1 reaches no extended register */
+#define PCQ_CONF1_ADDR_PORT	0xcf8
+#define PCQ_CONF1_DATA_PORT	0xcfc
+#define PCQ_CONF1_ENABLE		0x80000000
+#define PCQ_CONF1_REG_LIMIT	256	/* type 1 reaches no extended register */
 
 /**
- * cq_cfg_conf1_address() - the 0xCF8 word that selects a function
+ * pcq_cfg_conf1_address() - the 0xCF8 word that selects a function
  * @bus:   bus number
  * @devfn: device and function
  *
  * Return: the address word with the register bits clear.
  */
-u32 cq_cfg_conf1_address(u8 bus, u8 devfn)
+u32 pcq_cfg_conf1_address(u8 bus, u8 devfn)
 {
-	return CQ_CONF1_ENABLE | (u32)bus << 16 | (u32)devfn << 8;
+	return PCQ_CONF1_ENABLE | (u32)bus << 16 | (u32)devfn << 8;
 }
 
 /**
- * cq_cfg_ecam_address() - physical address of a function's ECAM page
+ * pcq_cfg_ecam_address() - physical address of a function's ECAM page
  * @base:      physical base of the ECAM window (the MCFG base address)
  * @start_bus: first bus the window decodes
  * @bus:       bus number, at least @start_bus
@@ -56,13 +56,13 @@ u32 cq_cfg_conf1_address(u8 bus, u8 devfn)
  *
  * Return: the physical address of the function's 4 KiB config page.
  */
-u64 cq_cfg_ecam_address(u64 base, u8 start_bus, u8 bus, u8 devfn)
+u64 pcq_cfg_ecam_address(u64 base, u8 start_bus, u8 bus, u8 devfn)
 {
 	return base + ((u64)(bus - start_bus) << 20) + ((u64)devfn << 12);
 }
 
 /**
- * cq_cfg_pick() - choose a function's lock-free accessor
+ * pcq_cfg_pick() - choose a function's lock-free accessor
  * @f:        the function, with its domain, bus and devfn filled in
  * @ecam_bus: the kernel's ECAM mapping of the function's bus, or NULL when
  *            the kernel uses no ECAM window for it
@@ -75,64 +75,64 @@ u64 cq_cfg_ecam_address(u64 base, u8 start_bus, u8 bus, u8 devfn)
  *
  * Context: process context, at snapshot time.
  */
-void cq_cfg_pick(struct cq_func *f, void __iomem *ecam_bus)
+void pcq_cfg_pick(struct pcq_func *f, void __iomem *ecam_bus)
 {
 	f->cfg.ecam = NULL;
 	f->cfg.conf1 = 0;
-	f->cfg.method = CQ_ACCESS_NONE;
+	f->cfg.method = PCQ_ACCESS_NONE;
 	if (ecam_bus) {
-		f->cfg.method = CQ_ACCESS_ECAM;
+		f->cfg.method = PCQ_ACCESS_ECAM;
 		f->cfg.ecam = ecam_bus + ((unsigned long)f->devfn << 12);
 	} else if (IS_ENABLED(CONFIG_X86) && f->seg == 0) {
-		f->cfg.method = CQ_ACCESS_CONF1;
-		f->cfg.conf1 = cq_cfg_conf1_address(f->bus, f->devfn);
+		f->cfg.method = PCQ_ACCESS_CONF1;
+		f->cfg.conf1 = pcq_cfg_conf1_address(f->bus, f->devfn);
 	}
 }
 
 #ifdef CONFIG_X86
 /**
- * cq_conf1_select() - point 0xCF8 at a function's register
+ * pcq_conf1_select() - point 0xCF8 at a function's register
  * @cfg: the function's accessor
  * @reg: register offset; the low two bits select the byte lane at 0xCFC
  *
  * Context: panic path; written before every data access, no lock.
  */
-static void cq_conf1_select(const struct cq_cfg *cfg, unsigned int reg)
+static void pcq_conf1_select(const struct pcq_cfg *cfg, unsigned int reg)
 {
-	outl(cfg->conf1 | (reg & 0xfc), CQ_CONF1_ADDR_PORT);
+	outl(cfg->conf1 | (reg & 0xfc), PCQ_CONF1_ADDR_PORT);
 }
 
-static u32 cq_conf1_read(const struct cq_cfg *cfg, unsigned int reg,
+static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
 			 unsigned int size)
 {
-	cq_conf1_select(cfg, reg);
+	pcq_conf1_select(cfg, reg);
 	switch (size) {
 	case 4:
-		return inl(CQ_CONF1_DATA_PORT);
+		return inl(PCQ_CONF1_DATA_PORT);
 	case 2:
-		return inw(CQ_CONF1_DATA_PORT + (reg & 2));
+		return inw(PCQ_CONF1_DATA_PORT + (reg & 2));
 	default:
-		return inb(CQ_CONF1_DATA_PORT + (reg & 3));
+		return inb(PCQ_CONF1_DATA_PORT + (reg & 3));
 	}
 }
 
-static void cq_conf1_write(const struct cq_cfg *cfg, unsigned int reg,
+static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
 			   unsigned int size, u32 val)
 {
-	cq_conf1_select(cfg, reg);
+	pcq_conf1_select(cfg, reg);
 	if (size == 2)
-		outw(val, CQ_CONF1_DATA_PORT + (reg & 2));
+		outw(val, PCQ_CONF1_DATA_PORT + (reg & 2));
 	else
-		outb(val, CQ_CONF1_DATA_PORT + (reg & 3));
+		outb(val, PCQ_CONF1_DATA_PORT + (reg & 3));
 }
 #else
-static u32 cq_conf1_read(const struct cq_cfg *cfg, unsigned int reg,
+static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
 			 unsigned int size)
 {
 	return ~0U;
 }
 
-static void cq_conf1_write(const struct cq_cfg *cfg, unsigned int reg,
+static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
 			   unsigned int size, u32 val)
 {
 }
@@ -142,42 +142,42 @@ static void cq_conf1_write(const struct cq_cfg *cfg, unsigned int reg,
  * Would this access reach the register?  Type 1 has no extended config
  * space; a function without an accessor has nothing.
  */
-static bool cq_cfg_reaches(const struct cq_func *f, unsigned int reg)
+static bool pcq_cfg_reaches(const struct pcq_func *f, unsigned int reg)
 {
 	switch (f->cfg.method) {
-	case CQ_ACCESS_ECAM:
+	case PCQ_ACCESS_ECAM:
 		return true;
-	case CQ_ACCESS_CONF1:
-		return reg < CQ_CONF1_REG_LIMIT;
+	case PCQ_ACCESS_CONF1:
+		return reg < PCQ_CONF1_REG_LIMIT;
 	default:
 		return false;
 	}
 }
 
-static u32 cq_cfg_read(const struct cq_func *f, unsigned int reg,
-		       unsigned int size, struct cq_run *run)
+static u32 pcq_cfg_read(const struct pcq_func *f, unsigned int reg,
+		       unsigned int size, struct pcq_run *run)
 {
 	u32 val;
 
 	if (run->locked) {
 		/* process context: the PCI core serialises with its own users */
 		run->config_reads++;
-		if (cq_cfg_locked_read(f->seg, f->bus, f->devfn, reg, size, &val))
+		if (pcq_cfg_locked_read(f->seg, f->bus, f->devfn, reg, size, &val))
 			return size == 4 ? ~0U : size == 2 ? 0xffff : 0xff;
 		return val;
 	}
-	if (!cq_cfg_reaches(f, reg))
+	if (!pcq_cfg_reaches(f, reg))
 		return size == 4 ? ~0U : size == 2 ? 0xffff : 0xff;
 	run->config_reads++;
-	if (f->cfg.method == CQ_ACCESS_CONF1)
-		return cq_conf1_read(&f->cfg, reg, size);
+	if (f->cfg.method == PCQ_ACCESS_CONF1)
+		return pcq_conf1_read(&f->cfg, reg, size);
 	if (size == 4)
 		return readl(f->cfg.ecam + reg);
 	return readw(f->cfg.ecam + reg);
 }
 
 /**
- * cq_cfg_read32() - read a config dword without taking any lock
+ * pcq_cfg_read32() - read a config dword without taking any lock
  * @f:   the function
  * @reg: dword-aligned register offset
  * @run: counters to charge the access to; @run->locked selects the PCI
@@ -188,36 +188,36 @@ static u32 cq_cfg_read(const struct cq_func *f, unsigned int reg,
  * Return: the value, or ~0 when the function has no accessor that
  * reaches @reg.
  */
-u32 cq_cfg_read32(const struct cq_func *f, unsigned int reg, struct cq_run *run)
+u32 pcq_cfg_read32(const struct pcq_func *f, unsigned int reg, struct pcq_run *run)
 {
-	return cq_cfg_read(f, reg, 4, run);
+	return pcq_cfg_read(f, reg, 4, run);
 }
 
 /**
- * cq_cfg_read16() - read a config word without taking any lock
+ * pcq_cfg_read16() - read a config word without taking any lock
  * @f:   the function
  * @reg: word-aligned register offset
- * @run: counters to charge the access to, see cq_cfg_read32()
+ * @run: counters to charge the access to, see pcq_cfg_read32()
  *
  * Context: any, including NMI and panic; takes no lock, does not sleep
  * unless @run->locked.
  * Return: the value, or 0xffff when the function has no accessor that
  * reaches @reg.
  */
-u16 cq_cfg_read16(const struct cq_func *f, unsigned int reg, struct cq_run *run)
+u16 pcq_cfg_read16(const struct pcq_func *f, unsigned int reg, struct pcq_run *run)
 {
-	return cq_cfg_read(f, reg, 2, run);
+	return pcq_cfg_read(f, reg, 2, run);
 }
 
-static void cq_cfg_write(const struct cq_func *f, unsigned int reg,
-			 unsigned int size, u32 val, struct cq_run *run)
+static void pcq_cfg_write(const struct pcq_func *f, unsigned int reg,
+			 unsigned int size, u32 val, struct pcq_run *run)
 {
 	/* locked walks are dry runs, which never write */
-	if (run->locked || !cq_cfg_reaches(f, reg))
+	if (run->locked || !pcq_cfg_reaches(f, reg))
 		return;
 	run->config_writes++;
-	if (f->cfg.method == CQ_ACCESS_CONF1)
-		cq_conf1_write(&f->cfg, reg, size, val);
+	if (f->cfg.method == PCQ_ACCESS_CONF1)
+		pcq_conf1_write(&f->cfg, reg, size, val);
 	else if (size == 2)
 		writew(val, f->cfg.ecam + reg);
 	else
@@ -225,7 +225,7 @@ static void cq_cfg_write(const struct cq_func *f, unsigned int reg,
 }
 
 /**
- * cq_cfg_write16() - write a config word without taking any lock
+ * pcq_cfg_write16() - write a config word without taking any lock
  * @f:   the function
  * @reg: word-aligned register offset
  * @val: the value
@@ -237,14 +237,14 @@ static void cq_cfg_write(const struct cq_func *f, unsigned int reg,
  *
  * Context: any, including NMI and panic; takes no lock, does not sleep.
  */
-void cq_cfg_write16(const struct cq_func *f, unsigned int reg, u16 val,
-		    struct cq_run *run)
+void pcq_cfg_write16(const struct pcq_func *f, unsigned int reg, u16 val,
+		    struct pcq_run *run)
 {
-	cq_cfg_write(f, reg, 2, val, run);
+	pcq_cfg_write(f, reg, 2, val, run);
 }
 
 /**
- * cq_cfg_write8() - write a config byte without taking any lock
+ * pcq_cfg_write8() - write a config byte without taking any lock
  * @f:   the function
  * @reg: register offset
  * @val: the value
@@ -255,8 +255,8 @@ void cq_cfg_write16(const struct cq_func *f, unsigned int reg, u16 val,
  *
  * Context: any, including NMI and panic; takes no lock, does not sleep.
  */
-void cq_cfg_write8(const struct cq_func *f, unsigned int reg, u8 val,
-		   struct cq_run *run)
+void pcq_cfg_write8(const struct pcq_func *f, unsigned int reg, u8 val,
+		   struct pcq_run *run)
 {
-	cq_cfg_write(f, reg, 1, val, run);
+	pcq_cfg_write(f, reg, 1, val, run);
 }

@@ -4,7 +4,7 @@
  * the planner, the lock-free config accessors and the panic-path walk.
  *
  * The snapshot is one immutable allocation: a header, an array of
- * struct cq_func, the quiesce order and the reset list.  It is built in
+ * struct pcq_func, the quiesce order and the reset list.  It is built in
  * process context, sealed with a checksum and published with release
  * semantics.  The panic path only ever reads it.
  */
@@ -20,20 +20,20 @@
  * send the panic path's checksum loop through gigabytes of memory.  Every
  * segment of a machine with 256 full ones fits: 256 * 65536 functions.
  */
-#define CQ_NR_SANITY		BIT(24)
-#define CQ_MAX_SKIP		32
-#define CQ_SNAPSHOT_MAGIC	0x51554946	/* "QUIF" */
+#define PCQ_NR_SANITY		BIT(24)
+#define PCQ_MAX_SKIP		32
+#define PCQ_SNAPSHOT_MAGIC	0x51554946	/* "QUIF" */
 
 /*
  * PCIe r6.0 sec 7.5.1.3.13: Secondary Bus Reset must be held for at least
  * Trst (1 ms).  PCI-to-PCI Bridge Architecture r1.2 sec 3.2.5.17 agrees.
  */
-#define CQ_RESET_HOLD_MIN_MS	1
-#define CQ_RESET_HOLD_MAX_MS	1000
-#define CQ_RESET_HOLD_DEF_MS	2
-#define CQ_BUDGET_MIN_MS	1
-#define CQ_BUDGET_MAX_MS	10000
-#define CQ_BUDGET_DEF_MS	100
+#define PCQ_RESET_HOLD_MIN_MS	1
+#define PCQ_RESET_HOLD_MAX_MS	1000
+#define PCQ_RESET_HOLD_DEF_MS	2
+#define PCQ_BUDGET_MIN_MS	1
+#define PCQ_BUDGET_MAX_MS	10000
+#define PCQ_BUDGET_DEF_MS	100
 
 /*
  * Longest shared wait for Transactions Pending to clear before the
@@ -41,107 +41,107 @@
  * 1 s per function; the panic path waits once for all of them, and then
  * resets anyway, as pcie_flr() does after its wait.
  */
-#define CQ_TP_WAIT_MS		20
+#define PCQ_TP_WAIT_MS		20
 
-enum cq_type {
-	CQ_TYPE_ENDPOINT,
-	CQ_TYPE_ROOT_PORT,
-	CQ_TYPE_DOWNSTREAM_PORT,
-	CQ_TYPE_UPSTREAM_PORT,
-	CQ_TYPE_PCI_BRIDGE,
-	CQ_TYPE_RC_ENDPOINT,
-	CQ_TYPE_HOST_BRIDGE,
-	CQ_TYPE_OTHER,
+enum pcq_type {
+	PCQ_TYPE_ENDPOINT,
+	PCQ_TYPE_ROOT_PORT,
+	PCQ_TYPE_DOWNSTREAM_PORT,
+	PCQ_TYPE_UPSTREAM_PORT,
+	PCQ_TYPE_PCI_BRIDGE,
+	PCQ_TYPE_RC_ENDPOINT,
+	PCQ_TYPE_HOST_BRIDGE,
+	PCQ_TYPE_OTHER,
 };
 
-enum cq_access {
-	CQ_ACCESS_NONE,
-	CQ_ACCESS_ECAM,
-	CQ_ACCESS_CONF1,
+enum pcq_access {
+	PCQ_ACCESS_NONE,
+	PCQ_ACCESS_ECAM,
+	PCQ_ACCESS_CONF1,
 };
 
 /* Properties found at snapshot time that decide the plan. */
-#define CQ_F_VGA		BIT(0)	/* display device: reset blanks the console */
-#define CQ_F_SERIAL		BIT(1)	/* PCI UART, maybe the console */
-#define CQ_F_IOMMU		BIT(2)	/* the IOMMU's own PCI function */
-#define CQ_F_NO_BUS_RESET	BIT(3)	/* PCI_DEV_FLAGS_NO_BUS_RESET quirk */
-#define CQ_F_USER_SKIP		BIT(4)	/* listed in the skip parameter */
-#define CQ_F_BUSY		BIT(5)	/* has functions below it (planner) */
-#define CQ_F_VF			BIT(6)	/* SR-IOV virtual function, see @pf */
-#define CQ_F_FLR		BIT(7)	/* PCIe FLR usable (pcie_reset_flr() probe) */
-#define CQ_F_AF_FLR		BIT(8)	/* Advanced Features FLR usable */
-#define CQ_F_PM_RESET		BIT(9)	/* D3hot resets it: No_Soft_Reset clear */
-#define CQ_F_ISA_BRIDGE		BIT(10)	/* class 0601: legacy devices behind it */
+#define PCQ_F_VGA		BIT(0)	/* display device: reset blanks the console */
+#define PCQ_F_SERIAL		BIT(1)	/* PCI UART, maybe the console */
+#define PCQ_F_IOMMU		BIT(2)	/* the IOMMU's own PCI function */
+#define PCQ_F_NO_BUS_RESET	BIT(3)	/* PCI_DEV_FLAGS_NO_BUS_RESET quirk */
+#define PCQ_F_USER_SKIP		BIT(4)	/* listed in the skip parameter */
+#define PCQ_F_BUSY		BIT(5)	/* has functions below it (planner) */
+#define PCQ_F_VF			BIT(6)	/* SR-IOV virtual function, see @pf */
+#define PCQ_F_FLR		BIT(7)	/* PCIe FLR usable (pcie_reset_flr() probe) */
+#define PCQ_F_AF_FLR		BIT(8)	/* Advanced Features FLR usable */
+#define PCQ_F_PM_RESET		BIT(9)	/* D3hot resets it: No_Soft_Reset clear */
+#define PCQ_F_ISA_BRIDGE		BIT(10)	/* class 0601: legacy devices behind it */
 
-enum cq_action {
-	CQ_ACT_QUIESCE,
-	CQ_ACT_QUIESCE_RESET,
-	CQ_ACT_SKIP,
+enum pcq_action {
+	PCQ_ACT_QUIESCE,
+	PCQ_ACT_QUIESCE_RESET,
+	PCQ_ACT_SKIP,
 };
 
-enum cq_skip_reason {
-	CQ_SKIP_NONE,
-	CQ_SKIP_HOST_BRIDGE,
-	CQ_SKIP_IOMMU,
-	CQ_SKIP_USER,
-	CQ_SKIP_NO_ACCESS,
+enum pcq_skip_reason {
+	PCQ_SKIP_NONE,
+	PCQ_SKIP_HOST_BRIDGE,
+	PCQ_SKIP_IOMMU,
+	PCQ_SKIP_USER,
+	PCQ_SKIP_NO_ACCESS,
 };
 
 /* Why a bridge that could reset its subtree does not. */
-enum cq_noreset {
-	CQ_NORESET_NONE,
-	CQ_NORESET_NOT_BRIDGE,	/* not a function that can reset a bus */
-	CQ_NORESET_MODE,	/* reset=none */
-	CQ_NORESET_EMPTY,	/* nothing below it */
-	CQ_NORESET_ANCESTOR,	/* a bridge above resets this subtree */
-	CQ_NORESET_BLOCKED,	/* subtree holds a function that must not reset */
-	CQ_NORESET_SKIPPED,	/* the bridge itself is skipped */
+enum pcq_noreset {
+	PCQ_NORESET_NONE,
+	PCQ_NORESET_NOT_BRIDGE,	/* not a function that can reset a bus */
+	PCQ_NORESET_MODE,	/* reset=none */
+	PCQ_NORESET_EMPTY,	/* nothing below it */
+	PCQ_NORESET_ANCESTOR,	/* a bridge above resets this subtree */
+	PCQ_NORESET_BLOCKED,	/* subtree holds a function that must not reset */
+	PCQ_NORESET_SKIPPED,	/* the bridge itself is skipped */
 };
 
 /* The reset that reaches a function, decided by the planner. */
-enum cq_reach {
-	CQ_REACH_NONE,		/* no reset: see enum cq_why */
-	CQ_REACH_BUS,		/* Secondary Bus Reset of @reset_by */
-	CQ_REACH_FLR,		/* its own PCIe Function Level Reset */
-	CQ_REACH_AF_FLR,	/* its own Advanced Features FLR */
-	CQ_REACH_PM,		/* D3hot; the capture kernel's D0 resets it */
-	CQ_REACH_PF,		/* a VF whose PF gets a function-level reset */
+enum pcq_reach {
+	PCQ_REACH_NONE,		/* no reset: see enum pcq_why */
+	PCQ_REACH_BUS,		/* Secondary Bus Reset of @reset_by */
+	PCQ_REACH_FLR,		/* its own PCIe Function Level Reset */
+	PCQ_REACH_AF_FLR,	/* its own Advanced Features FLR */
+	PCQ_REACH_PM,		/* D3hot; the capture kernel's D0 resets it */
+	PCQ_REACH_PF,		/* a VF whose PF gets a function-level reset */
 };
 
 /* Why no reset reaches a function. */
-enum cq_why {
-	CQ_WHY_NONE,
-	CQ_WHY_MODE,		/* reset=bus or reset=none */
-	CQ_WHY_BRIDGE,		/* a bridge: not a DMA source of its own */
-	CQ_WHY_HOST_BRIDGE,	/* never reset */
-	CQ_WHY_ISA_BRIDGE,	/* never reset: legacy console, timers, PICs */
-	CQ_WHY_PROTECTED,	/* display, serial, IOMMU or NO_BUS_RESET quirk */
-	CQ_WHY_NO_METHOD,	/* neither FLR nor a PM reset */
-	CQ_WHY_SKIPPED,		/* the function itself is skipped */
+enum pcq_why {
+	PCQ_WHY_NONE,
+	PCQ_WHY_MODE,		/* reset=bus or reset=none */
+	PCQ_WHY_BRIDGE,		/* a bridge: not a DMA source of its own */
+	PCQ_WHY_HOST_BRIDGE,	/* never reset */
+	PCQ_WHY_ISA_BRIDGE,	/* never reset: legacy console, timers, PICs */
+	PCQ_WHY_PROTECTED,	/* display, serial, IOMMU or NO_BUS_RESET quirk */
+	PCQ_WHY_NO_METHOD,	/* neither FLR nor a PM reset */
+	PCQ_WHY_SKIPPED,		/* the function itself is skipped */
 };
 
 /* The reset parameter. */
-enum cq_reset_mode {
-	CQ_RESET_NONE,
-	CQ_RESET_BUS,
-	CQ_RESET_AUTO,
+enum pcq_reset_mode {
+	PCQ_RESET_NONE,
+	PCQ_RESET_BUS,
+	PCQ_RESET_AUTO,
 };
 
 /**
- * struct cq_cfg - where a function's config space is, for lock-free access
+ * struct pcq_cfg - where a function's config space is, for lock-free access
  * @ecam:   the function's 4 KiB ECAM page, inside a mapping made (or found)
  *          at snapshot time and kept while any snapshot may point into it
  * @conf1:  the 0xCF8 address word for type 1 access (register bits clear)
- * @method: enum cq_access
+ * @method: enum pcq_access
  */
-struct cq_cfg {
+struct pcq_cfg {
 	void __iomem *ecam;
 	u32 conf1;
 	u8 method;
 };
 
 /**
- * struct cq_func - one PCI function as seen at snapshot time, and its plan
+ * struct pcq_func - one PCI function as seen at snapshot time, and its plan
  * @cfg:       lock-free config access
  * @seg:       PCI domain, full width (Intel VMD domains start at 0x10000)
  * @bus:       bus number
@@ -150,7 +150,7 @@ struct cq_cfg {
  * @device:    device ID, re-read at panic time (not for a VF)
  * @class_rev: class code and revision dword, re-read at panic for a VF
  * @hdr_type:  header type without the multi-function bit
- * @type:      enum cq_type
+ * @type:      enum pcq_type
  * @msi_cap:   MSI capability offset or 0
  * @msix_cap:  MSI-X capability offset or 0
  * @pcie_cap:  PCI Express capability offset or 0
@@ -159,21 +159,21 @@ struct cq_cfg {
  * @sec_bus:   secondary bus (bridges)
  * @sub_bus:   subordinate bus (bridges)
  * @sriov_cap: SR-IOV extended capability offset of a PF, or 0
- * @flags:     CQ_F_*
+ * @flags:     PCQ_F_*
  * @parent:    index of the bridge above, or -1 on a root bus; a VF has
  *             its PF's
  * @pf:        index of a VF's PF, or -1
  * @blocker:   index of the function that blocks a bus reset, or -1
  * @reset_by:  index of the bridge whose bus reset reaches it, or -1
  * @depth:     number of bridges above
- * @action:    enum cq_action
- * @skip:      enum cq_skip_reason when @action is CQ_ACT_SKIP
- * @noreset:   enum cq_noreset, why a bridge does not reset its bus
- * @reach:     enum cq_reach, the reset that reaches the function
- * @why:       enum cq_why when @reach is CQ_REACH_NONE
+ * @action:    enum pcq_action
+ * @skip:      enum pcq_skip_reason when @action is PCQ_ACT_SKIP
+ * @noreset:   enum pcq_noreset, why a bridge does not reset its bus
+ * @reach:     enum pcq_reach, the reset that reaches the function
+ * @why:       enum pcq_why when @reach is PCQ_REACH_NONE
  */
-struct cq_func {
-	struct cq_cfg cfg;
+struct pcq_func {
+	struct pcq_cfg cfg;
 	u32 seg;
 	u8 bus;
 	u8 devfn;
@@ -204,15 +204,15 @@ struct cq_func {
 };
 
 /**
- * struct cq_settings - the parameters a plan and a walk depend on
+ * struct pcq_settings - the parameters a plan and a walk depend on
  * @enable:        arm the panic handler
  * @dry_run:       at panic, verify and record only
- * @reset:         enum cq_reset_mode
+ * @reset:         enum pcq_reset_mode
  * @msi:           disable MSI/MSI-X and set INTx Disable
  * @reset_hold_ms: Secondary Bus Reset hold time
  * @budget_ms:     total panic-path time budget
  */
-struct cq_settings {
+struct pcq_settings {
 	bool enable;
 	bool dry_run;
 	u8 reset;
@@ -222,7 +222,7 @@ struct cq_settings {
 };
 
 /**
- * struct cq_skip_entry - one element of the skip parameter
+ * struct pcq_skip_entry - one element of the skip parameter
  * @by_id:  match @vendor/@device instead of an address
  * @seg:    PCI domain (0 when the entry gives none)
  * @bus:    bus
@@ -230,7 +230,7 @@ struct cq_settings {
  * @vendor: vendor ID
  * @device: device ID
  */
-struct cq_skip_entry {
+struct pcq_skip_entry {
 	bool by_id;
 	u32 seg;
 	u8 bus;
@@ -240,26 +240,26 @@ struct cq_skip_entry {
 };
 
 /**
- * struct cq_skip_list - the parsed skip parameter
+ * struct pcq_skip_list - the parsed skip parameter
  * @nr:    number of entries
  * @entry: the entries
  */
-struct cq_skip_list {
+struct pcq_skip_list {
 	unsigned int nr;
-	struct cq_skip_entry entry[CQ_MAX_SKIP];
+	struct pcq_skip_entry entry[PCQ_MAX_SKIP];
 };
 
-/* Per-function state of one walk, in struct cq_snapshot's scratch area. */
-#define CQ_S_CHECKED		BIT(0)	/* identity checked in this walk */
-#define CQ_S_BAD		BIT(1)	/* ... and it failed */
-#define CQ_S_VFE_CHECKED	BIT(2)	/* PF: VF Enable read in this walk */
-#define CQ_S_VFE_ON		BIT(3)	/* ... and it was set */
-#define CQ_S_MASTER		BIT(4)	/* Bus Master Enable was on at the walk */
-#define CQ_S_PENDING		BIT(5)	/* Transactions Pending before its FLR */
+/* Per-function state of one walk, in struct pcq_snapshot's scratch area. */
+#define PCQ_S_CHECKED		BIT(0)	/* identity checked in this walk */
+#define PCQ_S_BAD		BIT(1)	/* ... and it failed */
+#define PCQ_S_VFE_CHECKED	BIT(2)	/* PF: VF Enable read in this walk */
+#define PCQ_S_VFE_ON		BIT(3)	/* ... and it was set */
+#define PCQ_S_MASTER		BIT(4)	/* Bus Master Enable was on at the walk */
+#define PCQ_S_PENDING		BIT(5)	/* Transactions Pending before its FLR */
 
 /**
- * struct cq_scratch - what one walk writes, sized with the snapshot
- * @state: per function, CQ_S_*
+ * struct pcq_scratch - what one walk writes, sized with the snapshot
+ * @state: per function, PCQ_S_*
  * @saved: per function, a control word read before a reset
  *
  * It shares the snapshot's allocation but not its checksum: the walk
@@ -267,15 +267,15 @@ struct cq_skip_list {
  * caller, and a panic walk stops every other CPU, including one in the
  * middle of a dry run, which never resumes.
  */
-struct cq_scratch {
+struct pcq_scratch {
 	u8 *state;
 	u16 *saved;
 };
 
 /**
- * struct cq_snapshot - an immutable, sealed snapshot with its plan
+ * struct pcq_snapshot - an immutable, sealed snapshot with its plan
  * @checksum:   over everything from @magic to the end of @fresets
- * @magic:      CQ_SNAPSHOT_MAGIC
+ * @magic:      PCQ_SNAPSHOT_MAGIC
  * @nr:         number of functions
  * @nr_inv:     ~@nr, checked before @nr is trusted to size anything
  * @nr_order:   entries in @order (functions to quiesce, in order)
@@ -294,7 +294,7 @@ struct cq_scratch {
  * @order, @resets, @fresets and @scratch point into the same allocation,
  * after @func.
  */
-struct cq_snapshot {
+struct pcq_snapshot {
 	u64 checksum;
 	u32 magic;
 	u32 nr;
@@ -304,34 +304,34 @@ struct cq_snapshot {
 	u32 nr_fresets;
 	u64 size;
 	u64 generation;
-	struct cq_settings settings;
+	struct pcq_settings settings;
 	u32 *order;
 	u32 *resets;
 	u32 *fresets;
-	struct cq_scratch scratch;
+	struct pcq_scratch scratch;
 	struct rcu_head rcu;
-	struct cq_func func[];
+	struct pcq_func func[];
 };
 
-enum cq_state {
-	CQ_STATE_NEVER,
-	CQ_STATE_DRY_RUN,
-	CQ_STATE_DONE,
-	CQ_STATE_ABORTED,
+enum pcq_state {
+	PCQ_STATE_NEVER,
+	PCQ_STATE_DRY_RUN,
+	PCQ_STATE_DONE,
+	PCQ_STATE_ABORTED,
 };
 
-enum cq_abort {
-	CQ_ABORT_NONE,
-	CQ_ABORT_NO_SNAPSHOT,
-	CQ_ABORT_CORRUPT,
-	CQ_ABORT_BUDGET,
+enum pcq_abort {
+	PCQ_ABORT_NONE,
+	PCQ_ABORT_NO_SNAPSHOT,
+	PCQ_ABORT_CORRUPT,
+	PCQ_ABORT_BUDGET,
 };
 
 /**
- * struct cq_run - what one walk did; the panic-time copy is static so
+ * struct pcq_run - what one walk did; the panic-time copy is static so
  * that it is also found in the vmcore
- * @state:              enum cq_state
- * @abort:              enum cq_abort when @state is CQ_STATE_ABORTED
+ * @state:              enum pcq_state
+ * @abort:              enum pcq_abort when @state is PCQ_STATE_ABORTED
  * @locked:             config reads went through the PCI core's locked
  *                      accessors (a dry run in process context)
  * @functions_quiesced: functions verified and quiesced (would be, in a dry run)
@@ -349,7 +349,7 @@ enum cq_abort {
  * @tp_wait_ns:         time spent waiting for Transactions Pending
  * @snapshot_generation: generation of the snapshot walked
  */
-struct cq_run {
+struct pcq_run {
 	u32 state;
 	u32 abort;
 	u32 locked;
@@ -370,48 +370,48 @@ struct cq_run {
 };
 
 /* cfg.c: lock-free config accessors */
-u32 cq_cfg_read32(const struct cq_func *f, unsigned int reg, struct cq_run *run);
-u16 cq_cfg_read16(const struct cq_func *f, unsigned int reg, struct cq_run *run);
-void cq_cfg_write16(const struct cq_func *f, unsigned int reg, u16 val,
-		    struct cq_run *run);
-void cq_cfg_write8(const struct cq_func *f, unsigned int reg, u8 val,
-		   struct cq_run *run);
-void cq_cfg_pick(struct cq_func *f, void __iomem *ecam_bus);
-u32 cq_cfg_conf1_address(u8 bus, u8 devfn);
-u64 cq_cfg_ecam_address(u64 base, u8 start_bus, u8 bus, u8 devfn);
+u32 pcq_cfg_read32(const struct pcq_func *f, unsigned int reg, struct pcq_run *run);
+u16 pcq_cfg_read16(const struct pcq_func *f, unsigned int reg, struct pcq_run *run);
+void pcq_cfg_write16(const struct pcq_func *f, unsigned int reg, u16 val,
+		    struct pcq_run *run);
+void pcq_cfg_write8(const struct pcq_func *f, unsigned int reg, u8 val,
+		   struct pcq_run *run);
+void pcq_cfg_pick(struct pcq_func *f, void __iomem *ecam_bus);
+u32 pcq_cfg_conf1_address(u8 bus, u8 devfn);
+u64 pcq_cfg_ecam_address(u64 base, u8 start_bus, u8 bus, u8 devfn);
 /* process context only: the PCI core's locked read, for dry runs */
-int cq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
+int pcq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
 		       unsigned int size, u32 *val);
 
 /* plan.c: planning rules */
-u64 cq_func_key(unsigned int depth, u32 seg, u8 bus, u8 devfn);
-bool cq_skip_match(const struct cq_skip_list *skip, const struct cq_func *f);
-void cq_plan(struct cq_snapshot *snap, const struct cq_skip_list *skip);
+u64 pcq_func_key(unsigned int depth, u32 seg, u8 bus, u8 devfn);
+bool pcq_skip_match(const struct pcq_skip_list *skip, const struct pcq_func *f);
+void pcq_plan(struct pcq_snapshot *snap, const struct pcq_skip_list *skip);
 /* seal.c: snapshot layout and checksum */
-size_t cq_snapshot_size(unsigned int nr);
-void cq_snapshot_init(struct cq_snapshot *snap, unsigned int nr);
-void cq_snapshot_seal(struct cq_snapshot *snap);
-bool cq_snapshot_intact(const struct cq_snapshot *snap);
+size_t pcq_snapshot_size(unsigned int nr);
+void pcq_snapshot_init(struct pcq_snapshot *snap, unsigned int nr);
+void pcq_snapshot_seal(struct pcq_snapshot *snap);
+bool pcq_snapshot_intact(const struct pcq_snapshot *snap);
 
 /* plan.c: names shown in debugfs */
-const char *cq_type_name(enum cq_type type);
-const char *cq_skip_name(enum cq_skip_reason reason);
-const char *cq_noreset_name(enum cq_noreset why);
-const char *cq_reach_name(enum cq_reach reach);
-const char *cq_why_name(enum cq_why why);
-const char *cq_reset_mode_name(enum cq_reset_mode mode);
+const char *pcq_type_name(enum pcq_type type);
+const char *pcq_skip_name(enum pcq_skip_reason reason);
+const char *pcq_noreset_name(enum pcq_noreset why);
+const char *pcq_reach_name(enum pcq_reach reach);
+const char *pcq_why_name(enum pcq_why why);
+const char *pcq_reset_mode_name(enum pcq_reset_mode mode);
 
 /* parse.c: parameter parsers, pure functions */
-int cq_parse_skip(const char *s, struct cq_skip_list *out, const char **bad);
-int cq_format_skip(const struct cq_skip_list *skip, char *buf, size_t len);
-int cq_parse_bool(const char *s, bool *out);
-int cq_parse_reset(const char *s, u8 *out);
-int cq_parse_ms(const char *s, u32 min, u32 max, u32 *out);
+int pcq_parse_skip(const char *s, struct pcq_skip_list *out, const char **bad);
+int pcq_format_skip(const struct pcq_skip_list *skip, char *buf, size_t len);
+int pcq_parse_bool(const char *s, bool *out);
+int pcq_parse_reset(const char *s, u8 *out);
+int pcq_parse_ms(const char *s, u32 min, u32 max, u32 *out);
 
 /* quiesce.c: the panic-path walk */
-void cq_walk(const struct cq_snapshot *snap, bool force_dry_run, bool locked,
-	     struct cq_run *run);
-const char *cq_state_name(enum cq_state state);
-const char *cq_abort_name(enum cq_abort why);
+void pcq_walk(const struct pcq_snapshot *snap, bool force_dry_run, bool locked,
+	     struct pcq_run *run);
+const char *pcq_state_name(enum pcq_state state);
+const char *pcq_abort_name(enum pcq_abort why);
 
 #endif /* _PCI_CRASH_QUIESCE_H */

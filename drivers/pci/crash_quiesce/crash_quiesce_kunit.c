@@ -15,9 +15,9 @@
 
 #include "crash_quiesce.h"
 
-#define CQ_TEST_MSI_CAP	0x50
+#define PCQ_TEST_MSI_CAP	0x50
 
-struct cq_test_fn {
+struct pcq_test_fn {
 	u8 bus;
 	u8 devfn;
 	u8 type;
@@ -27,23 +27,23 @@ struct cq_test_fn {
 	u16 flags;
 };
 
-static struct cq_snapshot *cq_test_build(struct kunit *test,
-					 const struct cq_test_fn *fns,
+static struct pcq_snapshot *pcq_test_build(struct kunit *test,
+					 const struct pcq_test_fn *fns,
 					 unsigned int nr, u8 reset,
-					 const struct cq_skip_list *skip)
+					 const struct pcq_skip_list *skip)
 {
-	struct cq_snapshot *snap;
+	struct pcq_snapshot *snap;
 	unsigned int i;
 
-	snap = kunit_kzalloc(test, cq_snapshot_size(nr), GFP_KERNEL);
+	snap = kunit_kzalloc(test, pcq_snapshot_size(nr), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, snap);
-	cq_snapshot_init(snap, nr);
-	snap->settings = (struct cq_settings) {
+	pcq_snapshot_init(snap, nr);
+	snap->settings = (struct pcq_settings) {
 		.enable = true, .reset = reset, .msi = true,
 		.reset_hold_ms = 1, .budget_ms = 1000,
 	};
 	for (i = 0; i < nr; i++) {
-		struct cq_func *f = &snap->func[i];
+		struct pcq_func *f = &snap->func[i];
 		u8 *page = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
 
 		KUNIT_ASSERT_NOT_NULL(test, page);
@@ -57,8 +57,8 @@ static struct cq_snapshot *cq_test_build(struct kunit *test,
 		f->hdr_type = fns[i].hdr;
 		f->parent = fns[i].parent;
 		f->flags = fns[i].flags;
-		f->msi_cap = CQ_TEST_MSI_CAP;
-		f->cfg.method = CQ_ACCESS_ECAM;
+		f->msi_cap = PCQ_TEST_MSI_CAP;
+		f->cfg.method = PCQ_ACCESS_ECAM;
 		f->cfg.ecam = (__force void __iomem *)page;
 		/* IDs, header, Command with Bus Master on, MSI enabled */
 		*(__le32 *)&page[PCI_VENDOR_ID] =
@@ -67,46 +67,46 @@ static struct cq_snapshot *cq_test_build(struct kunit *test,
 		page[PCI_HEADER_TYPE] = f->hdr_type;
 		*(__le16 *)&page[PCI_COMMAND] =
 			cpu_to_le16(PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-		*(__le16 *)&page[CQ_TEST_MSI_CAP + PCI_MSI_FLAGS] =
+		*(__le16 *)&page[PCQ_TEST_MSI_CAP + PCI_MSI_FLAGS] =
 			cpu_to_le16(PCI_MSI_FLAGS_ENABLE);
 	}
-	cq_plan(snap, skip);
-	cq_snapshot_seal(snap);
+	pcq_plan(snap, skip);
+	pcq_snapshot_seal(snap);
 	return snap;
 }
 
-static u16 cq_test_reg16(const struct cq_func *f, unsigned int reg)
+static u16 pcq_test_reg16(const struct pcq_func *f, unsigned int reg)
 {
 	return le16_to_cpu(*(__force __le16 *)(f->cfg.ecam + reg));
 }
 
 /* rp(00:01.0) -> usp(01:00.0) -> dsp(02:00.0) -> ep(03:00.0), dsp(02:01.0) -> ep(04:00.0) */
-static const struct cq_test_fn cq_test_switch[] = {
-	{ 0, 0x00, CQ_TYPE_HOST_BRIDGE, 0, 0x060000, -1, 0 },
-	{ 0, 0x08, CQ_TYPE_ROOT_PORT, 1, 0x060400, -1, 0 },
-	{ 1, 0x00, CQ_TYPE_UPSTREAM_PORT, 1, 0x060400, 1, 0 },
-	{ 2, 0x00, CQ_TYPE_DOWNSTREAM_PORT, 1, 0x060400, 2, 0 },
-	{ 2, 0x08, CQ_TYPE_DOWNSTREAM_PORT, 1, 0x060400, 2, 0 },
-	{ 3, 0x00, CQ_TYPE_ENDPOINT, 0, 0x020000, 3, 0 },
-	{ 4, 0x00, CQ_TYPE_ENDPOINT, 0, 0x030000, 4, CQ_F_VGA },
-	{ 0, 0xf8, CQ_TYPE_RC_ENDPOINT, 0, 0x010601, -1, 0 },
+static const struct pcq_test_fn pcq_test_switch[] = {
+	{ 0, 0x00, PCQ_TYPE_HOST_BRIDGE, 0, 0x060000, -1, 0 },
+	{ 0, 0x08, PCQ_TYPE_ROOT_PORT, 1, 0x060400, -1, 0 },
+	{ 1, 0x00, PCQ_TYPE_UPSTREAM_PORT, 1, 0x060400, 1, 0 },
+	{ 2, 0x00, PCQ_TYPE_DOWNSTREAM_PORT, 1, 0x060400, 2, 0 },
+	{ 2, 0x08, PCQ_TYPE_DOWNSTREAM_PORT, 1, 0x060400, 2, 0 },
+	{ 3, 0x00, PCQ_TYPE_ENDPOINT, 0, 0x020000, 3, 0 },
+	{ 4, 0x00, PCQ_TYPE_ENDPOINT, 0, 0x030000, 4, PCQ_F_VGA },
+	{ 0, 0xf8, PCQ_TYPE_RC_ENDPOINT, 0, 0x010601, -1, 0 },
 };
 
-static void cq_test_plan_switch(struct kunit *test)
+static void pcq_test_plan_switch(struct kunit *test)
 {
-	struct cq_skip_list skip = { };
-	struct cq_snapshot *snap;
+	struct pcq_skip_list skip = { };
+	struct pcq_snapshot *snap;
 
-	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch),
-			     CQ_RESET_AUTO, &skip);
-	KUNIT_EXPECT_EQ(test, snap->func[0].action, CQ_ACT_SKIP);
-	KUNIT_EXPECT_EQ(test, snap->func[0].skip, CQ_SKIP_HOST_BRIDGE);
+	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
+			     PCQ_RESET_AUTO, &skip);
+	KUNIT_EXPECT_EQ(test, snap->func[0].action, PCQ_ACT_SKIP);
+	KUNIT_EXPECT_EQ(test, snap->func[0].skip, PCQ_SKIP_HOST_BRIDGE);
 	/* The VGA below 02:01.0 blocks the root port and the upstream port. */
-	KUNIT_EXPECT_EQ(test, snap->func[1].noreset, CQ_NORESET_BLOCKED);
+	KUNIT_EXPECT_EQ(test, snap->func[1].noreset, PCQ_NORESET_BLOCKED);
 	KUNIT_EXPECT_EQ(test, snap->func[1].blocker, 6);
-	KUNIT_EXPECT_EQ(test, snap->func[2].noreset, CQ_NORESET_BLOCKED);
-	KUNIT_EXPECT_EQ(test, snap->func[3].action, CQ_ACT_QUIESCE_RESET);
-	KUNIT_EXPECT_EQ(test, snap->func[4].noreset, CQ_NORESET_BLOCKED);
+	KUNIT_EXPECT_EQ(test, snap->func[2].noreset, PCQ_NORESET_BLOCKED);
+	KUNIT_EXPECT_EQ(test, snap->func[3].action, PCQ_ACT_QUIESCE_RESET);
+	KUNIT_EXPECT_EQ(test, snap->func[4].noreset, PCQ_NORESET_BLOCKED);
 	KUNIT_EXPECT_EQ(test, snap->nr_resets, 1U);
 	KUNIT_EXPECT_EQ(test, snap->resets[0], 3);
 	/* Deepest endpoints first, then bridges bottom-up. */
@@ -117,148 +117,148 @@ static void cq_test_plan_switch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, snap->order[6], 1);
 }
 
-static void cq_test_plan_skip_and_mode(struct kunit *test)
+static void pcq_test_plan_skip_and_mode(struct kunit *test)
 {
-	struct cq_skip_list skip = { };
-	struct cq_snapshot *snap;
+	struct pcq_skip_list skip = { };
+	struct pcq_snapshot *snap;
 	const char *bad;
 
-	KUNIT_ASSERT_EQ(test, cq_parse_skip("03:00.0", &skip, &bad), 0);
-	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch),
-			     CQ_RESET_AUTO, &skip);
-	KUNIT_EXPECT_EQ(test, snap->func[5].skip, CQ_SKIP_USER);
-	KUNIT_EXPECT_EQ(test, snap->func[3].noreset, CQ_NORESET_BLOCKED);
+	KUNIT_ASSERT_EQ(test, pcq_parse_skip("03:00.0", &skip, &bad), 0);
+	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
+			     PCQ_RESET_AUTO, &skip);
+	KUNIT_EXPECT_EQ(test, snap->func[5].skip, PCQ_SKIP_USER);
+	KUNIT_EXPECT_EQ(test, snap->func[3].noreset, PCQ_NORESET_BLOCKED);
 	KUNIT_EXPECT_EQ(test, snap->nr_resets, 0U);
 	KUNIT_EXPECT_EQ(test, snap->nr_order, 6U);
 
 	skip.nr = 0;
-	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch),
-			     CQ_RESET_NONE, &skip);
+	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
+			     PCQ_RESET_NONE, &skip);
 	KUNIT_EXPECT_EQ(test, snap->nr_resets, 0U);
-	KUNIT_EXPECT_EQ(test, snap->func[3].noreset, CQ_NORESET_MODE);
+	KUNIT_EXPECT_EQ(test, snap->func[3].noreset, PCQ_NORESET_MODE);
 }
 
-static void cq_test_parse(struct kunit *test)
+static void pcq_test_parse(struct kunit *test)
 {
-	struct cq_skip_list skip = { };
+	struct pcq_skip_list skip = { };
 	const char *bad;
 	bool b = false;
 	u32 ms = 7;
 	char buf[64];
 	u8 mode = 0xee;
 
-	KUNIT_EXPECT_EQ(test, cq_parse_skip("0001:02:1f.7,8086:10d3\n", &skip, &bad), 0);
+	KUNIT_EXPECT_EQ(test, pcq_parse_skip("0001:02:1f.7,8086:10d3\n", &skip, &bad), 0);
 	KUNIT_EXPECT_EQ(test, skip.nr, 2U);
-	cq_format_skip(&skip, buf, sizeof(buf));
+	pcq_format_skip(&skip, buf, sizeof(buf));
 	KUNIT_EXPECT_STREQ(test, buf, "0001:02:1f.7,8086:10d3");
-	KUNIT_EXPECT_EQ(test, cq_parse_skip("02:20.0", &skip, &bad), -EINVAL);
-	KUNIT_EXPECT_EQ(test, cq_parse_skip("01:00.0,", &skip, &bad), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pcq_parse_skip("02:20.0", &skip, &bad), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pcq_parse_skip("01:00.0,", &skip, &bad), -EINVAL);
 	KUNIT_EXPECT_EQ(test, skip.nr, 2U);
-	KUNIT_EXPECT_EQ(test, cq_parse_bool("Y\n", &b), 0);
+	KUNIT_EXPECT_EQ(test, pcq_parse_bool("Y\n", &b), 0);
 	KUNIT_EXPECT_TRUE(test, b);
-	KUNIT_EXPECT_EQ(test, cq_parse_bool("maybe", &b), -EINVAL);
-	KUNIT_EXPECT_EQ(test, cq_parse_reset("none", &mode), 0);
-	KUNIT_EXPECT_EQ(test, mode, CQ_RESET_NONE);
-	KUNIT_EXPECT_EQ(test, cq_parse_reset("auto\n", &mode), 0);
-	KUNIT_EXPECT_EQ(test, mode, CQ_RESET_AUTO);
-	KUNIT_EXPECT_EQ(test, cq_parse_skip("10000:01:00.0", &skip, &bad), 0);
+	KUNIT_EXPECT_EQ(test, pcq_parse_bool("maybe", &b), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pcq_parse_reset("none", &mode), 0);
+	KUNIT_EXPECT_EQ(test, mode, PCQ_RESET_NONE);
+	KUNIT_EXPECT_EQ(test, pcq_parse_reset("auto\n", &mode), 0);
+	KUNIT_EXPECT_EQ(test, mode, PCQ_RESET_AUTO);
+	KUNIT_EXPECT_EQ(test, pcq_parse_skip("10000:01:00.0", &skip, &bad), 0);
 	KUNIT_EXPECT_EQ(test, skip.entry[0].seg, 0x10000U);
-	KUNIT_EXPECT_EQ(test, cq_parse_ms("0", 1, 1000, &ms), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pcq_parse_ms("0", 1, 1000, &ms), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ms, 7U);
-	KUNIT_EXPECT_EQ(test, cq_parse_ms("250", 1, 1000, &ms), 0);
+	KUNIT_EXPECT_EQ(test, pcq_parse_ms("250", 1, 1000, &ms), 0);
 	KUNIT_EXPECT_EQ(test, ms, 250U);
 }
 
-static void cq_test_seal(struct kunit *test)
+static void pcq_test_seal(struct kunit *test)
 {
-	struct cq_skip_list skip = { };
-	struct cq_snapshot *snap;
+	struct pcq_skip_list skip = { };
+	struct pcq_snapshot *snap;
 
-	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch),
-			     CQ_RESET_AUTO, &skip);
-	KUNIT_EXPECT_TRUE(test, cq_snapshot_intact(snap));
+	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
+			     PCQ_RESET_AUTO, &skip);
+	KUNIT_EXPECT_TRUE(test, pcq_snapshot_intact(snap));
 	snap->func[4].bus ^= 1;
-	KUNIT_EXPECT_FALSE(test, cq_snapshot_intact(snap));
+	KUNIT_EXPECT_FALSE(test, pcq_snapshot_intact(snap));
 	snap->func[4].bus ^= 1;
-	KUNIT_EXPECT_TRUE(test, cq_snapshot_intact(snap));
-	snap->nr = CQ_NR_SANITY + 1;
-	KUNIT_EXPECT_FALSE(test, cq_snapshot_intact(snap));
+	KUNIT_EXPECT_TRUE(test, pcq_snapshot_intact(snap));
+	snap->nr = PCQ_NR_SANITY + 1;
+	KUNIT_EXPECT_FALSE(test, pcq_snapshot_intact(snap));
 }
 
-static void cq_test_walk(struct kunit *test)
+static void pcq_test_walk(struct kunit *test)
 {
-	struct cq_skip_list skip = { };
-	struct cq_snapshot *snap;
-	struct cq_run run;
+	struct pcq_skip_list skip = { };
+	struct pcq_snapshot *snap;
+	struct pcq_run run;
 	unsigned int i;
 
-	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch),
-			     CQ_RESET_AUTO, &skip);
+	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
+			     PCQ_RESET_AUTO, &skip);
 
-	cq_walk(snap, true, false, &run);
-	KUNIT_EXPECT_EQ(test, run.state, CQ_STATE_DRY_RUN);
+	pcq_walk(snap, true, false, &run);
+	KUNIT_EXPECT_EQ(test, run.state, PCQ_STATE_DRY_RUN);
 	KUNIT_EXPECT_EQ(test, run.config_writes, 0U);
-	KUNIT_EXPECT_EQ(test, cq_test_reg16(&snap->func[5], PCI_COMMAND),
+	KUNIT_EXPECT_EQ(test, pcq_test_reg16(&snap->func[5], PCI_COMMAND),
 			PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	/* Command and MSI on 7 functions, SBR assert and release on one bridge */
 	KUNIT_EXPECT_EQ(test, run.planned_writes, 7U * 2 + 2);
 
-	cq_walk(snap, false, false, &run);
-	KUNIT_EXPECT_EQ(test, run.state, CQ_STATE_DONE);
+	pcq_walk(snap, false, false, &run);
+	KUNIT_EXPECT_EQ(test, run.state, PCQ_STATE_DONE);
 	KUNIT_EXPECT_EQ(test, run.functions_quiesced, 7U);
 	KUNIT_EXPECT_EQ(test, run.bridges_reset, 1U);
 	KUNIT_EXPECT_EQ(test, run.config_writes, 7U * 2 + 2);
 	for (i = 1; i < snap->nr; i++) {
-		KUNIT_EXPECT_EQ(test, cq_test_reg16(&snap->func[i], PCI_COMMAND),
+		KUNIT_EXPECT_EQ(test, pcq_test_reg16(&snap->func[i], PCI_COMMAND),
 				PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE);
-		KUNIT_EXPECT_EQ(test, cq_test_reg16(&snap->func[i],
-						    CQ_TEST_MSI_CAP + PCI_MSI_FLAGS), 0);
+		KUNIT_EXPECT_EQ(test, pcq_test_reg16(&snap->func[i],
+						    PCQ_TEST_MSI_CAP + PCI_MSI_FLAGS), 0);
 	}
 	/* The skipped host bridge is untouched; SBR was released. */
-	KUNIT_EXPECT_EQ(test, cq_test_reg16(&snap->func[0], PCI_COMMAND),
+	KUNIT_EXPECT_EQ(test, pcq_test_reg16(&snap->func[0], PCI_COMMAND),
 			PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-	KUNIT_EXPECT_EQ(test, cq_test_reg16(&snap->func[3], PCI_BRIDGE_CONTROL), 0);
+	KUNIT_EXPECT_EQ(test, pcq_test_reg16(&snap->func[3], PCI_BRIDGE_CONTROL), 0);
 }
 
-static void cq_test_walk_mismatch_and_corrupt(struct kunit *test)
+static void pcq_test_walk_mismatch_and_corrupt(struct kunit *test)
 {
-	struct cq_skip_list skip = { };
-	struct cq_snapshot *snap;
-	struct cq_run run;
+	struct pcq_skip_list skip = { };
+	struct pcq_snapshot *snap;
+	struct pcq_run run;
 
-	snap = cq_test_build(test, cq_test_switch, ARRAY_SIZE(cq_test_switch),
-			     CQ_RESET_AUTO, &skip);
+	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
+			     PCQ_RESET_AUTO, &skip);
 	/* 03:00.0 vanished: reads all-ones */
 	memset((__force void *)snap->func[5].cfg.ecam, 0xff, PCI_STD_HEADER_SIZEOF);
 	/* the reset bridge was replaced by another device */
 	*(__force __le16 *)(snap->func[3].cfg.ecam + PCI_DEVICE_ID) = cpu_to_le16(0xbeef);
-	cq_walk(snap, false, false, &run);
+	pcq_walk(snap, false, false, &run);
 	KUNIT_EXPECT_EQ(test, run.mismatched, 2U);
 	KUNIT_EXPECT_EQ(test, run.skipped, 3U);
 	KUNIT_EXPECT_EQ(test, run.bridges_reset, 0U);
-	KUNIT_EXPECT_EQ(test, cq_test_reg16(&snap->func[3], PCI_COMMAND),
+	KUNIT_EXPECT_EQ(test, pcq_test_reg16(&snap->func[3], PCI_COMMAND),
 			PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 
 	snap->func[1].vendor = 0;
-	cq_walk(snap, false, false, &run);
-	KUNIT_EXPECT_EQ(test, run.state, CQ_STATE_ABORTED);
-	KUNIT_EXPECT_EQ(test, run.abort, CQ_ABORT_CORRUPT);
+	pcq_walk(snap, false, false, &run);
+	KUNIT_EXPECT_EQ(test, run.state, PCQ_STATE_ABORTED);
+	KUNIT_EXPECT_EQ(test, run.abort, PCQ_ABORT_CORRUPT);
 	KUNIT_EXPECT_EQ(test, run.config_reads + run.config_writes, 0U);
 }
 
-static struct kunit_case cq_test_cases[] = {
-	KUNIT_CASE(cq_test_plan_switch),
-	KUNIT_CASE(cq_test_plan_skip_and_mode),
-	KUNIT_CASE(cq_test_parse),
-	KUNIT_CASE(cq_test_seal),
-	KUNIT_CASE(cq_test_walk),
-	KUNIT_CASE(cq_test_walk_mismatch_and_corrupt),
+static struct kunit_case pcq_test_cases[] = {
+	KUNIT_CASE(pcq_test_plan_switch),
+	KUNIT_CASE(pcq_test_plan_skip_and_mode),
+	KUNIT_CASE(pcq_test_parse),
+	KUNIT_CASE(pcq_test_seal),
+	KUNIT_CASE(pcq_test_walk),
+	KUNIT_CASE(pcq_test_walk_mismatch_and_corrupt),
 	{}
 };
 
-static struct kunit_suite cq_test_suite = {
+static struct kunit_suite pcq_test_suite = {
 	.name = "pci_crash_quiesce",
-	.test_cases = cq_test_cases,
+	.test_cases = pcq_test_cases,
 };
 
-kunit_test_suite(cq_test_suite);
+kunit_test_suite(pcq_test_suite);

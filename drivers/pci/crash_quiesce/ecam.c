@@ -7,7 +7,7 @@
  * kept are on pci_mmcfg_list, each mapped whole (mmconfig_64.c), and that
  * mapping is what the panic path uses: nothing new is mapped, and a window
  * the kernel rejected is never touched.  A bus no window covers has no ECAM
- * accessor; cq_cfg_pick() then falls back to type 1 on domain 0.
+ * accessor; pcq_cfg_pick() then falls back to type 1 on domain 0.
  */
 #include <linux/pci.h>
 #include <linux/rcupdate.h>
@@ -17,18 +17,18 @@
 #include "core.h"
 
 /**
- * cq_ecam_refresh() - see the kernel's current ECAM windows
+ * pcq_ecam_refresh() - see the kernel's current ECAM windows
  *
- * Nothing to do: cq_ecam_bus() looks them up each time.
+ * Nothing to do: pcq_ecam_bus() looks them up each time.
  *
  * Context: process context.
  */
-void cq_ecam_refresh(void)
+void pcq_ecam_refresh(void)
 {
 }
 
 /**
- * cq_ecam_bus() - the kernel's ECAM mapping of a bus
+ * pcq_ecam_bus() - the kernel's ECAM mapping of a bus
  * @seg: PCI domain
  * @bus: bus number
  *
@@ -36,7 +36,7 @@ void cq_ecam_refresh(void)
  * Return: the mapped config space of @bus (function 0.0's page), or NULL
  * when the kernel uses no ECAM window for it.
  */
-void __iomem *cq_ecam_bus(u32 seg, u8 bus)
+void __iomem *pcq_ecam_bus(u32 seg, u8 bus)
 {
 	struct pci_mmcfg_region *cfg;
 	void __iomem *base = NULL;
@@ -53,12 +53,12 @@ void __iomem *cq_ecam_bus(u32 seg, u8 bus)
 }
 
 /**
- * cq_ecam_release() - drop what cq_ecam_bus() set up
+ * pcq_ecam_release() - drop what pcq_ecam_bus() set up
  *
  * Nothing: the mappings are the kernel's.
  *
  * Context: process context.
  */
-void cq_ecam_release(void)
+void pcq_ecam_release(void)
 {
 }

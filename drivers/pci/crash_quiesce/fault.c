@@ -27,20 +27,20 @@
 #include "../pci.h"
 #include "core.h"
 
-static struct dentry *cq_fault_file;
-static bool cq_fault_nested_panic;
-static bool cq_fault_holding;
+static struct dentry *pcq_fault_file;
+static bool pcq_fault_nested_panic;
+static bool pcq_fault_holding;
 
 /* Runs in IPI context, interrupts off, on another CPU: never returns. */
-static void cq_fault_hold(void *lock)
+static void pcq_fault_hold(void *lock)
 {
 	raw_spin_lock(lock);
-	WRITE_ONCE(cq_fault_holding, true);
+	WRITE_ONCE(pcq_fault_holding, true);
 	for (;;)
 		cpu_relax();
 }
 
-static int cq_fault_hold_lock(raw_spinlock_t *lock, const char *name)
+static int pcq_fault_hold_lock(raw_spinlock_t *lock, const char *name)
 {
 	unsigned int cpu, this_cpu;
 	int i;
@@ -50,25 +50,25 @@ static int cq_fault_hold_lock(raw_spinlock_t *lock, const char *name)
 	put_cpu();
 	if (cpu >= nr_cpu_ids)
 		return -ENODEV;
-	smp_call_function_single(cpu, cq_fault_hold, lock, 0);
-	for (i = 0; i < 1000 && !READ_ONCE(cq_fault_holding); i++)
+	smp_call_function_single(cpu, pcq_fault_hold, lock, 0);
+	for (i = 0; i < 1000 && !READ_ONCE(pcq_fault_holding); i++)
 		mdelay(1);
-	if (!READ_ONCE(cq_fault_holding))
+	if (!READ_ONCE(pcq_fault_holding))
 		return -ETIMEDOUT;
 	pr_emerg("fault: CPU %u holds %s with interrupts off\n", cpu, name);
 	return 0;
 }
 
 /* Flip a byte the checksum covers: the walk must refuse the snapshot. */
-static int cq_fault_corrupt_snapshot(void)
+static int pcq_fault_corrupt_snapshot(void)
 {
-	struct cq_snapshot *snap;
+	struct pcq_snapshot *snap;
 
-	mutex_lock(&cq_lock);
-	snap = (struct cq_snapshot *)cq_snapshot_locked();
+	mutex_lock(&pcq_lock);
+	snap = (struct pcq_snapshot *)pcq_snapshot_locked();
 	if (snap && snap->nr)
 		snap->func[0].vendor ^= 0x5a5a;
-	mutex_unlock(&cq_lock);
+	mutex_unlock(&pcq_lock);
 	if (!snap || !snap->nr)
 		return -ENODEV;
 	pr_emerg("fault: snapshot corrupted\n");
@@ -80,42 +80,42 @@ static int cq_fault_corrupt_snapshot(void)
  * answers (device 31, function 7 of its bus), so that it reads all-ones, as
  * after a surprise removal; then seal the snapshot again.
  */
-static int cq_fault_all_ones(const char *arg)
+static int pcq_fault_all_ones(const char *arg)
 {
-	struct cq_skip_list list;
-	struct cq_snapshot *snap;
+	struct pcq_skip_list list;
+	struct pcq_snapshot *snap;
 	struct pci_dev *ghost;
 	const char *bad;
 	unsigned int i;
 	int err = -ENODEV;
 
-	if (cq_parse_skip(arg, &list, &bad) || list.nr != 1 || list.entry[0].by_id)
+	if (pcq_parse_skip(arg, &list, &bad) || list.nr != 1 || list.entry[0].by_id)
 		return -EINVAL;
 	ghost = pci_get_domain_bus_and_slot(list.entry[0].seg, list.entry[0].bus, 0xff);
 	if (ghost) {
 		pci_dev_put(ghost);
 		return -EBUSY;
 	}
-	mutex_lock(&cq_lock);
-	snap = (struct cq_snapshot *)cq_snapshot_locked();
+	mutex_lock(&pcq_lock);
+	snap = (struct pcq_snapshot *)pcq_snapshot_locked();
 	for (i = 0; snap && i < snap->nr; i++) {
-		struct cq_func *f = &snap->func[i];
+		struct pcq_func *f = &snap->func[i];
 
 		if (f->seg != list.entry[0].seg || f->bus != list.entry[0].bus ||
 		    f->devfn != list.entry[0].devfn)
 			continue;
-		f->cfg.method = CQ_ACCESS_CONF1;
-		f->cfg.conf1 = cq_cfg_conf1_address(f->bus, 0xff);
-		cq_snapshot_seal(snap);
+		f->cfg.method = PCQ_ACCESS_CONF1;
+		f->cfg.conf1 = pcq_cfg_conf1_address(f->bus, 0xff);
+		pcq_snapshot_seal(snap);
 		pr_emerg("fault: %s now reads all-ones\n", arg);
 		err = 0;
 		break;
 	}
-	mutex_unlock(&cq_lock);
+	mutex_unlock(&pcq_lock);
 	return err;
 }
 
-static ssize_t cq_fault_write(struct file *file, const char __user *ubuf,
+static ssize_t pcq_fault_write(struct file *file, const char __user *ubuf,
 			      size_t count, loff_t *ppos)
 {
 	char buf[64];
@@ -129,61 +129,61 @@ static ssize_t cq_fault_write(struct file *file, const char __user *ubuf,
 	strim(buf);
 
 	if (!strcmp(buf, "hold-pci-lock")) {
-		err = cq_fault_hold_lock(&pci_lock, "pci_lock");
+		err = pcq_fault_hold_lock(&pci_lock, "pci_lock");
 	} else if (!strcmp(buf, "hold-pci-config-lock")) {
-		err = cq_fault_hold_lock(&pci_config_lock, "pci_config_lock");
+		err = pcq_fault_hold_lock(&pci_config_lock, "pci_config_lock");
 	} else if (!strcmp(buf, "nested-panic")) {
-		WRITE_ONCE(cq_fault_nested_panic, true);
+		WRITE_ONCE(pcq_fault_nested_panic, true);
 		err = 0;
 	} else if (!strcmp(buf, "corrupt-snapshot")) {
-		err = cq_fault_corrupt_snapshot();
+		err = pcq_fault_corrupt_snapshot();
 	} else if (!strncmp(buf, "all-ones ", 9)) {
-		err = cq_fault_all_ones(buf + 9);
+		err = pcq_fault_all_ones(buf + 9);
 	} else {
 		err = -EINVAL;
 	}
 	return err ? err : count;
 }
 
-static const struct file_operations cq_fault_fops = {
+static const struct file_operations pcq_fault_fops = {
 	.owner	= THIS_MODULE,
 	.open	= simple_open,
-	.write	= cq_fault_write,
+	.write	= pcq_fault_write,
 	.llseek	= noop_llseek,
 };
 
 /**
- * cq_fault_in_handler() - the nested-panic fault, inside the panic handler
+ * pcq_fault_in_handler() - the nested-panic fault, inside the panic handler
  *
  * Context: panic path.  Panics, once, when armed.
  */
-void cq_fault_in_handler(void)
+void pcq_fault_in_handler(void)
 {
-	if (!READ_ONCE(cq_fault_nested_panic))
+	if (!READ_ONCE(pcq_fault_nested_panic))
 		return;
-	WRITE_ONCE(cq_fault_nested_panic, false);
+	WRITE_ONCE(pcq_fault_nested_panic, false);
 	panic("pci_crash_quiesce: injected nested panic inside the handler");
 }
 
 /**
- * cq_fault_init() - create the fault control file
+ * pcq_fault_init() - create the fault control file
  *
- * Context: process context, after cq_debugfs_init().
+ * Context: process context, after pcq_debugfs_init().
  */
-void cq_fault_init(void)
+void pcq_fault_init(void)
 {
 	struct dentry *dir = debugfs_lookup("pci_crash_quiesce", NULL);
 
-	cq_fault_file = debugfs_create_file("fault", 0200, dir, NULL, &cq_fault_fops);
+	pcq_fault_file = debugfs_create_file("fault", 0200, dir, NULL, &pcq_fault_fops);
 	dput(dir);
 }
 
 /**
- * cq_fault_exit() - remove the fault control file
+ * pcq_fault_exit() - remove the fault control file
  *
  * Context: process context.
  */
-void cq_fault_exit(void)
+void pcq_fault_exit(void)
 {
-	debugfs_remove(cq_fault_file);
+	debugfs_remove(pcq_fault_file);
 }

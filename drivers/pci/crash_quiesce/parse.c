@@ -16,19 +16,19 @@
 #include "crash_quiesce.h"
 
 /* Length of @s without one trailing newline. */
-static size_t cq_len(const char *s)
+static size_t pcq_len(const char *s)
 {
 	size_t n = strlen(s);
 
 	return n && s[n - 1] == '\n' ? n - 1 : n;
 }
 
-static bool cq_is_word(const char *s, size_t n, const char *word)
+static bool pcq_is_word(const char *s, size_t n, const char *word)
 {
 	return n == strlen(word) && !strncmp(s, word, n);
 }
 
-static int cq_hex_digit(char c)
+static int pcq_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -44,14 +44,14 @@ static int cq_hex_digit(char c)
  * the first non-digit.  Return false if there was no digit, too many, or the
  * value exceeds @max.
  */
-static bool cq_hex(const char **p, const char *end, unsigned int max_digits,
+static bool pcq_hex(const char **p, const char *end, unsigned int max_digits,
 		   u32 max, u32 *val)
 {
 	unsigned int digits = 0;
 	u32 v = 0;
 	int d;
 
-	while (*p < end && (d = cq_hex_digit(**p)) >= 0) {
+	while (*p < end && (d = pcq_hex_digit(**p)) >= 0) {
 		if (++digits > max_digits)
 			return false;
 		v = v << 4 | d;
@@ -63,7 +63,7 @@ static bool cq_hex(const char **p, const char *end, unsigned int max_digits,
 	return true;
 }
 
-static bool cq_expect(const char **p, const char *end, char c)
+static bool pcq_expect(const char **p, const char *end, char c)
 {
 	if (*p >= end || **p != c)
 		return false;
@@ -72,8 +72,8 @@ static bool cq_expect(const char **p, const char *end, char c)
 }
 
 /* One entry in [s, end): [seg:]bus:dev.fn or vendor:device. */
-static bool cq_parse_skip_entry(const char *s, const char *end,
-				struct cq_skip_entry *e)
+static bool pcq_parse_skip_entry(const char *s, const char *end,
+				struct pcq_skip_entry *e)
 {
 	unsigned int colons = 0;
 	bool dot = false;
@@ -89,8 +89,8 @@ static bool cq_parse_skip_entry(const char *s, const char *end,
 
 	if (!dot) {
 		/* vendor:device */
-		if (colons != 1 || !cq_hex(&p, end, 4, 0xffff, &a) ||
-		    !cq_expect(&p, end, ':') || !cq_hex(&p, end, 4, 0xffff, &b) ||
+		if (colons != 1 || !pcq_hex(&p, end, 4, 0xffff, &a) ||
+		    !pcq_expect(&p, end, ':') || !pcq_hex(&p, end, 4, 0xffff, &b) ||
 		    p != end)
 			return false;
 		e->by_id = true;
@@ -101,15 +101,15 @@ static bool cq_parse_skip_entry(const char *s, const char *end,
 
 	if (colons == 2) {
 		/* a full-width domain: Intel VMD's start at 0x10000 */
-		if (!cq_hex(&p, end, 8, 0xffffffff, &a) || !cq_expect(&p, end, ':'))
+		if (!pcq_hex(&p, end, 8, 0xffffffff, &a) || !pcq_expect(&p, end, ':'))
 			return false;
 		e->seg = a;
 	} else if (colons != 1) {
 		return false;
 	}
-	if (!cq_hex(&p, end, 2, 0xff, &b) || !cq_expect(&p, end, ':') ||
-	    !cq_hex(&p, end, 2, 0x1f, &c) || !cq_expect(&p, end, '.') ||
-	    !cq_hex(&p, end, 1, 7, &d) || p != end)
+	if (!pcq_hex(&p, end, 2, 0xff, &b) || !pcq_expect(&p, end, ':') ||
+	    !pcq_hex(&p, end, 2, 0x1f, &c) || !pcq_expect(&p, end, '.') ||
+	    !pcq_hex(&p, end, 1, 7, &d) || p != end)
 		return false;
 	e->bus = b;
 	e->devfn = c << 3 | d;
@@ -117,19 +117,19 @@ static bool cq_parse_skip_entry(const char *s, const char *end,
 }
 
 /**
- * cq_parse_skip() - parse the skip parameter
+ * pcq_parse_skip() - parse the skip parameter
  * @s:   comma-separated [seg:]bus:dev.fn and vendor:device entries (hex),
  *       or an empty string for none
  * @out: the list, written only on success
  * @bad: on failure, set to the first character of the offending entry
  *
  * Return: 0, or -EINVAL on a malformed entry, an empty entry or more than
- * CQ_MAX_SKIP entries.
+ * PCQ_MAX_SKIP entries.
  */
-int cq_parse_skip(const char *s, struct cq_skip_list *out, const char **bad)
+int pcq_parse_skip(const char *s, struct pcq_skip_list *out, const char **bad)
 {
-	const char *end = s + cq_len(s);
-	struct cq_skip_list list = { };
+	const char *end = s + pcq_len(s);
+	struct pcq_skip_list list = { };
 	const char *p = s;
 
 	*bad = NULL;
@@ -137,8 +137,8 @@ int cq_parse_skip(const char *s, struct cq_skip_list *out, const char **bad)
 		const char *comma = memchr(p, ',', end - p);
 		const char *stop = comma ? comma : end;
 
-		if (list.nr == CQ_MAX_SKIP ||
-		    !cq_parse_skip_entry(p, stop, &list.entry[list.nr])) {
+		if (list.nr == PCQ_MAX_SKIP ||
+		    !pcq_parse_skip_entry(p, stop, &list.entry[list.nr])) {
 			*bad = p;
 			return -EINVAL;
 		}
@@ -155,14 +155,14 @@ int cq_parse_skip(const char *s, struct cq_skip_list *out, const char **bad)
 }
 
 /**
- * cq_format_skip() - print a skip list in the canonical form
+ * pcq_format_skip() - print a skip list in the canonical form
  * @skip: the list
  * @buf:  output buffer
  * @len:  its size
  *
  * Return: the number of characters written, not counting the NUL.
  */
-int cq_format_skip(const struct cq_skip_list *skip, char *buf, size_t len)
+int pcq_format_skip(const struct pcq_skip_list *skip, char *buf, size_t len)
 {
 	unsigned int i;
 	int n = 0;
@@ -170,7 +170,7 @@ int cq_format_skip(const struct cq_skip_list *skip, char *buf, size_t len)
 	if (len)
 		buf[0] = '\0';
 	for (i = 0; i < skip->nr && (size_t)n < len; i++) {
-		const struct cq_skip_entry *e = &skip->entry[i];
+		const struct pcq_skip_entry *e = &skip->entry[i];
 		const char *sep = i ? "," : "";
 
 		if (e->by_id)
@@ -184,25 +184,25 @@ int cq_format_skip(const struct cq_skip_list *skip, char *buf, size_t len)
 }
 
 /**
- * cq_parse_bool() - parse a boolean parameter
+ * pcq_parse_bool() - parse a boolean parameter
  * @s:   one of 1/0, y/n, Y/N, yes/no, on/off, true/false
  * @out: the value, written only on success
  *
  * Return: 0 or -EINVAL.
  */
-int cq_parse_bool(const char *s, bool *out)
+int pcq_parse_bool(const char *s, bool *out)
 {
 	static const char * const yes[] = { "1", "y", "Y", "yes", "on", "true" };
 	static const char * const no[] = { "0", "n", "N", "no", "off", "false" };
-	size_t n = cq_len(s);
+	size_t n = pcq_len(s);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(yes); i++) {
-		if (cq_is_word(s, n, yes[i])) {
+		if (pcq_is_word(s, n, yes[i])) {
 			*out = true;
 			return 0;
 		}
-		if (cq_is_word(s, n, no[i])) {
+		if (pcq_is_word(s, n, no[i])) {
 			*out = false;
 			return 0;
 		}
@@ -211,19 +211,19 @@ int cq_parse_bool(const char *s, bool *out)
 }
 
 /**
- * cq_parse_reset() - parse the reset parameter
+ * pcq_parse_reset() - parse the reset parameter
  * @s:   "auto", "bus" or "none"
- * @out: enum cq_reset_mode, written only on success
+ * @out: enum pcq_reset_mode, written only on success
  *
  * Return: 0 or -EINVAL.
  */
-int cq_parse_reset(const char *s, u8 *out)
+int pcq_parse_reset(const char *s, u8 *out)
 {
-	size_t n = cq_len(s);
+	size_t n = pcq_len(s);
 	u8 mode;
 
-	for (mode = CQ_RESET_NONE; mode <= CQ_RESET_AUTO; mode++) {
-		if (cq_is_word(s, n, cq_reset_mode_name(mode))) {
+	for (mode = PCQ_RESET_NONE; mode <= PCQ_RESET_AUTO; mode++) {
+		if (pcq_is_word(s, n, pcq_reset_mode_name(mode))) {
 			*out = mode;
 			return 0;
 		}
@@ -232,7 +232,7 @@ int cq_parse_reset(const char *s, u8 *out)
 }
 
 /**
- * cq_parse_ms() - parse a decimal number of milliseconds within bounds
+ * pcq_parse_ms() - parse a decimal number of milliseconds within bounds
  * @s:   decimal digits only
  * @min: smallest accepted value
  * @max: largest accepted value
@@ -240,9 +240,9 @@ int cq_parse_reset(const char *s, u8 *out)
  *
  * Return: 0 or -EINVAL (no digits, a non-digit, or out of [@min, @max]).
  */
-int cq_parse_ms(const char *s, u32 min, u32 max, u32 *out)
+int pcq_parse_ms(const char *s, u32 min, u32 max, u32 *out)
 {
-	size_t n = cq_len(s);
+	size_t n = pcq_len(s);
 	u64 v = 0;
 	size_t i;
 

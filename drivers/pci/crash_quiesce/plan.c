@@ -19,7 +19,7 @@
  *   reached by its PF's bus reset, or by its PF's FLR, which clears VF
  *   Enable; otherwise by an FLR of its own.
  *
- * This file is pure logic over struct cq_snapshot and is also built by the
+ * This file is pure logic over struct pcq_snapshot and is also built by the
  * userspace unit tests.
  */
 #include <linux/bits.h>
@@ -29,135 +29,135 @@
 
 #include "crash_quiesce.h"
 
-#define CQ_F_BLOCKS_RESET \
-	(CQ_F_VGA | CQ_F_SERIAL | CQ_F_IOMMU | CQ_F_NO_BUS_RESET | CQ_F_USER_SKIP)
+#define PCQ_F_BLOCKS_RESET \
+	(PCQ_F_VGA | PCQ_F_SERIAL | PCQ_F_IOMMU | PCQ_F_NO_BUS_RESET | PCQ_F_USER_SKIP)
 /* NO_BUS_RESET says nothing of FLR: the kernel has NO_FLR_RESET for that. */
-#define CQ_F_BLOCKS_FN_RESET \
-	(CQ_F_VGA | CQ_F_SERIAL | CQ_F_IOMMU | CQ_F_USER_SKIP)
+#define PCQ_F_BLOCKS_FN_RESET \
+	(PCQ_F_VGA | PCQ_F_SERIAL | PCQ_F_IOMMU | PCQ_F_USER_SKIP)
 
-static const char * const cq_type_names[] = {
-	[CQ_TYPE_ENDPOINT]		= "endpoint",
-	[CQ_TYPE_ROOT_PORT]		= "root-port",
-	[CQ_TYPE_DOWNSTREAM_PORT]	= "downstream-port",
-	[CQ_TYPE_UPSTREAM_PORT]		= "upstream-port",
-	[CQ_TYPE_PCI_BRIDGE]		= "pci-bridge",
-	[CQ_TYPE_RC_ENDPOINT]		= "rc-endpoint",
-	[CQ_TYPE_HOST_BRIDGE]		= "host-bridge",
-	[CQ_TYPE_OTHER]			= "other",
+static const char * const pcq_type_names[] = {
+	[PCQ_TYPE_ENDPOINT]		= "endpoint",
+	[PCQ_TYPE_ROOT_PORT]		= "root-port",
+	[PCQ_TYPE_DOWNSTREAM_PORT]	= "downstream-port",
+	[PCQ_TYPE_UPSTREAM_PORT]		= "upstream-port",
+	[PCQ_TYPE_PCI_BRIDGE]		= "pci-bridge",
+	[PCQ_TYPE_RC_ENDPOINT]		= "rc-endpoint",
+	[PCQ_TYPE_HOST_BRIDGE]		= "host-bridge",
+	[PCQ_TYPE_OTHER]			= "other",
 };
 
-static const char * const cq_skip_names[] = {
-	[CQ_SKIP_NONE]		= "none",
-	[CQ_SKIP_HOST_BRIDGE]	= "host-bridge",
-	[CQ_SKIP_IOMMU]		= "iommu",
-	[CQ_SKIP_USER]		= "user",
-	[CQ_SKIP_NO_ACCESS]	= "no-access",
+static const char * const pcq_skip_names[] = {
+	[PCQ_SKIP_NONE]		= "none",
+	[PCQ_SKIP_HOST_BRIDGE]	= "host-bridge",
+	[PCQ_SKIP_IOMMU]		= "iommu",
+	[PCQ_SKIP_USER]		= "user",
+	[PCQ_SKIP_NO_ACCESS]	= "no-access",
 };
 
-static const char * const cq_reach_names[] = {
-	[CQ_REACH_NONE]		= "none",
-	[CQ_REACH_BUS]		= "bus",
-	[CQ_REACH_FLR]		= "flr",
-	[CQ_REACH_AF_FLR]	= "af-flr",
-	[CQ_REACH_PM]		= "pm",
-	[CQ_REACH_PF]		= "pf",
+static const char * const pcq_reach_names[] = {
+	[PCQ_REACH_NONE]		= "none",
+	[PCQ_REACH_BUS]		= "bus",
+	[PCQ_REACH_FLR]		= "flr",
+	[PCQ_REACH_AF_FLR]	= "af-flr",
+	[PCQ_REACH_PM]		= "pm",
+	[PCQ_REACH_PF]		= "pf",
 };
 
-static const char * const cq_why_names[] = {
-	[CQ_WHY_NONE]		= "none",
-	[CQ_WHY_MODE]		= "mode",
-	[CQ_WHY_BRIDGE]		= "bridge",
-	[CQ_WHY_HOST_BRIDGE]	= "host-bridge",
-	[CQ_WHY_ISA_BRIDGE]	= "isa-bridge",
-	[CQ_WHY_PROTECTED]	= "protected",
-	[CQ_WHY_NO_METHOD]	= "no-reset-method",
-	[CQ_WHY_SKIPPED]	= "skipped",
+static const char * const pcq_why_names[] = {
+	[PCQ_WHY_NONE]		= "none",
+	[PCQ_WHY_MODE]		= "mode",
+	[PCQ_WHY_BRIDGE]		= "bridge",
+	[PCQ_WHY_HOST_BRIDGE]	= "host-bridge",
+	[PCQ_WHY_ISA_BRIDGE]	= "isa-bridge",
+	[PCQ_WHY_PROTECTED]	= "protected",
+	[PCQ_WHY_NO_METHOD]	= "no-reset-method",
+	[PCQ_WHY_SKIPPED]	= "skipped",
 };
 
-static const char * const cq_reset_mode_names[] = {
-	[CQ_RESET_NONE]		= "none",
-	[CQ_RESET_BUS]		= "bus",
-	[CQ_RESET_AUTO]		= "auto",
+static const char * const pcq_reset_mode_names[] = {
+	[PCQ_RESET_NONE]		= "none",
+	[PCQ_RESET_BUS]		= "bus",
+	[PCQ_RESET_AUTO]		= "auto",
 };
 
-static const char * const cq_noreset_names[] = {
-	[CQ_NORESET_NONE]	= "none",
-	[CQ_NORESET_NOT_BRIDGE]	= "not-a-bridge",
-	[CQ_NORESET_MODE]	= "reset=none",
-	[CQ_NORESET_EMPTY]	= "empty",
-	[CQ_NORESET_ANCESTOR]	= "reset-by-ancestor",
-	[CQ_NORESET_BLOCKED]	= "blocked",
-	[CQ_NORESET_SKIPPED]	= "skipped",
+static const char * const pcq_noreset_names[] = {
+	[PCQ_NORESET_NONE]	= "none",
+	[PCQ_NORESET_NOT_BRIDGE]	= "not-a-bridge",
+	[PCQ_NORESET_MODE]	= "reset=none",
+	[PCQ_NORESET_EMPTY]	= "empty",
+	[PCQ_NORESET_ANCESTOR]	= "reset-by-ancestor",
+	[PCQ_NORESET_BLOCKED]	= "blocked",
+	[PCQ_NORESET_SKIPPED]	= "skipped",
 };
 
 /**
- * cq_type_name() - the name of a function type as shown in debugfs
- * @type: enum cq_type
+ * pcq_type_name() - the name of a function type as shown in debugfs
+ * @type: enum pcq_type
  *
  * Return: a static string.
  */
-const char *cq_type_name(enum cq_type type)
+const char *pcq_type_name(enum pcq_type type)
 {
-	return type < ARRAY_SIZE(cq_type_names) ? cq_type_names[type] : "other";
+	return type < ARRAY_SIZE(pcq_type_names) ? pcq_type_names[type] : "other";
 }
 
 /**
- * cq_skip_name() - the name of a skip reason as shown in debugfs
- * @reason: enum cq_skip_reason
+ * pcq_skip_name() - the name of a skip reason as shown in debugfs
+ * @reason: enum pcq_skip_reason
  *
  * Return: a static string.
  */
-const char *cq_skip_name(enum cq_skip_reason reason)
+const char *pcq_skip_name(enum pcq_skip_reason reason)
 {
-	return reason < ARRAY_SIZE(cq_skip_names) ? cq_skip_names[reason] : "?";
+	return reason < ARRAY_SIZE(pcq_skip_names) ? pcq_skip_names[reason] : "?";
 }
 
 /**
- * cq_noreset_name() - why a bridge is not reset, as shown in the plan
- * @why: enum cq_noreset
+ * pcq_noreset_name() - why a bridge is not reset, as shown in the plan
+ * @why: enum pcq_noreset
  *
  * Return: a static string.
  */
-const char *cq_noreset_name(enum cq_noreset why)
+const char *pcq_noreset_name(enum pcq_noreset why)
 {
-	return why < ARRAY_SIZE(cq_noreset_names) ? cq_noreset_names[why] : "?";
+	return why < ARRAY_SIZE(pcq_noreset_names) ? pcq_noreset_names[why] : "?";
 }
 
 /**
- * cq_reach_name() - the reset that reaches a function, as shown in debugfs
- * @reach: enum cq_reach
+ * pcq_reach_name() - the reset that reaches a function, as shown in debugfs
+ * @reach: enum pcq_reach
  *
  * Return: a static string.
  */
-const char *cq_reach_name(enum cq_reach reach)
+const char *pcq_reach_name(enum pcq_reach reach)
 {
-	return reach < ARRAY_SIZE(cq_reach_names) ? cq_reach_names[reach] : "?";
+	return reach < ARRAY_SIZE(pcq_reach_names) ? pcq_reach_names[reach] : "?";
 }
 
 /**
- * cq_why_name() - why no reset reaches a function, as shown in debugfs
- * @why: enum cq_why
+ * pcq_why_name() - why no reset reaches a function, as shown in debugfs
+ * @why: enum pcq_why
  *
  * Return: a static string.
  */
-const char *cq_why_name(enum cq_why why)
+const char *pcq_why_name(enum pcq_why why)
 {
-	return why < ARRAY_SIZE(cq_why_names) ? cq_why_names[why] : "?";
+	return why < ARRAY_SIZE(pcq_why_names) ? pcq_why_names[why] : "?";
 }
 
 /**
- * cq_reset_mode_name() - the value of the reset parameter
- * @mode: enum cq_reset_mode
+ * pcq_reset_mode_name() - the value of the reset parameter
+ * @mode: enum pcq_reset_mode
  *
  * Return: a static string.
  */
-const char *cq_reset_mode_name(enum cq_reset_mode mode)
+const char *pcq_reset_mode_name(enum pcq_reset_mode mode)
 {
-	return mode < ARRAY_SIZE(cq_reset_mode_names) ? cq_reset_mode_names[mode] : "?";
+	return mode < ARRAY_SIZE(pcq_reset_mode_names) ? pcq_reset_mode_names[mode] : "?";
 }
 
 /**
- * cq_func_key() - the snapshot's sort key of a function
+ * pcq_func_key() - the snapshot's sort key of a function
  * @depth: number of bridges above it (a VF: its PF's)
  * @seg:   PCI domain, full width
  * @bus:   bus number
@@ -169,42 +169,42 @@ const char *cq_reset_mode_name(enum cq_reset_mode mode)
  *
  * Return: the key.
  */
-u64 cq_func_key(unsigned int depth, u32 seg, u8 bus, u8 devfn)
+u64 pcq_func_key(unsigned int depth, u32 seg, u8 bus, u8 devfn)
 {
 	return (u64)(depth & 0xff) << 48 | (u64)seg << 16 | (u32)bus << 8 | devfn;
 }
 
-static bool cq_is_bridge(const struct cq_func *f)
+static bool pcq_is_bridge(const struct pcq_func *f)
 {
 	return f->hdr_type == PCI_HEADER_TYPE_BRIDGE;
 }
 
-static bool cq_can_reset_bus(const struct cq_func *f)
+static bool pcq_can_reset_bus(const struct pcq_func *f)
 {
 	switch (f->type) {
-	case CQ_TYPE_ROOT_PORT:
-	case CQ_TYPE_DOWNSTREAM_PORT:
-	case CQ_TYPE_UPSTREAM_PORT:
-	case CQ_TYPE_PCI_BRIDGE:
-		return cq_is_bridge(f);
+	case PCQ_TYPE_ROOT_PORT:
+	case PCQ_TYPE_DOWNSTREAM_PORT:
+	case PCQ_TYPE_UPSTREAM_PORT:
+	case PCQ_TYPE_PCI_BRIDGE:
+		return pcq_is_bridge(f);
 	default:
 		return false;
 	}
 }
 
 /**
- * cq_skip_match() - is a function listed in the skip parameter?
+ * pcq_skip_match() - is a function listed in the skip parameter?
  * @skip: the parsed skip list
  * @f:    the function
  *
  * Return: true if an address or vendor:device entry matches @f.
  */
-bool cq_skip_match(const struct cq_skip_list *skip, const struct cq_func *f)
+bool pcq_skip_match(const struct pcq_skip_list *skip, const struct pcq_func *f)
 {
 	unsigned int i;
 
 	for (i = 0; i < skip->nr; i++) {
-		const struct cq_skip_entry *e = &skip->entry[i];
+		const struct pcq_skip_entry *e = &skip->entry[i];
 
 		if (e->by_id) {
 			if (e->vendor == f->vendor && e->device == f->device)
@@ -217,113 +217,113 @@ bool cq_skip_match(const struct cq_skip_list *skip, const struct cq_func *f)
 	return false;
 }
 
-static void cq_plan_function(struct cq_func *f, const struct cq_skip_list *skip)
+static void pcq_plan_function(struct pcq_func *f, const struct pcq_skip_list *skip)
 {
-	f->flags &= ~CQ_F_USER_SKIP;
-	if (cq_skip_match(skip, f))
-		f->flags |= CQ_F_USER_SKIP;
+	f->flags &= ~PCQ_F_USER_SKIP;
+	if (pcq_skip_match(skip, f))
+		f->flags |= PCQ_F_USER_SKIP;
 
-	f->action = CQ_ACT_QUIESCE;
-	f->skip = CQ_SKIP_NONE;
-	f->noreset = CQ_NORESET_NONE;
+	f->action = PCQ_ACT_QUIESCE;
+	f->skip = PCQ_SKIP_NONE;
+	f->noreset = PCQ_NORESET_NONE;
 	f->blocker = -1;
 	f->reset_by = -1;
-	f->reach = CQ_REACH_NONE;
-	f->why = CQ_WHY_NONE;
+	f->reach = PCQ_REACH_NONE;
+	f->why = PCQ_WHY_NONE;
 
-	if (f->type == CQ_TYPE_HOST_BRIDGE)
-		f->skip = CQ_SKIP_HOST_BRIDGE;
-	else if (f->flags & CQ_F_IOMMU)
-		f->skip = CQ_SKIP_IOMMU;
-	else if (f->flags & CQ_F_USER_SKIP)
-		f->skip = CQ_SKIP_USER;
-	else if (f->cfg.method == CQ_ACCESS_NONE)
-		f->skip = CQ_SKIP_NO_ACCESS;
+	if (f->type == PCQ_TYPE_HOST_BRIDGE)
+		f->skip = PCQ_SKIP_HOST_BRIDGE;
+	else if (f->flags & PCQ_F_IOMMU)
+		f->skip = PCQ_SKIP_IOMMU;
+	else if (f->flags & PCQ_F_USER_SKIP)
+		f->skip = PCQ_SKIP_USER;
+	else if (f->cfg.method == PCQ_ACCESS_NONE)
+		f->skip = PCQ_SKIP_NO_ACCESS;
 
-	if (f->skip != CQ_SKIP_NONE)
-		f->action = CQ_ACT_SKIP;
+	if (f->skip != PCQ_SKIP_NONE)
+		f->action = PCQ_ACT_SKIP;
 }
 
 /*
  * Choose the bridges to reset.  Functions are stored parents first, so one
  * forward pass sees every ancestor's decision before its descendants'.
  */
-static void cq_plan_resets(struct cq_snapshot *snap)
+static void pcq_plan_resets(struct pcq_snapshot *snap)
 {
 	unsigned int i;
 
 	for (i = 0; i < snap->nr; i++) {
-		struct cq_func *f = &snap->func[i];
-		const struct cq_func *up = f->parent >= 0 ? &snap->func[f->parent] : NULL;
+		struct pcq_func *f = &snap->func[i];
+		const struct pcq_func *up = f->parent >= 0 ? &snap->func[f->parent] : NULL;
 
-		if (up && (up->action == CQ_ACT_QUIESCE_RESET ||
-			   up->noreset == CQ_NORESET_ANCESTOR)) {
-			f->noreset = CQ_NORESET_ANCESTOR;
-			f->reset_by = up->action == CQ_ACT_QUIESCE_RESET ?
+		if (up && (up->action == PCQ_ACT_QUIESCE_RESET ||
+			   up->noreset == PCQ_NORESET_ANCESTOR)) {
+			f->noreset = PCQ_NORESET_ANCESTOR;
+			f->reset_by = up->action == PCQ_ACT_QUIESCE_RESET ?
 				      f->parent : up->reset_by;
 			continue;
 		}
-		if (!cq_can_reset_bus(f))
-			f->noreset = CQ_NORESET_NOT_BRIDGE;
-		else if (f->action == CQ_ACT_SKIP)
-			f->noreset = CQ_NORESET_SKIPPED;
-		else if (snap->settings.reset == CQ_RESET_NONE)
-			f->noreset = CQ_NORESET_MODE;
+		if (!pcq_can_reset_bus(f))
+			f->noreset = PCQ_NORESET_NOT_BRIDGE;
+		else if (f->action == PCQ_ACT_SKIP)
+			f->noreset = PCQ_NORESET_SKIPPED;
+		else if (snap->settings.reset == PCQ_RESET_NONE)
+			f->noreset = PCQ_NORESET_MODE;
 		else if (f->blocker >= 0)
-			f->noreset = CQ_NORESET_BLOCKED;
-		else if (!(f->flags & CQ_F_BUSY))
-			f->noreset = CQ_NORESET_EMPTY;
+			f->noreset = PCQ_NORESET_BLOCKED;
+		else if (!(f->flags & PCQ_F_BUSY))
+			f->noreset = PCQ_NORESET_EMPTY;
 		else
-			f->action = CQ_ACT_QUIESCE_RESET;
+			f->action = PCQ_ACT_QUIESCE_RESET;
 	}
 }
 
 /*
- * The reset that reaches each function.  Runs after cq_plan_resets(): a
+ * The reset that reaches each function.  Runs after pcq_plan_resets(): a
  * PF (lower index) is decided before its VFs.
  */
-static void cq_plan_reach(struct cq_snapshot *snap)
+static void pcq_plan_reach(struct pcq_snapshot *snap)
 {
 	unsigned int i;
 
 	for (i = 0; i < snap->nr; i++) {
-		struct cq_func *f = &snap->func[i];
-		const struct cq_func *pf = f->pf >= 0 ? &snap->func[f->pf] : NULL;
+		struct pcq_func *f = &snap->func[i];
+		const struct pcq_func *pf = f->pf >= 0 ? &snap->func[f->pf] : NULL;
 
 		if (f->reset_by >= 0)
-			f->reach = CQ_REACH_BUS;
-		else if (f->action == CQ_ACT_SKIP)
-			f->why = CQ_WHY_SKIPPED;
-		else if (f->type == CQ_TYPE_HOST_BRIDGE)
-			f->why = CQ_WHY_HOST_BRIDGE;
-		else if (cq_is_bridge(f))
-			f->why = CQ_WHY_BRIDGE;
-		else if (f->flags & CQ_F_ISA_BRIDGE)
-			f->why = CQ_WHY_ISA_BRIDGE;
-		else if (f->flags & CQ_F_BLOCKS_FN_RESET)
-			f->why = CQ_WHY_PROTECTED;
-		else if (snap->settings.reset != CQ_RESET_AUTO)
-			f->why = CQ_WHY_MODE;
-		else if (pf && (pf->reach == CQ_REACH_FLR || pf->reach == CQ_REACH_AF_FLR))
-			f->reach = CQ_REACH_PF;
-		else if (f->flags & CQ_F_FLR)
-			f->reach = CQ_REACH_FLR;
-		else if (f->flags & CQ_F_AF_FLR)
-			f->reach = CQ_REACH_AF_FLR;
-		else if (f->flags & CQ_F_PM_RESET)
-			f->reach = CQ_REACH_PM;
+			f->reach = PCQ_REACH_BUS;
+		else if (f->action == PCQ_ACT_SKIP)
+			f->why = PCQ_WHY_SKIPPED;
+		else if (f->type == PCQ_TYPE_HOST_BRIDGE)
+			f->why = PCQ_WHY_HOST_BRIDGE;
+		else if (pcq_is_bridge(f))
+			f->why = PCQ_WHY_BRIDGE;
+		else if (f->flags & PCQ_F_ISA_BRIDGE)
+			f->why = PCQ_WHY_ISA_BRIDGE;
+		else if (f->flags & PCQ_F_BLOCKS_FN_RESET)
+			f->why = PCQ_WHY_PROTECTED;
+		else if (snap->settings.reset != PCQ_RESET_AUTO)
+			f->why = PCQ_WHY_MODE;
+		else if (pf && (pf->reach == PCQ_REACH_FLR || pf->reach == PCQ_REACH_AF_FLR))
+			f->reach = PCQ_REACH_PF;
+		else if (f->flags & PCQ_F_FLR)
+			f->reach = PCQ_REACH_FLR;
+		else if (f->flags & PCQ_F_AF_FLR)
+			f->reach = PCQ_REACH_AF_FLR;
+		else if (f->flags & PCQ_F_PM_RESET)
+			f->reach = PCQ_REACH_PM;
 		else
-			f->why = CQ_WHY_NO_METHOD;
+			f->why = PCQ_WHY_NO_METHOD;
 	}
 }
 
-static bool cq_own_reset(const struct cq_func *f)
+static bool pcq_own_reset(const struct pcq_func *f)
 {
-	return f->reach == CQ_REACH_FLR || f->reach == CQ_REACH_AF_FLR ||
-	       f->reach == CQ_REACH_PM;
+	return f->reach == PCQ_REACH_FLR || f->reach == PCQ_REACH_AF_FLR ||
+	       f->reach == PCQ_REACH_PM;
 }
 
-static void cq_plan_order(struct cq_snapshot *snap)
+static void pcq_plan_order(struct pcq_snapshot *snap)
 {
 	unsigned int max_depth = 0;
 	unsigned int pass, i;
@@ -339,10 +339,10 @@ static void cq_plan_order(struct cq_snapshot *snap)
 		bridges = pass;
 		for (d = max_depth; d >= 0; d--) {
 			for (i = 0; i < snap->nr; i++) {
-				const struct cq_func *f = &snap->func[i];
+				const struct pcq_func *f = &snap->func[i];
 
-				if (f->depth != d || f->action == CQ_ACT_SKIP ||
-				    cq_is_bridge(f) != bridges)
+				if (f->depth != d || f->action == PCQ_ACT_SKIP ||
+				    pcq_is_bridge(f) != bridges)
 					continue;
 				snap->order[snap->nr_order++] = i;
 			}
@@ -351,20 +351,20 @@ static void cq_plan_order(struct cq_snapshot *snap)
 
 	snap->nr_resets = 0;
 	for (i = 0; i < snap->nr; i++)
-		if (snap->func[i].action == CQ_ACT_QUIESCE_RESET)
+		if (snap->func[i].action == PCQ_ACT_QUIESCE_RESET)
 			snap->resets[snap->nr_resets++] = i;
 
 	/* VFs first: a PF's FLR clears VF Enable, and the VFs with it. */
 	snap->nr_fresets = 0;
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < snap->nr; i++)
-			if (cq_own_reset(&snap->func[i]) &&
-			    !!(snap->func[i].flags & CQ_F_VF) == !pass)
+			if (pcq_own_reset(&snap->func[i]) &&
+			    !!(snap->func[i].flags & PCQ_F_VF) == !pass)
 				snap->fresets[snap->nr_fresets++] = i;
 }
 
 /**
- * cq_plan() - decide what the panic path will do with a snapshot
+ * pcq_plan() - decide what the panic path will do with a snapshot
  * @snap: a snapshot with its functions filled in, parents before children
  * @skip: the user's skip list
  *
@@ -376,34 +376,34 @@ static void cq_plan_order(struct cq_snapshot *snap)
  *
  * Context: process context; the snapshot is not yet published.
  */
-void cq_plan(struct cq_snapshot *snap, const struct cq_skip_list *skip)
+void pcq_plan(struct pcq_snapshot *snap, const struct pcq_skip_list *skip)
 {
 	unsigned int i;
 
 	for (i = 0; i < snap->nr; i++)
-		snap->func[i].flags &= ~CQ_F_BUSY;
+		snap->func[i].flags &= ~PCQ_F_BUSY;
 
 	for (i = 0; i < snap->nr; i++) {
-		struct cq_func *f = &snap->func[i];
+		struct pcq_func *f = &snap->func[i];
 
 		if (f->parent >= (int)i || f->parent < -1)
 			f->parent = -1;
-		if (f->pf >= (int)i || f->pf < -1 || !(f->flags & CQ_F_VF))
+		if (f->pf >= (int)i || f->pf < -1 || !(f->flags & PCQ_F_VF))
 			f->pf = -1;
 		f->depth = f->parent < 0 ? 0 : snap->func[f->parent].depth + 1;
-		cq_plan_function(f, skip);
+		pcq_plan_function(f, skip);
 		if (f->parent >= 0)
-			snap->func[f->parent].flags |= CQ_F_BUSY;
+			snap->func[f->parent].flags |= PCQ_F_BUSY;
 	}
 
 	/* A function that must not be reset blocks itself and its ancestors. */
 	for (i = 0; i < snap->nr; i++) {
 		int up = i;
 
-		if (!(snap->func[i].flags & CQ_F_BLOCKS_RESET))
+		if (!(snap->func[i].flags & PCQ_F_BLOCKS_RESET))
 			continue;
 		while (up >= 0) {
-			struct cq_func *a = &snap->func[up];
+			struct pcq_func *a = &snap->func[up];
 
 			if (a->blocker < 0)
 				a->blocker = i;
@@ -411,7 +411,7 @@ void cq_plan(struct cq_snapshot *snap, const struct cq_skip_list *skip)
 		}
 	}
 
-	cq_plan_resets(snap);
-	cq_plan_reach(snap);
-	cq_plan_order(snap);
+	pcq_plan_resets(snap);
+	pcq_plan_reach(snap);
+	pcq_plan_order(snap);
 }

@@ -7,7 +7,7 @@
  * allocates, WARNs or calls into the PCI core; all it touches is the
  * snapshot, the scratch area allocated with it, and config space through
  * cfg.c.  Every loop is bounded by the snapshot size, which
- * cq_snapshot_intact() checks against its allocation, and the whole walk by
+ * pcq_snapshot_intact() checks against its allocation, and the whole walk by
  * a time budget.  The same walk, with writes suppressed, serves the dry-run
  * modes.
  */
@@ -22,46 +22,46 @@
 #include "crash_quiesce.h"
 
 /* PCI Bus Power Management r1.2 sec 3.2.4: PowerState field value of D3hot */
-#define CQ_PM_D3HOT	3
+#define PCQ_PM_D3HOT	3
 
-static const char * const cq_state_names[] = {
-	[CQ_STATE_NEVER]	= "never",
-	[CQ_STATE_DRY_RUN]	= "dry-run",
-	[CQ_STATE_DONE]		= "done",
-	[CQ_STATE_ABORTED]	= "aborted",
+static const char * const pcq_state_names[] = {
+	[PCQ_STATE_NEVER]	= "never",
+	[PCQ_STATE_DRY_RUN]	= "dry-run",
+	[PCQ_STATE_DONE]		= "done",
+	[PCQ_STATE_ABORTED]	= "aborted",
 };
 
-static const char * const cq_abort_names[] = {
-	[CQ_ABORT_NONE]		= "none",
-	[CQ_ABORT_NO_SNAPSHOT]	= "no-snapshot",
-	[CQ_ABORT_CORRUPT]	= "corrupt-snapshot",
-	[CQ_ABORT_BUDGET]	= "budget",
+static const char * const pcq_abort_names[] = {
+	[PCQ_ABORT_NONE]		= "none",
+	[PCQ_ABORT_NO_SNAPSHOT]	= "no-snapshot",
+	[PCQ_ABORT_CORRUPT]	= "corrupt-snapshot",
+	[PCQ_ABORT_BUDGET]	= "budget",
 };
 
 /**
- * cq_state_name() - name of a run state as shown in last_run
- * @state: enum cq_state
+ * pcq_state_name() - name of a run state as shown in last_run
+ * @state: enum pcq_state
  *
  * Return: a static string.
  */
-const char *cq_state_name(enum cq_state state)
+const char *pcq_state_name(enum pcq_state state)
 {
-	return state < ARRAY_SIZE(cq_state_names) ? cq_state_names[state] : "?";
+	return state < ARRAY_SIZE(pcq_state_names) ? pcq_state_names[state] : "?";
 }
 
 /**
- * cq_abort_name() - name of an abort reason as shown in last_run
- * @why: enum cq_abort
+ * pcq_abort_name() - name of an abort reason as shown in last_run
+ * @why: enum pcq_abort
  *
  * Return: a static string.
  */
-const char *cq_abort_name(enum cq_abort why)
+const char *pcq_abort_name(enum pcq_abort why)
 {
-	return why < ARRAY_SIZE(cq_abort_names) ? cq_abort_names[why] : "?";
+	return why < ARRAY_SIZE(pcq_abort_names) ? pcq_abort_names[why] : "?";
 }
 
 /**
- * cq_update16() - write a 16-bit register only if its value changes
+ * pcq_update16() - write a 16-bit register only if its value changes
  * @f:       the function
  * @reg:     register offset
  * @old:     the value read before
@@ -71,22 +71,22 @@ const char *cq_abort_name(enum cq_abort why)
  *
  * Context: panic path; no lock, no sleep.
  */
-static void cq_update16(const struct cq_func *f, unsigned int reg, u16 old,
-			u16 val, bool dry_run, struct cq_run *run)
+static void pcq_update16(const struct pcq_func *f, unsigned int reg, u16 old,
+			u16 val, bool dry_run, struct pcq_run *run)
 {
 	if (val == old)
 		return;
 	if (dry_run)
 		run->planned_writes++;
 	else
-		cq_cfg_write16(f, reg, val, run);
+		pcq_cfg_write16(f, reg, val, run);
 }
 
 /* Read a function's identity once per walk; true if it is still there. */
-static bool cq_check_id(const struct cq_snapshot *snap, u32 i, struct cq_run *run);
+static bool pcq_check_id(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run);
 
 /**
- * cq_vf_enabled() - does a VF's PF still have VF Enable set?
+ * pcq_vf_enabled() - does a VF's PF still have VF Enable set?
  * @snap: the snapshot
  * @pf:   index of the PF
  * @run:  counters
@@ -98,25 +98,25 @@ static bool cq_check_id(const struct cq_snapshot *snap, u32 i, struct cq_run *ru
  * Context: panic path; no lock, no sleep.
  * Return: true if VF Enable is set.
  */
-static bool cq_vf_enabled(const struct cq_snapshot *snap, u32 pf,
-			  struct cq_run *run)
+static bool pcq_vf_enabled(const struct pcq_snapshot *snap, u32 pf,
+			  struct pcq_run *run)
 {
-	const struct cq_func *p = &snap->func[pf];
+	const struct pcq_func *p = &snap->func[pf];
 	u8 *state = &snap->scratch.state[pf];
 	u16 ctl;
 
-	if (!(*state & CQ_S_VFE_CHECKED)) {
-		*state |= CQ_S_VFE_CHECKED;
-		ctl = p->sriov_cap ? cq_cfg_read16(p, p->sriov_cap + PCI_SRIOV_CTRL, run) :
+	if (!(*state & PCQ_S_VFE_CHECKED)) {
+		*state |= PCQ_S_VFE_CHECKED;
+		ctl = p->sriov_cap ? pcq_cfg_read16(p, p->sriov_cap + PCI_SRIOV_CTRL, run) :
 				     0xffff;
 		if (ctl != 0xffff && (ctl & PCI_SRIOV_CTRL_VFE))
-			*state |= CQ_S_VFE_ON;
+			*state |= PCQ_S_VFE_ON;
 	}
-	return *state & CQ_S_VFE_ON;
+	return *state & PCQ_S_VFE_ON;
 }
 
 /**
- * cq_check_vf() - is this still the VF the snapshot describes?
+ * pcq_check_vf() - is this still the VF the snapshot describes?
  * @snap: the snapshot
  * @f:    the VF
  * @run:  counters
@@ -129,41 +129,41 @@ static bool cq_vf_enabled(const struct cq_snapshot *snap, u32 pf,
  * Context: panic path; no lock, no sleep.
  * Return: true if the VF checks out.
  */
-static bool cq_check_vf(const struct cq_snapshot *snap, const struct cq_func *f,
-			struct cq_run *run)
+static bool pcq_check_vf(const struct pcq_snapshot *snap, const struct pcq_func *f,
+			struct pcq_run *run)
 {
 	u32 cr;
 
-	if (f->pf < 0 || !cq_check_id(snap, f->pf, run) ||
-	    !cq_vf_enabled(snap, f->pf, run))
+	if (f->pf < 0 || !pcq_check_id(snap, f->pf, run) ||
+	    !pcq_vf_enabled(snap, f->pf, run))
 		return false;
-	cr = cq_cfg_read32(f, PCI_CLASS_REVISION, run);
+	cr = pcq_cfg_read32(f, PCI_CLASS_REVISION, run);
 	return cr != ~0U && cr == f->class_rev;
 }
 
-static bool cq_check_id(const struct cq_snapshot *snap, u32 i, struct cq_run *run)
+static bool pcq_check_id(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run)
 {
-	const struct cq_func *f = &snap->func[i];
+	const struct pcq_func *f = &snap->func[i];
 	u8 *state = &snap->scratch.state[i];
 	bool ok;
 	u32 id;
 
-	if (*state & CQ_S_CHECKED)
-		return !(*state & CQ_S_BAD);
-	*state |= CQ_S_CHECKED;
-	if (f->flags & CQ_F_VF) {
-		ok = cq_check_vf(snap, f, run);
+	if (*state & PCQ_S_CHECKED)
+		return !(*state & PCQ_S_BAD);
+	*state |= PCQ_S_CHECKED;
+	if (f->flags & PCQ_F_VF) {
+		ok = pcq_check_vf(snap, f, run);
 	} else {
-		id = cq_cfg_read32(f, PCI_VENDOR_ID, run);
+		id = pcq_cfg_read32(f, PCI_VENDOR_ID, run);
 		ok = id != ~0U && id == ((u32)f->device << 16 | f->vendor);
 	}
 	if (!ok)
-		*state |= CQ_S_BAD;
+		*state |= PCQ_S_BAD;
 	return ok;
 }
 
 /**
- * cq_verify() - is this still the function the snapshot describes?
+ * pcq_verify() - is this still the function the snapshot describes?
  * @snap: the snapshot
  * @i:    index of the function
  * @run:  counters
@@ -176,24 +176,24 @@ static bool cq_check_id(const struct cq_snapshot *snap, u32 i, struct cq_run *ru
  * Context: panic path; no lock, no sleep.
  * Return: true if the function checks out.
  */
-static bool cq_verify(const struct cq_snapshot *snap, u32 i, struct cq_run *run)
+static bool pcq_verify(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run)
 {
-	const struct cq_func *f = &snap->func[i];
+	const struct pcq_func *f = &snap->func[i];
 	u32 hdr;
 
-	if (!cq_check_id(snap, i, run))
+	if (!pcq_check_id(snap, i, run))
 		return false;
-	if (f->action != CQ_ACT_QUIESCE_RESET)
+	if (f->action != PCQ_ACT_QUIESCE_RESET)
 		return true;
-	hdr = cq_cfg_read32(f, PCI_CACHE_LINE_SIZE, run);
+	hdr = pcq_cfg_read32(f, PCI_CACHE_LINE_SIZE, run);
 	if (hdr != ~0U && ((hdr >> 16) & PCI_HEADER_TYPE_MASK) == f->hdr_type)
 		return true;
-	snap->scratch.state[i] |= CQ_S_BAD;
+	snap->scratch.state[i] |= PCQ_S_BAD;
 	return false;
 }
 
 /**
- * cq_quiesce_function() - stop a function's DMA and interrupts
+ * pcq_quiesce_function() - stop a function's DMA and interrupts
  * @f:       the function, verified
  * @msi:     also set INTx Disable and turn MSI/MSI-X off
  * @dry_run: read only
@@ -216,53 +216,53 @@ static bool cq_verify(const struct cq_snapshot *snap, u32 i, struct cq_run *run)
  * Context: panic path; no lock, no sleep.
  * Return: true if Bus Master Enable was set.
  */
-static bool cq_quiesce_function(const struct cq_func *f, bool msi, bool dry_run,
-				struct cq_run *run)
+static bool pcq_quiesce_function(const struct pcq_func *f, bool msi, bool dry_run,
+				struct pcq_run *run)
 {
 	u16 cmd, ctl, val;
 
-	cmd = cq_cfg_read16(f, PCI_COMMAND, run);
+	cmd = pcq_cfg_read16(f, PCI_COMMAND, run);
 	if (cmd == 0xffff)
 		return false;
 	val = cmd & ~PCI_COMMAND_MASTER;
-	if (msi && !(f->flags & CQ_F_VF))
+	if (msi && !(f->flags & PCQ_F_VF))
 		val |= PCI_COMMAND_INTX_DISABLE;
-	cq_update16(f, PCI_COMMAND, cmd, val, dry_run, run);
+	pcq_update16(f, PCI_COMMAND, cmd, val, dry_run, run);
 
 	if (!(cmd & PCI_COMMAND_MASTER))
 		return false;
 	if (!msi)
 		return true;
 	if (f->msi_cap) {
-		ctl = cq_cfg_read16(f, f->msi_cap + PCI_MSI_FLAGS, run);
+		ctl = pcq_cfg_read16(f, f->msi_cap + PCI_MSI_FLAGS, run);
 		if (ctl != 0xffff)
-			cq_update16(f, f->msi_cap + PCI_MSI_FLAGS, ctl,
+			pcq_update16(f, f->msi_cap + PCI_MSI_FLAGS, ctl,
 				    ctl & ~PCI_MSI_FLAGS_ENABLE, dry_run, run);
 	}
 	if (f->msix_cap) {
-		ctl = cq_cfg_read16(f, f->msix_cap + PCI_MSIX_FLAGS, run);
+		ctl = pcq_cfg_read16(f, f->msix_cap + PCI_MSIX_FLAGS, run);
 		if (ctl != 0xffff)
-			cq_update16(f, f->msix_cap + PCI_MSIX_FLAGS, ctl,
+			pcq_update16(f, f->msix_cap + PCI_MSIX_FLAGS, ctl,
 				    ctl & ~PCI_MSIX_FLAGS_ENABLE, dry_run, run);
 	}
 	return true;
 }
 
 /**
- * cq_over_budget() - has the walk used up its time?
+ * pcq_over_budget() - has the walk used up its time?
  * @now:      a time, ktime_get_mono_fast_ns() base
  * @deadline: the end of the budget, same base
  *
  * Context: any.
  * Return: true past the deadline.
  */
-static bool cq_over_budget(u64 now, u64 deadline)
+static bool pcq_over_budget(u64 now, u64 deadline)
 {
 	return now > deadline;
 }
 
 /**
- * cq_hold() - busy-wait for the Secondary Bus Reset hold time
+ * pcq_hold() - busy-wait for the Secondary Bus Reset hold time
  * @ms: milliseconds
  *
  * mdelay(), never msleep(): nothing may sleep here (checkpatch's advice to
@@ -271,7 +271,7 @@ static bool cq_over_budget(u64 now, u64 deadline)
  *
  * Context: panic path; interrupts may be off.
  */
-static void cq_hold(unsigned int ms)
+static void pcq_hold(unsigned int ms)
 {
 	while (ms--) {
 		mdelay(1);
@@ -280,7 +280,7 @@ static void cq_hold(unsigned int ms)
 }
 
 /**
- * cq_fn_reset_status() - read what a function reset needs, and whether the
+ * pcq_fn_reset_status() - read what a function reset needs, and whether the
  * function still has transactions pending
  * @f:   the function
  * @run: counters
@@ -294,25 +294,25 @@ static void cq_hold(unsigned int ms)
  * Return: 1 if Transactions Pending is set, 0 if not, -1 if the function
  * no longer answers.
  */
-static int cq_fn_reset_status(const struct cq_func *f, struct cq_run *run, u16 *ctl)
+static int pcq_fn_reset_status(const struct pcq_func *f, struct pcq_run *run, u16 *ctl)
 {
 	u32 v;
 
 	switch (f->reach) {
-	case CQ_REACH_FLR:
-		v = cq_cfg_read32(f, f->pcie_cap + PCI_EXP_DEVCTL, run);
+	case PCQ_REACH_FLR:
+		v = pcq_cfg_read32(f, f->pcie_cap + PCI_EXP_DEVCTL, run);
 		if (v == ~0U)
 			return -1;
 		*ctl = v;
 		return !!((v >> 16) & PCI_EXP_DEVSTA_TRPND);
-	case CQ_REACH_AF_FLR:
-		v = cq_cfg_read16(f, f->af_cap + PCI_AF_CTRL, run);
+	case PCQ_REACH_AF_FLR:
+		v = pcq_cfg_read16(f, f->af_cap + PCI_AF_CTRL, run);
 		if (v == 0xffff)
 			return -1;
 		*ctl = v & 0xff;
 		return !!((v >> 8) & PCI_AF_STATUS_TP);
-	case CQ_REACH_PM:
-		v = cq_cfg_read16(f, f->pm_cap + PCI_PM_CTRL, run);
+	case PCQ_REACH_PM:
+		v = pcq_cfg_read16(f, f->pm_cap + PCI_PM_CTRL, run);
 		if (v == 0xffff)
 			return -1;
 		*ctl = v;
@@ -323,9 +323,9 @@ static int cq_fn_reset_status(const struct cq_func *f, struct cq_run *run, u16 *
 }
 
 /**
- * cq_fn_reset_one() - start a function's own reset
+ * pcq_fn_reset_one() - start a function's own reset
  * @f:       the function
- * @ctl:     its control word, as read by cq_fn_reset_status()
+ * @ctl:     its control word, as read by pcq_fn_reset_status()
  * @dry_run: count the write only
  * @run:     counters
  *
@@ -337,26 +337,26 @@ static int cq_fn_reset_status(const struct cq_func *f, struct cq_run *run, u16 *
  *
  * Context: panic path; no lock, no sleep.
  */
-static void cq_fn_reset_one(const struct cq_func *f, u16 ctl, bool dry_run,
-			    struct cq_run *run)
+static void pcq_fn_reset_one(const struct pcq_func *f, u16 ctl, bool dry_run,
+			    struct pcq_run *run)
 {
 	switch (f->reach) {
-	case CQ_REACH_FLR:
-		cq_update16(f, f->pcie_cap + PCI_EXP_DEVCTL, ctl,
+	case PCQ_REACH_FLR:
+		pcq_update16(f, f->pcie_cap + PCI_EXP_DEVCTL, ctl,
 			    ctl | PCI_EXP_DEVCTL_BCR_FLR, dry_run, run);
 		break;
-	case CQ_REACH_AF_FLR:
+	case PCQ_REACH_AF_FLR:
 		if (dry_run)
 			run->planned_writes++;
 		else
-			cq_cfg_write8(f, f->af_cap + PCI_AF_CTRL, PCI_AF_CTRL_FLR, run);
+			pcq_cfg_write8(f, f->af_cap + PCI_AF_CTRL, PCI_AF_CTRL_FLR, run);
 		break;
-	case CQ_REACH_PM:
-		if ((ctl & PCI_PM_CTRL_STATE_MASK) == CQ_PM_D3HOT)
+	case PCQ_REACH_PM:
+		if ((ctl & PCI_PM_CTRL_STATE_MASK) == PCQ_PM_D3HOT)
 			return;
-		cq_update16(f, f->pm_cap + PCI_PM_CTRL, ctl,
+		pcq_update16(f, f->pm_cap + PCI_PM_CTRL, ctl,
 			    (ctl & ~(PCI_PM_CTRL_STATE_MASK | PCI_PM_CTRL_PME_STATUS)) |
-			    CQ_PM_D3HOT, dry_run, run);
+			    PCQ_PM_D3HOT, dry_run, run);
 		break;
 	default:
 		return;
@@ -365,7 +365,7 @@ static void cq_fn_reset_one(const struct cq_func *f, u16 ctl, bool dry_run,
 }
 
 /**
- * cq_reset_functions() - reset the functions no bus reset reaches
+ * pcq_reset_functions() - reset the functions no bus reset reaches
  * @snap:     the verified snapshot
  * @dry_run:  read only
  * @deadline: end of the time budget
@@ -374,15 +374,15 @@ static void cq_fn_reset_one(const struct cq_func *f, u16 ctl, bool dry_run,
  * Only functions that passed verification and had Bus Master Enable set
  * when they were quiesced: a function that masters nothing has no DMA to
  * stop.  Transactions Pending is read for all of them first; if any has
- * some, one shared wait of at most CQ_TP_WAIT_MS (and never past the
+ * some, one shared wait of at most PCQ_TP_WAIT_MS (and never past the
  * budget) lets them drain, re-reading only those, then every reset is
  * started, drained or not, as pcie_flr() does after its own wait.
  *
  * Context: panic path; no lock, no sleep.
  * Return: false if the budget ran out before every reset was started.
  */
-static bool cq_reset_functions(const struct cq_snapshot *snap, bool dry_run,
-			       u64 deadline, struct cq_run *run)
+static bool pcq_reset_functions(const struct pcq_snapshot *snap, bool dry_run,
+			       u64 deadline, struct pcq_run *run)
 {
 	u8 *state = snap->scratch.state;
 	u16 *saved = snap->scratch.saved;
@@ -393,34 +393,34 @@ static bool cq_reset_functions(const struct cq_snapshot *snap, bool dry_run,
 	for (k = 0; k < snap->nr_fresets; k++) {
 		u32 i = snap->fresets[k];
 
-		if ((state[i] & (CQ_S_BAD | CQ_S_MASTER)) != CQ_S_MASTER)
+		if ((state[i] & (PCQ_S_BAD | PCQ_S_MASTER)) != PCQ_S_MASTER)
 			continue;
-		tp = cq_fn_reset_status(&snap->func[i], run, &saved[i]);
+		tp = pcq_fn_reset_status(&snap->func[i], run, &saved[i]);
 		if (tp < 0) {
-			state[i] |= CQ_S_BAD;
+			state[i] |= PCQ_S_BAD;
 			run->mismatched++;
 			run->skipped++;
 		} else if (tp) {
-			state[i] |= CQ_S_PENDING;
+			state[i] |= PCQ_S_PENDING;
 			pending++;
 		}
 	}
 	run->tp_pending = pending;
 
 	t0 = ktime_get_mono_fast_ns();
-	stop = min_t(u64, deadline, t0 + (u64)CQ_TP_WAIT_MS * NSEC_PER_MSEC);
-	while (pending && !dry_run && !cq_over_budget(ktime_get_mono_fast_ns(), stop)) {
+	stop = min_t(u64, deadline, t0 + (u64)PCQ_TP_WAIT_MS * NSEC_PER_MSEC);
+	while (pending && !dry_run && !pcq_over_budget(ktime_get_mono_fast_ns(), stop)) {
 		mdelay(1);
 		touch_nmi_watchdog();
 		for (k = 0; k < snap->nr_fresets && pending; k++) {
 			u32 i = snap->fresets[k];
 
-			if (!(state[i] & CQ_S_PENDING))
+			if (!(state[i] & PCQ_S_PENDING))
 				continue;
-			tp = cq_fn_reset_status(&snap->func[i], run, &saved[i]);
+			tp = pcq_fn_reset_status(&snap->func[i], run, &saved[i]);
 			if (tp <= 0) {
 				/* drained, or gone: a reset cannot hurt it */
-				state[i] &= ~CQ_S_PENDING;
+				state[i] &= ~PCQ_S_PENDING;
 				pending--;
 			}
 		}
@@ -431,17 +431,17 @@ static bool cq_reset_functions(const struct cq_snapshot *snap, bool dry_run,
 	for (k = 0; k < snap->nr_fresets; k++) {
 		u32 i = snap->fresets[k];
 
-		if ((state[i] & (CQ_S_BAD | CQ_S_MASTER)) != CQ_S_MASTER)
+		if ((state[i] & (PCQ_S_BAD | PCQ_S_MASTER)) != PCQ_S_MASTER)
 			continue;
-		if (cq_over_budget(ktime_get_mono_fast_ns(), deadline))
+		if (pcq_over_budget(ktime_get_mono_fast_ns(), deadline))
 			return false;
-		cq_fn_reset_one(&snap->func[i], saved[i], dry_run, run);
+		pcq_fn_reset_one(&snap->func[i], saved[i], dry_run, run);
 	}
 	return true;
 }
 
 /**
- * cq_reset_bridges() - reset the planned bridges' secondary buses together
+ * pcq_reset_bridges() - reset the planned bridges' secondary buses together
  * @snap:     the verified snapshot
  * @dry_run:  read only
  * @deadline: end of the time budget
@@ -459,8 +459,8 @@ static bool cq_reset_functions(const struct cq_snapshot *snap, bool dry_run,
  * Return: false if the budget ran out before every planned reset was
  * started; the ones started were held and released.
  */
-static bool cq_reset_bridges(const struct cq_snapshot *snap, bool dry_run,
-			     u64 deadline, struct cq_run *run)
+static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
+			     u64 deadline, struct pcq_run *run)
 {
 	u64 hold_ns = (u64)snap->settings.reset_hold_ms * NSEC_PER_MSEC;
 	unsigned int k, started = 0, asserted = 0;
@@ -471,26 +471,26 @@ static bool cq_reset_bridges(const struct cq_snapshot *snap, bool dry_run,
 
 	for (k = 0; k < snap->nr_resets; k++) {
 		u32 i = snap->resets[k];
-		const struct cq_func *b = &snap->func[i];
+		const struct pcq_func *b = &snap->func[i];
 		u16 ctl;
 
-		if (state[i] & CQ_S_BAD)
+		if (state[i] & PCQ_S_BAD)
 			continue;
-		if (cq_over_budget(ktime_get_mono_fast_ns() + hold_ns, deadline)) {
+		if (pcq_over_budget(ktime_get_mono_fast_ns() + hold_ns, deadline)) {
 			in_time = false;
 			break;
 		}
 		started = k + 1;
-		ctl = cq_cfg_read16(b, PCI_BRIDGE_CONTROL, run);
+		ctl = pcq_cfg_read16(b, PCI_BRIDGE_CONTROL, run);
 		if (ctl == 0xffff) {
 			/* gone since it was verified: never write all-ones back */
-			state[i] |= CQ_S_BAD;
+			state[i] |= PCQ_S_BAD;
 			run->mismatched++;
 			run->skipped++;
 			continue;
 		}
 		saved[i] = ctl & ~PCI_BRIDGE_CTL_BUS_RESET;
-		cq_update16(b, PCI_BRIDGE_CONTROL, ctl, ctl | PCI_BRIDGE_CTL_BUS_RESET,
+		pcq_update16(b, PCI_BRIDGE_CONTROL, ctl, ctl | PCI_BRIDGE_CTL_BUS_RESET,
 			    dry_run, run);
 		run->bridges_reset++;
 		asserted++;
@@ -498,7 +498,7 @@ static bool cq_reset_bridges(const struct cq_snapshot *snap, bool dry_run,
 
 	if (asserted && !dry_run) {
 		t0 = ktime_get_mono_fast_ns();
-		cq_hold(snap->settings.reset_hold_ms);
+		pcq_hold(snap->settings.reset_hold_ms);
 		run->reset_hold_ns = ktime_get_mono_fast_ns() - t0;
 	}
 
@@ -506,17 +506,17 @@ static bool cq_reset_bridges(const struct cq_snapshot *snap, bool dry_run,
 		u32 i = snap->resets[k];
 		u16 ctl = saved[i];
 
-		if (state[i] & CQ_S_BAD)
+		if (state[i] & PCQ_S_BAD)
 			continue;
 		/* the value written just before; in a dry run nothing was */
-		cq_update16(&snap->func[i], PCI_BRIDGE_CONTROL,
+		pcq_update16(&snap->func[i], PCI_BRIDGE_CONTROL,
 			    ctl | PCI_BRIDGE_CTL_BUS_RESET, ctl, dry_run, run);
 	}
 	return in_time;
 }
 
 /**
- * cq_walk() - quiesce the functions of a snapshot as planned
+ * pcq_walk() - quiesce the functions of a snapshot as planned
  * @snap:    the published snapshot, not yet trusted
  * @force_dry_run: make only config reads, whatever the snapshot's settings
  *           say; a dry run counts the writes a real run would make
@@ -534,8 +534,8 @@ static bool cq_reset_bridges(const struct cq_snapshot *snap, bool dry_run,
  * Context: any, including panic with interrupts off and NMI; takes no lock,
  * does not sleep or allocate unless @locked.  Callers serialise walks.
  */
-void cq_walk(const struct cq_snapshot *snap, bool force_dry_run, bool locked,
-	     struct cq_run *run)
+void pcq_walk(const struct pcq_snapshot *snap, bool force_dry_run, bool locked,
+	     struct pcq_run *run)
 {
 	u64 start = ktime_get_mono_fast_ns();
 	bool dry_run;
@@ -544,9 +544,9 @@ void cq_walk(const struct cq_snapshot *snap, bool force_dry_run, bool locked,
 
 	memset(run, 0, sizeof(*run));
 	run->locked = locked;
-	if (!cq_snapshot_intact(snap)) {
-		run->state = CQ_STATE_ABORTED;
-		run->abort = CQ_ABORT_CORRUPT;
+	if (!pcq_snapshot_intact(snap)) {
+		run->state = PCQ_STATE_ABORTED;
+		run->abort = PCQ_ABORT_CORRUPT;
 		goto out;
 	}
 	dry_run = locked || force_dry_run || snap->settings.dry_run;
@@ -557,37 +557,37 @@ void cq_walk(const struct cq_snapshot *snap, bool force_dry_run, bool locked,
 
 	for (k = 0; k < snap->nr_order; k++) {
 		u32 i = snap->order[k];
-		const struct cq_func *f = &snap->func[i];
+		const struct pcq_func *f = &snap->func[i];
 
-		if (cq_over_budget(ktime_get_mono_fast_ns(), deadline)) {
-			run->abort = CQ_ABORT_BUDGET;
+		if (pcq_over_budget(ktime_get_mono_fast_ns(), deadline)) {
+			run->abort = PCQ_ABORT_BUDGET;
 			break;
 		}
-		if (!cq_verify(snap, i, run)) {
+		if (!pcq_verify(snap, i, run)) {
 			run->mismatched++;
 			run->skipped++;
 			continue;
 		}
-		if (cq_quiesce_function(f, snap->settings.msi, dry_run, run)) {
-			snap->scratch.state[i] |= CQ_S_MASTER;
+		if (pcq_quiesce_function(f, snap->settings.msi, dry_run, run)) {
+			snap->scratch.state[i] |= PCQ_S_MASTER;
 			/* a bridge forwards, it is no DMA source of its own */
-			if (f->reach == CQ_REACH_NONE && f->why != CQ_WHY_BRIDGE)
+			if (f->reach == PCQ_REACH_NONE && f->why != PCQ_WHY_BRIDGE)
 				run->no_reset++;
 		}
 		run->functions_quiesced++;
 	}
 
-	if (run->abort == CQ_ABORT_NONE &&
-	    !cq_reset_functions(snap, dry_run, deadline, run))
-		run->abort = CQ_ABORT_BUDGET;
-	if (run->abort == CQ_ABORT_NONE &&
-	    !cq_reset_bridges(snap, dry_run, deadline, run))
-		run->abort = CQ_ABORT_BUDGET;
+	if (run->abort == PCQ_ABORT_NONE &&
+	    !pcq_reset_functions(snap, dry_run, deadline, run))
+		run->abort = PCQ_ABORT_BUDGET;
+	if (run->abort == PCQ_ABORT_NONE &&
+	    !pcq_reset_bridges(snap, dry_run, deadline, run))
+		run->abort = PCQ_ABORT_BUDGET;
 
-	if (run->abort != CQ_ABORT_NONE)
-		run->state = CQ_STATE_ABORTED;
+	if (run->abort != PCQ_ABORT_NONE)
+		run->state = PCQ_STATE_ABORTED;
 	else
-		run->state = dry_run ? CQ_STATE_DRY_RUN : CQ_STATE_DONE;
+		run->state = dry_run ? PCQ_STATE_DRY_RUN : PCQ_STATE_DONE;
 out:
 	run->duration_ns = ktime_get_mono_fast_ns() - start;
 }

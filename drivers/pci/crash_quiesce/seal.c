@@ -13,64 +13,64 @@
 
 #include "crash_quiesce.h"
 
-#define CQ_FNV64_OFFSET	0xcbf29ce484222325ULL
-#define CQ_FNV64_PRIME	0x100000001b3ULL
+#define PCQ_FNV64_OFFSET	0xcbf29ce484222325ULL
+#define PCQ_FNV64_PRIME	0x100000001b3ULL
 
-static size_t cq_order_offset(unsigned int nr)
+static size_t pcq_order_offset(unsigned int nr)
 {
-	return sizeof(struct cq_snapshot) + (size_t)nr * sizeof(struct cq_func);
+	return sizeof(struct pcq_snapshot) + (size_t)nr * sizeof(struct pcq_func);
 }
 
 /* The sealed part: header, functions and the three index lists. */
-static size_t cq_sealed_size(unsigned int nr)
+static size_t pcq_sealed_size(unsigned int nr)
 {
-	return cq_order_offset(nr) + 3 * (size_t)nr * sizeof(u32);
+	return pcq_order_offset(nr) + 3 * (size_t)nr * sizeof(u32);
 }
 
 /**
- * cq_snapshot_size() - bytes needed for a snapshot of @nr functions
- * @nr: number of functions, at most CQ_NR_SANITY
+ * pcq_snapshot_size() - bytes needed for a snapshot of @nr functions
+ * @nr: number of functions, at most PCQ_NR_SANITY
  *
  * Return: the allocation size: the sealed part and the walk's scratch.
  */
-size_t cq_snapshot_size(unsigned int nr)
+size_t pcq_snapshot_size(unsigned int nr)
 {
-	return cq_sealed_size(nr) + (size_t)nr * (sizeof(u8) + sizeof(u16)) +
+	return pcq_sealed_size(nr) + (size_t)nr * (sizeof(u8) + sizeof(u16)) +
 	       sizeof(u16);
 }
 
 /* The scratch area's parts, computed from @nr alone. */
-static u8 *cq_state_area(const struct cq_snapshot *snap, unsigned int nr)
+static u8 *pcq_state_area(const struct pcq_snapshot *snap, unsigned int nr)
 {
-	return (u8 *)snap + cq_sealed_size(nr);
+	return (u8 *)snap + pcq_sealed_size(nr);
 }
 
-static u16 *cq_saved_area(const struct cq_snapshot *snap, unsigned int nr)
+static u16 *pcq_saved_area(const struct pcq_snapshot *snap, unsigned int nr)
 {
 	/* after the state bytes, rounded up to a u16 boundary */
-	return (u16 *)(((unsigned long)(cq_state_area(snap, nr) + nr) + 1) & ~1UL);
+	return (u16 *)(((unsigned long)(pcq_state_area(snap, nr) + nr) + 1) & ~1UL);
 }
 
 /**
- * cq_snapshot_init() - lay out a zeroed allocation as an empty snapshot
- * @snap: zeroed memory of cq_snapshot_size(@nr) bytes
+ * pcq_snapshot_init() - lay out a zeroed allocation as an empty snapshot
+ * @snap: zeroed memory of pcq_snapshot_size(@nr) bytes
  * @nr:   number of functions it will hold
  */
-void cq_snapshot_init(struct cq_snapshot *snap, unsigned int nr)
+void pcq_snapshot_init(struct pcq_snapshot *snap, unsigned int nr)
 {
-	snap->magic = CQ_SNAPSHOT_MAGIC;
+	snap->magic = PCQ_SNAPSHOT_MAGIC;
 	snap->nr = nr;
 	snap->nr_inv = ~nr;
-	snap->size = cq_sealed_size(nr);
-	snap->order = (u32 *)((u8 *)snap + cq_order_offset(nr));
+	snap->size = pcq_sealed_size(nr);
+	snap->order = (u32 *)((u8 *)snap + pcq_order_offset(nr));
 	snap->resets = snap->order + nr;
 	snap->fresets = snap->resets + nr;
-	snap->scratch.state = cq_state_area(snap, nr);
-	snap->scratch.saved = cq_saved_area(snap, nr);
+	snap->scratch.state = pcq_state_area(snap, nr);
+	snap->scratch.saved = pcq_saved_area(snap, nr);
 }
 
 /**
- * cq_snapshot_sum() - checksum of a snapshot
+ * pcq_snapshot_sum() - checksum of a snapshot
  * @snap: the snapshot; @snap->size must already be checked
  *
  * FNV-1a over the bytes after the checksum field, up to the scratch area.
@@ -81,55 +81,55 @@ void cq_snapshot_init(struct cq_snapshot *snap, unsigned int nr)
  * Context: any, including panic.
  * Return: the checksum.
  */
-static u64 cq_snapshot_sum(const struct cq_snapshot *snap)
+static u64 pcq_snapshot_sum(const struct pcq_snapshot *snap)
 {
 	const u8 *p = (const u8 *)&snap->magic;
 	const u8 *end = (const u8 *)snap + snap->size;
-	u64 h = CQ_FNV64_OFFSET;
+	u64 h = PCQ_FNV64_OFFSET;
 
 	while (p < end) {
 		h ^= *p++;
-		h *= CQ_FNV64_PRIME;
+		h *= PCQ_FNV64_PRIME;
 	}
 	return h;
 }
 
 /**
- * cq_snapshot_seal() - compute the checksum of a finished snapshot
+ * pcq_snapshot_seal() - compute the checksum of a finished snapshot
  * @snap: the snapshot, planned and about to be published
  *
  * Nothing may change in @snap after this.
  */
-void cq_snapshot_seal(struct cq_snapshot *snap)
+void pcq_snapshot_seal(struct pcq_snapshot *snap)
 {
-	snap->checksum = cq_snapshot_sum(snap);
+	snap->checksum = pcq_snapshot_sum(snap);
 }
 
 /**
- * cq_snapshot_intact() - check a snapshot before the panic path trusts it
+ * pcq_snapshot_intact() - check a snapshot before the panic path trusts it
  * @snap: the published snapshot
  *
  * Context: any, including NMI and panic; reads only @snap, bounded by
- * CQ_NR_SANITY functions whatever the header says.
+ * PCQ_NR_SANITY functions whatever the header says.
  * Return: true if the header is consistent, the checksum matches and every
  * index in the quiesce order and the reset list is in bounds.
  */
-bool cq_snapshot_intact(const struct cq_snapshot *snap)
+bool pcq_snapshot_intact(const struct pcq_snapshot *snap)
 {
 	unsigned int i;
 
-	if (snap->magic != CQ_SNAPSHOT_MAGIC || snap->nr_inv != ~snap->nr ||
-	    snap->nr > CQ_NR_SANITY || snap->size != cq_sealed_size(snap->nr) ||
+	if (snap->magic != PCQ_SNAPSHOT_MAGIC || snap->nr_inv != ~snap->nr ||
+	    snap->nr > PCQ_NR_SANITY || snap->size != pcq_sealed_size(snap->nr) ||
 	    snap->nr_order > snap->nr || snap->nr_resets > snap->nr ||
 	    snap->nr_fresets > snap->nr)
 		return false;
-	if (snap->order != (u32 *)((u8 *)snap + cq_order_offset(snap->nr)) ||
+	if (snap->order != (u32 *)((u8 *)snap + pcq_order_offset(snap->nr)) ||
 	    snap->resets != snap->order + snap->nr ||
 	    snap->fresets != snap->resets + snap->nr ||
-	    snap->scratch.state != cq_state_area(snap, snap->nr) ||
-	    snap->scratch.saved != cq_saved_area(snap, snap->nr))
+	    snap->scratch.state != pcq_state_area(snap, snap->nr) ||
+	    snap->scratch.saved != pcq_saved_area(snap, snap->nr))
 		return false;
-	if (cq_snapshot_sum(snap) != snap->checksum)
+	if (pcq_snapshot_sum(snap) != snap->checksum)
 		return false;
 	/*
 	 * The walk indexes func[] and its scratch bitmap with these: check them

@@ -6,7 +6,7 @@
  * and its locks can still be trusted: the list of functions with their IDs,
  * types and capabilities, the tree they form, and a lock-free way to reach
  * each one's config space.  For ECAM that means the kernel's own mapping of
- * the function's bus, where the kernel uses ECAM at all (cq_ecam_bus()),
+ * the function's bus, where the kernel uses ECAM at all (pcq_ecam_bus()),
  * because ioremap() cannot be called after a panic.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -21,41 +21,41 @@
 #include "core.h"
 
 /* PCI Code and ID Assignment r1.15 sec 1.9: base class 08h, subclass 06h */
-#define CQ_CLASS_SYSTEM_IOMMU	0x0806
+#define PCQ_CLASS_SYSTEM_IOMMU	0x0806
 
-static u8 cq_type_of(struct pci_dev *pdev)
+static u8 pcq_type_of(struct pci_dev *pdev)
 {
 	if (pdev->class >> 8 == PCI_CLASS_BRIDGE_HOST)
-		return CQ_TYPE_HOST_BRIDGE;
+		return PCQ_TYPE_HOST_BRIDGE;
 	if (pci_is_pcie(pdev)) {
 		switch (pci_pcie_type(pdev)) {
 		case PCI_EXP_TYPE_ENDPOINT:
 		case PCI_EXP_TYPE_LEG_END:
-			return CQ_TYPE_ENDPOINT;
+			return PCQ_TYPE_ENDPOINT;
 		case PCI_EXP_TYPE_RC_END:
-			return CQ_TYPE_RC_ENDPOINT;
+			return PCQ_TYPE_RC_ENDPOINT;
 		case PCI_EXP_TYPE_ROOT_PORT:
-			return CQ_TYPE_ROOT_PORT;
+			return PCQ_TYPE_ROOT_PORT;
 		case PCI_EXP_TYPE_UPSTREAM:
-			return CQ_TYPE_UPSTREAM_PORT;
+			return PCQ_TYPE_UPSTREAM_PORT;
 		case PCI_EXP_TYPE_DOWNSTREAM:
-			return CQ_TYPE_DOWNSTREAM_PORT;
+			return PCQ_TYPE_DOWNSTREAM_PORT;
 		case PCI_EXP_TYPE_PCI_BRIDGE:
 		case PCI_EXP_TYPE_PCIE_BRIDGE:
-			return CQ_TYPE_PCI_BRIDGE;
+			return PCQ_TYPE_PCI_BRIDGE;
 		default:
-			return CQ_TYPE_OTHER;
+			return PCQ_TYPE_OTHER;
 		}
 	}
 	if (pdev->hdr_type == PCI_HEADER_TYPE_BRIDGE)
-		return CQ_TYPE_PCI_BRIDGE;
+		return PCQ_TYPE_PCI_BRIDGE;
 	if (pdev->hdr_type == PCI_HEADER_TYPE_NORMAL)
-		return CQ_TYPE_ENDPOINT;
-	return CQ_TYPE_OTHER;
+		return PCQ_TYPE_ENDPOINT;
+	return PCQ_TYPE_OTHER;
 }
 
 /* Advanced Features FLR, as pci_af_flr() probes it. */
-static bool cq_af_flr_usable(struct pci_dev *pdev, u8 af_cap)
+static bool pcq_af_flr_usable(struct pci_dev *pdev, u8 af_cap)
 {
 	u8 cap;
 
@@ -67,7 +67,7 @@ static bool cq_af_flr_usable(struct pci_dev *pdev, u8 af_cap)
 }
 
 /* PM reset, as pci_pm_reset() probes it: D3hot->D0 must reset the function. */
-static bool cq_pm_reset_usable(struct pci_dev *pdev)
+static bool pcq_pm_reset_usable(struct pci_dev *pdev)
 {
 	u16 csr;
 
@@ -78,38 +78,38 @@ static bool cq_pm_reset_usable(struct pci_dev *pdev)
 	return !(csr & PCI_PM_CTRL_NO_SOFT_RESET);
 }
 
-static u16 cq_flags_of(struct pci_dev *pdev, u8 af_cap)
+static u16 pcq_flags_of(struct pci_dev *pdev, u8 af_cap)
 {
 	u16 flags = 0;
 
 	/* Resetting a display device blanks the console the dump reports on. */
 	if (pdev->class >> 16 == PCI_BASE_CLASS_DISPLAY ||
 	    pdev == vga_default_device())
-		flags |= CQ_F_VGA;
+		flags |= PCQ_F_VGA;
 	/* A PCI UART may carry the console; a reset loses its BARs. */
 	if (pdev->class >> 8 == PCI_CLASS_COMMUNICATION_SERIAL ||
 	    pdev->class >> 8 == PCI_CLASS_COMMUNICATION_MULTISERIAL)
-		flags |= CQ_F_SERIAL;
-	if (pdev->class >> 8 == CQ_CLASS_SYSTEM_IOMMU)
-		flags |= CQ_F_IOMMU;
+		flags |= PCQ_F_SERIAL;
+	if (pdev->class >> 8 == PCQ_CLASS_SYSTEM_IOMMU)
+		flags |= PCQ_F_IOMMU;
 	if (pdev->class >> 8 == PCI_CLASS_BRIDGE_ISA)
-		flags |= CQ_F_ISA_BRIDGE;
+		flags |= PCQ_F_ISA_BRIDGE;
 	if (pdev->dev_flags & PCI_DEV_FLAGS_NO_BUS_RESET)
-		flags |= CQ_F_NO_BUS_RESET;
+		flags |= PCQ_F_NO_BUS_RESET;
 	if (pdev->is_virtfn)
-		flags |= CQ_F_VF;
+		flags |= PCQ_F_VF;
 	/* The kernel's own probes: they honour its reset quirks. */
 	if (!pcie_reset_flr(pdev, PCI_RESET_PROBE))
-		flags |= CQ_F_FLR;
-	if (cq_af_flr_usable(pdev, af_cap))
-		flags |= CQ_F_AF_FLR;
-	if (cq_pm_reset_usable(pdev))
-		flags |= CQ_F_PM_RESET;
+		flags |= PCQ_F_FLR;
+	if (pcq_af_flr_usable(pdev, af_cap))
+		flags |= PCQ_F_AF_FLR;
+	if (pcq_pm_reset_usable(pdev))
+		flags |= PCQ_F_PM_RESET;
 	return flags;
 }
 
 /* Bridges above a function; a VF, on a virtual bus or not, has its PF's. */
-static unsigned int cq_depth_of(struct pci_dev *pdev)
+static unsigned int pcq_depth_of(struct pci_dev *pdev)
 {
 	unsigned int depth = 0;
 	struct pci_bus *bus;
@@ -120,36 +120,36 @@ static unsigned int cq_depth_of(struct pci_dev *pdev)
 }
 
 /**
- * struct cq_ent - a function being snapshotted, with its sort key
- * @key:  cq_func_key() of the function
+ * struct pcq_ent - a function being snapshotted, with its sort key
+ * @key:  pcq_func_key() of the function
  * @pdev: the function, referenced
  */
-struct cq_ent {
+struct pcq_ent {
 	u64 key;
 	struct pci_dev *pdev;
 };
 
-static u64 cq_key_of(struct pci_dev *pdev)
+static u64 pcq_key_of(struct pci_dev *pdev)
 {
-	return cq_func_key(cq_depth_of(pdev), pci_domain_nr(pdev->bus),
+	return pcq_func_key(pcq_depth_of(pdev), pci_domain_nr(pdev->bus),
 			   pdev->bus->number, pdev->devfn);
 }
 
-static int cq_cmp_ent(const void *a, const void *b)
+static int pcq_cmp_ent(const void *a, const void *b)
 {
-	u64 x = ((const struct cq_ent *)a)->key, y = ((const struct cq_ent *)b)->key;
+	u64 x = ((const struct pcq_ent *)a)->key, y = ((const struct pcq_ent *)b)->key;
 
 	return x < y ? -1 : x > y;
 }
 
 /* Index of @pdev in the sorted @ents, or -1: a binary search by key. */
-static s32 cq_index_of(const struct cq_ent *ents, unsigned int nr,
+static s32 pcq_index_of(const struct pcq_ent *ents, unsigned int nr,
 		       struct pci_dev *pdev)
 {
-	struct cq_ent want = { .key = cq_key_of(pdev) };
-	const struct cq_ent *e;
+	struct pcq_ent want = { .key = pcq_key_of(pdev) };
+	const struct pcq_ent *e;
 
-	e = bsearch(&want, ents, nr, sizeof(*ents), cq_cmp_ent);
+	e = bsearch(&want, ents, nr, sizeof(*ents), pcq_cmp_ent);
 	return e && e->pdev == pdev ? e - ents : -1;
 }
 
@@ -158,14 +158,14 @@ static s32 cq_index_of(const struct cq_ent *ents, unsigned int nr,
  * and check that it really shows this function before trusting it: its
  * IDs, or for a VF, whose IDs read all-ones, its class and revision.
  */
-static void cq_pick_access(struct cq_func *f)
+static void pcq_pick_access(struct pcq_func *f)
 {
-	void __iomem *bus = cq_ecam_bus(f->seg, f->bus);
+	void __iomem *bus = pcq_ecam_bus(f->seg, f->bus);
 
-	cq_cfg_pick(f, bus);
-	if (f->cfg.method != CQ_ACCESS_ECAM)
+	pcq_cfg_pick(f, bus);
+	if (f->cfg.method != PCQ_ACCESS_ECAM)
 		return;
-	if (f->flags & CQ_F_VF) {
+	if (f->flags & PCQ_F_VF) {
 		if (readl(f->cfg.ecam + PCI_CLASS_REVISION) == f->class_rev)
 			return;
 	} else if (readl(f->cfg.ecam + PCI_VENDOR_ID) ==
@@ -174,10 +174,10 @@ static void cq_pick_access(struct cq_func *f)
 	}
 	pr_warn_once("%04x:%02x:%02x.%x: ECAM shows another function; not using it\n",
 		     f->seg, f->bus, PCI_SLOT(f->devfn), PCI_FUNC(f->devfn));
-	cq_cfg_pick(f, NULL);
+	pcq_cfg_pick(f, NULL);
 }
 
-static void cq_fill(struct cq_func *f, const struct cq_ent *ents, unsigned int nr,
+static void pcq_fill(struct pcq_func *f, const struct pcq_ent *ents, unsigned int nr,
 		    unsigned int idx)
 {
 	struct pci_dev *pdev = ents[idx].pdev;
@@ -191,7 +191,7 @@ static void cq_fill(struct cq_func *f, const struct cq_ent *ents, unsigned int n
 	f->device = pdev->device;
 	f->class_rev = pdev->class << 8 | pdev->revision;
 	f->hdr_type = pdev->hdr_type;
-	f->type = cq_type_of(pdev);
+	f->type = pcq_type_of(pdev);
 	f->msi_cap = pci_find_capability(pdev, PCI_CAP_ID_MSI);
 	f->msix_cap = pci_find_capability(pdev, PCI_CAP_ID_MSIX);
 	f->pcie_cap = pdev->pcie_cap;
@@ -203,14 +203,14 @@ static void cq_fill(struct cq_func *f, const struct cq_ent *ents, unsigned int n
 		f->sec_bus = pdev->subordinate->number;
 		f->sub_bus = pdev->subordinate->busn_res.end;
 	}
-	f->flags = cq_flags_of(pdev, af_cap);
-	f->pf = pf != pdev ? cq_index_of(ents, nr, pf) : -1;
-	f->parent = pf->bus->self ? cq_index_of(ents, nr, pf->bus->self) : -1;
-	cq_pick_access(f);
+	f->flags = pcq_flags_of(pdev, af_cap);
+	f->pf = pf != pdev ? pcq_index_of(ents, nr, pf) : -1;
+	f->parent = pf->bus->self ? pcq_index_of(ents, nr, pf->bus->self) : -1;
+	pcq_pick_access(f);
 }
 
 /**
- * cq_snapshot_build() - snapshot every PCI function and plan the quiesce
+ * pcq_snapshot_build() - snapshot every PCI function and plan the quiesce
  * @settings:   the settings to plan with
  * @skip:       the user's skip list
  * @generation: the generation number to stamp
@@ -221,12 +221,12 @@ static void cq_fill(struct cq_func *f, const struct cq_ent *ents, unsigned int n
  * Context: process context; takes the PCI rescan/remove lock, may sleep.
  * Return: a sealed snapshot, or an ERR_PTR().
  */
-struct cq_snapshot *cq_snapshot_build(const struct cq_settings *settings,
-				      const struct cq_skip_list *skip,
+struct pcq_snapshot *pcq_snapshot_build(const struct pcq_settings *settings,
+				      const struct pcq_skip_list *skip,
 				      u64 generation)
 {
-	struct cq_snapshot *snap = NULL;
-	struct cq_ent *ents = NULL;
+	struct pcq_snapshot *snap = NULL;
+	struct pcq_ent *ents = NULL;
 	struct pci_dev *pdev = NULL;
 	unsigned int nr = 0, i;
 	int err = 0;
@@ -234,13 +234,13 @@ struct cq_snapshot *cq_snapshot_build(const struct cq_settings *settings,
 	pci_lock_rescan_remove();
 	for_each_pci_dev(pdev)
 		nr++;
-	if (nr > CQ_NR_SANITY) {
+	if (nr > PCQ_NR_SANITY) {
 		pci_dev_put(pdev);
 		err = -E2BIG;
 		goto out_unlock;
 	}
 	ents = kvmalloc_array(nr ? nr : 1, sizeof(*ents), GFP_KERNEL);
-	snap = kvzalloc(cq_snapshot_size(nr), GFP_KERNEL);
+	snap = kvzalloc(pcq_snapshot_size(nr), GFP_KERNEL);
 	if (!ents || !snap) {
 		err = -ENOMEM;
 		goto out_unlock;
@@ -252,19 +252,19 @@ struct cq_snapshot *cq_snapshot_build(const struct cq_settings *settings,
 			break;
 		}
 		ents[i].pdev = pci_dev_get(pdev);
-		ents[i].key = cq_key_of(pdev);
+		ents[i].key = pcq_key_of(pdev);
 		i++;
 	}
 	nr = i;
-	sort(ents, nr, sizeof(*ents), cq_cmp_ent, NULL);
+	sort(ents, nr, sizeof(*ents), pcq_cmp_ent, NULL);
 
-	cq_snapshot_init(snap, nr);
+	pcq_snapshot_init(snap, nr);
 	snap->generation = generation;
 	snap->settings = *settings;
 	for (i = 0; i < nr; i++)
-		cq_fill(&snap->func[i], ents, nr, i);
-	cq_plan(snap, skip);
-	cq_snapshot_seal(snap);
+		pcq_fill(&snap->func[i], ents, nr, i);
+	pcq_plan(snap, skip);
+	pcq_snapshot_seal(snap);
 
 out_unlock:
 	pci_unlock_rescan_remove();
@@ -280,7 +280,7 @@ out_unlock:
 }
 
 /**
- * cq_snapshot_replan() - a new snapshot of the same functions, planned
+ * pcq_snapshot_replan() - a new snapshot of the same functions, planned
  * with other settings
  * @old:        the published snapshot
  * @settings:   the new settings
@@ -293,26 +293,26 @@ out_unlock:
  * Context: process context; allocates.
  * Return: a sealed snapshot, or an ERR_PTR().
  */
-struct cq_snapshot *cq_snapshot_replan(const struct cq_snapshot *old,
-				       const struct cq_settings *settings,
-				       const struct cq_skip_list *skip,
+struct pcq_snapshot *pcq_snapshot_replan(const struct pcq_snapshot *old,
+				       const struct pcq_settings *settings,
+				       const struct pcq_skip_list *skip,
 				       u64 generation)
 {
-	struct cq_snapshot *snap = kvzalloc(cq_snapshot_size(old->nr), GFP_KERNEL);
+	struct pcq_snapshot *snap = kvzalloc(pcq_snapshot_size(old->nr), GFP_KERNEL);
 
 	if (!snap)
 		return ERR_PTR(-ENOMEM);
-	cq_snapshot_init(snap, old->nr);
+	pcq_snapshot_init(snap, old->nr);
 	memcpy(snap->func, old->func, old->nr * sizeof(*old->func));
 	snap->generation = generation;
 	snap->settings = *settings;
-	cq_plan(snap, skip);
-	cq_snapshot_seal(snap);
+	pcq_plan(snap, skip);
+	pcq_snapshot_seal(snap);
 	return snap;
 }
 
 /**
- * cq_snapshot_free() - free a snapshot once nobody can reach it
+ * pcq_snapshot_free() - free a snapshot once nobody can reach it
  * @snap: the snapshot, unpublished, or NULL
  *
  * After an RCU grace period: a panic walk that loaded the pointer runs
@@ -321,7 +321,7 @@ struct cq_snapshot *cq_snapshot_replan(const struct cq_snapshot *old,
  *
  * Context: any; does not wait.
  */
-void cq_snapshot_free(struct cq_snapshot *snap)
+void pcq_snapshot_free(struct pcq_snapshot *snap)
 {
 	if (snap)
 		kvfree_rcu(snap, rcu);
