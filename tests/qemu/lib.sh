@@ -61,6 +61,12 @@ cq_vermagic_check() {
 #        bridge at 00:04.0
 #   q35-bare: the q35 machine's own 4 functions only; devices come from the
 #        extra QEMU arguments (tests/bench/topology.sh)
+#   q35-sriov: an SR-IOV nvme PF behind root port 00:01.0 (01:00.0; its 2 VFs
+#        become 01:00.1 and 01:00.2 when the guest enables them), e1000e behind
+#        00:02.0 (bus 2). No namespace: config space is all the tests need.
+#        QEMU 7.2's constraints: vq_flexible >= 2 * max_vfs, max_ioqpairs >=
+#        vq_flexible + 2, vi_flexible >= max_vfs, msix_qsize >= vi_flexible + 1
+#        (and < 257, else the VF BARs overlap)
 # nic1 uses netdev n1 (run-cycle.sh -N). NICs get romfile= (no iPXE option
 # ROM: faster, and no ipxe-qemu needed).
 cq_topology() {
@@ -80,7 +86,15 @@ cq_topology() {
 			-device edu,id=edu1,bus=br1,addr=0x1
 		;;
 	q35-bare) printf '%s\n' -M q35 ;;
-	*) cq_die "unknown topology $1 (q35, pc, q35-bare)" ;;
+	q35-sriov)
+		printf '%s\n' -M q35 \
+			-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x1 \
+			-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0,addr=0x2 \
+			-device nvme-subsys,id=nvs0 \
+			-device nvme,id=nvme0,serial=cqsriov,subsys=nvs0,bus=rp1,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,msix_qsize=3,max_ioqpairs=6 \
+			-device e1000e,id=nic1,bus=rp2,netdev=n1,romfile=
+		;;
+	*) cq_die "unknown topology $1 (q35, pc, q35-bare, q35-sriov)" ;;
 	esac
 }
 

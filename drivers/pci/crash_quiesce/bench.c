@@ -183,7 +183,7 @@ static int pcq_bench_build(struct pcq_bench_result *res)
 
 /* Note a write the walk will make: it is in the floor and gets timed. */
 static void pcq_bench_want(struct pcq_bench_result *res, const struct pcq_func *f,
-			  unsigned int reg, u16 old, u16 val)
+			   unsigned int reg, u16 old, u16 val)
 {
 	struct pcq_bench_write *w = &pcq_bench_writes[res->floor_writes++];
 
@@ -200,7 +200,7 @@ static bool pcq_bench_is_endpoint(const struct pcq_func *f)
 
 /* A capability control word: read it, and write it if it is enabled. */
 static void pcq_bench_floor_cap(struct pcq_bench_result *res, const struct pcq_func *f,
-			       unsigned int reg, u16 enable, struct pcq_run *scratch)
+				unsigned int reg, u16 enable, struct pcq_run *scratch)
 {
 	u16 ctl = pcq_cfg_read16(f, reg, scratch);
 
@@ -246,10 +246,10 @@ static void pcq_bench_floor(const struct pcq_snapshot *snap, struct pcq_bench_re
 			continue;
 		if (f->msi_cap)
 			pcq_bench_floor_cap(res, f, f->msi_cap + PCI_MSI_FLAGS,
-					   PCI_MSI_FLAGS_ENABLE, &scratch);
+					    PCI_MSI_FLAGS_ENABLE, &scratch);
 		if (f->msix_cap)
 			pcq_bench_floor_cap(res, f, f->msix_cap + PCI_MSIX_FLAGS,
-					   PCI_MSIX_FLAGS_ENABLE, &scratch);
+					    PCI_MSIX_FLAGS_ENABLE, &scratch);
 	}
 	res->floor_reads += snap->nr_resets;
 }
@@ -288,7 +288,7 @@ static void pcq_bench_undo(unsigned int nr)
 
 	for (k = nr; k-- > 0;)
 		pcq_cfg_write16(pcq_bench_writes[k].f, pcq_bench_writes[k].reg,
-			       pcq_bench_writes[k].old, &scratch);
+				pcq_bench_writes[k].old, &scratch);
 }
 
 /*
@@ -308,7 +308,7 @@ static u64 pcq_bench_plan_writes(unsigned int nr, struct pcq_run *run)
 	t0 = ktime_get_ns();
 	for (k = 0; k < nr; k++)
 		pcq_cfg_write16(pcq_bench_writes[k].f, pcq_bench_writes[k].reg,
-			       pcq_bench_writes[k].val, run);
+				pcq_bench_writes[k].val, run);
 	ns = ktime_get_ns() - t0;
 	pcq_bench_undo(nr);
 	local_irq_restore(flags);
@@ -325,7 +325,7 @@ static u64 pcq_bench_plan_writes(unsigned int nr, struct pcq_run *run)
  * Return: the time of the accesses.
  */
 static u64 pcq_bench_ideal(const struct pcq_snapshot *snap, unsigned int nr_writes,
-			  struct pcq_run *run)
+			   struct pcq_run *run)
 {
 	unsigned int k, w = 0;
 	unsigned long flags;
@@ -411,7 +411,7 @@ static u64 pcq_bench_median(u64 *v, unsigned int n)
 
 /* The walk's quiesce part over a copy without resets; undone unless @keep. */
 static u64 pcq_bench_walk(const struct pcq_snapshot *copy, unsigned int nr_writes,
-			 bool keep, struct pcq_run *walk)
+			  bool keep, struct pcq_run *walk)
 {
 	unsigned long flags;
 
@@ -434,7 +434,7 @@ static u64 pcq_bench_walk(const struct pcq_snapshot *copy, unsigned int nr_write
  * with the walk, which alone is not undone.
  */
 static int pcq_bench_quiesce(const struct pcq_snapshot *snap, unsigned int nr_writes,
-			    struct pcq_bench_result *res)
+			     struct pcq_bench_result *res)
 {
 	struct pcq_snapshot *copy = pcq_bench_copy(snap, false);
 	u64 ideal[PCQ_BENCH_REPEAT], walk[PCQ_BENCH_REPEAT], pair[PCQ_BENCH_REPEAT];
@@ -486,7 +486,7 @@ static void pcq_bench_hold(unsigned int ms)
 }
 
 static void pcq_bench_assert(const struct pcq_snapshot *snap, unsigned int k,
-			    struct pcq_run *run)
+			     struct pcq_run *run)
 {
 	const struct pcq_func *b = &snap->func[snap->resets[k]];
 	u16 ctl = pcq_cfg_read16(b, PCI_BRIDGE_CONTROL, run);
@@ -496,10 +496,10 @@ static void pcq_bench_assert(const struct pcq_snapshot *snap, unsigned int k,
 }
 
 static void pcq_bench_release(const struct pcq_snapshot *snap, unsigned int k,
-			     struct pcq_run *run)
+			      struct pcq_run *run)
 {
 	pcq_cfg_write16(&snap->func[snap->resets[k]], PCI_BRIDGE_CONTROL,
-		       pcq_bench_ctl[k], run);
+			pcq_bench_ctl[k], run);
 }
 
 /*
@@ -507,7 +507,7 @@ static void pcq_bench_release(const struct pcq_snapshot *snap, unsigned int k,
  * once, release all.  Return: the time; *hold_ns gets the hold's part.
  */
 static u64 pcq_bench_shared(const struct pcq_snapshot *snap, struct pcq_run *run,
-			   u64 *hold_ns)
+			    u64 *hold_ns)
 {
 	unsigned long flags;
 	unsigned int k;
@@ -665,7 +665,7 @@ static int pcq_bench_open(struct inode *inode, struct file *file)
 }
 
 static ssize_t pcq_bench_write(struct file *file, const char __user *ubuf,
-			      size_t count, loff_t *ppos)
+			       size_t count, loff_t *ppos)
 {
 	char buf[3] = { };
 	int err;

@@ -103,7 +103,7 @@ static void pcq_conf1_select(const struct pcq_cfg *cfg, unsigned int reg)
 }
 
 static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
-			 unsigned int size)
+			  unsigned int size)
 {
 	pcq_conf1_select(cfg, reg);
 	switch (size) {
@@ -117,7 +117,7 @@ static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
 }
 
 static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
-			   unsigned int size, u32 val)
+			    unsigned int size, u32 val)
 {
 	pcq_conf1_select(cfg, reg);
 	if (size == 2)
@@ -127,13 +127,13 @@ static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
 }
 #else
 static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
-			 unsigned int size)
+			  unsigned int size)
 {
 	return ~0U;
 }
 
 static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
-			   unsigned int size, u32 val)
+			    unsigned int size, u32 val)
 {
 }
 #endif /* CONFIG_X86 */
@@ -155,7 +155,7 @@ static bool pcq_cfg_reaches(const struct pcq_func *f, unsigned int reg)
 }
 
 static u32 pcq_cfg_read(const struct pcq_func *f, unsigned int reg,
-		       unsigned int size, struct pcq_run *run)
+			unsigned int size, struct pcq_run *run)
 {
 	u32 val;
 
@@ -210,7 +210,7 @@ u16 pcq_cfg_read16(const struct pcq_func *f, unsigned int reg, struct pcq_run *r
 }
 
 static void pcq_cfg_write(const struct pcq_func *f, unsigned int reg,
-			 unsigned int size, u32 val, struct pcq_run *run)
+			  unsigned int size, u32 val, struct pcq_run *run)
 {
 	/* locked walks are dry runs, which never write */
 	if (run->locked || !pcq_cfg_reaches(f, reg))
@@ -238,7 +238,7 @@ static void pcq_cfg_write(const struct pcq_func *f, unsigned int reg,
  * Context: any, including NMI and panic; takes no lock, does not sleep.
  */
 void pcq_cfg_write16(const struct pcq_func *f, unsigned int reg, u16 val,
-		    struct pcq_run *run)
+		     struct pcq_run *run)
 {
 	pcq_cfg_write(f, reg, 2, val, run);
 }
@@ -256,7 +256,7 @@ void pcq_cfg_write16(const struct pcq_func *f, unsigned int reg, u16 val,
  * Context: any, including NMI and panic; takes no lock, does not sleep.
  */
 void pcq_cfg_write8(const struct pcq_func *f, unsigned int reg, u8 val,
-		   struct pcq_run *run)
+		    struct pcq_run *run)
 {
 	pcq_cfg_write(f, reg, 1, val, run);
 }

@@ -138,7 +138,7 @@ int pcq_replan_locked(void)
 	if (!pcq_current)
 		return pcq_rebuild_locked();
 	snap = pcq_snapshot_replan(pcq_current, &pcq_settings, &pcq_skip,
-				  pcq_generation + 1);
+				   pcq_generation + 1);
 	if (IS_ERR(snap))
 		return PTR_ERR(snap);
 	pcq_publish_locked(snap);
@@ -162,7 +162,7 @@ int pcq_replan_locked(void)
  * Return: 0, or a PCIBIOS error or -ENODEV.
  */
 int pcq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
-		       unsigned int size, u32 *val)
+			unsigned int size, u32 *val)
 {
 	struct pci_bus *pbus = pci_find_bus(seg, bus);
 	u16 v16;
@@ -267,7 +267,7 @@ static DECLARE_WORK(pcq_rescan_work, pcq_rescan_fn);
  * whose caller holds the locks the builder needs.
  */
 static int pcq_pci_bus_notify(struct notifier_block *nb, unsigned long action,
-			     void *data)
+			      void *data)
 {
 	if (action == BUS_NOTIFY_ADD_DEVICE || action == BUS_NOTIFY_REMOVED_DEVICE)
 		schedule_work(&pcq_rescan_work);

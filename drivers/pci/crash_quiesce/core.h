@@ -28,10 +28,10 @@ void pcq_dry_run_now_locked(void);
 
 /* snapshot.c */
 struct pcq_snapshot *pcq_snapshot_build(const struct pcq_settings *settings,
-				      const struct pcq_skip_list *skip,
+					const struct pcq_skip_list *skip,
 				      u64 generation);
 struct pcq_snapshot *pcq_snapshot_replan(const struct pcq_snapshot *old,
-				       const struct pcq_settings *settings,
+					 const struct pcq_settings *settings,
 				       const struct pcq_skip_list *skip,
 				       u64 generation);
 void pcq_snapshot_free(struct pcq_snapshot *snap);

@@ -373,15 +373,15 @@ struct pcq_run {
 u32 pcq_cfg_read32(const struct pcq_func *f, unsigned int reg, struct pcq_run *run);
 u16 pcq_cfg_read16(const struct pcq_func *f, unsigned int reg, struct pcq_run *run);
 void pcq_cfg_write16(const struct pcq_func *f, unsigned int reg, u16 val,
-		    struct pcq_run *run);
+		     struct pcq_run *run);
 void pcq_cfg_write8(const struct pcq_func *f, unsigned int reg, u8 val,
-		   struct pcq_run *run);
+		    struct pcq_run *run);
 void pcq_cfg_pick(struct pcq_func *f, void __iomem *ecam_bus);
 u32 pcq_cfg_conf1_address(u8 bus, u8 devfn);
 u64 pcq_cfg_ecam_address(u64 base, u8 start_bus, u8 bus, u8 devfn);
 /* process context only: the PCI core's locked read, for dry runs */
 int pcq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
-		       unsigned int size, u32 *val);
+			unsigned int size, u32 *val);
 
 /* plan.c: planning rules */
 u64 pcq_func_key(unsigned int depth, u32 seg, u8 bus, u8 devfn);
@@ -410,7 +410,7 @@ int pcq_parse_ms(const char *s, u32 min, u32 max, u32 *out);
 
 /* quiesce.c: the panic-path walk */
 void pcq_walk(const struct pcq_snapshot *snap, bool force_dry_run, bool locked,
-	     struct pcq_run *run);
+	      struct pcq_run *run);
 const char *pcq_state_name(enum pcq_state state);
 const char *pcq_abort_name(enum pcq_abort why);
 

@@ -28,7 +28,7 @@ struct pcq_test_fn {
 };
 
 static struct pcq_snapshot *pcq_test_build(struct kunit *test,
-					 const struct pcq_test_fn *fns,
+					   const struct pcq_test_fn *fns,
 					 unsigned int nr, u8 reset,
 					 const struct pcq_skip_list *skip)
 {
@@ -98,7 +98,7 @@ static void pcq_test_plan_switch(struct kunit *test)
 	struct pcq_snapshot *snap;
 
 	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
-			     PCQ_RESET_AUTO, &skip);
+			      PCQ_RESET_AUTO, &skip);
 	KUNIT_EXPECT_EQ(test, snap->func[0].action, PCQ_ACT_SKIP);
 	KUNIT_EXPECT_EQ(test, snap->func[0].skip, PCQ_SKIP_HOST_BRIDGE);
 	/* The VGA below 02:01.0 blocks the root port and the upstream port. */
@@ -125,7 +125,7 @@ static void pcq_test_plan_skip_and_mode(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, pcq_parse_skip("03:00.0", &skip, &bad), 0);
 	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
-			     PCQ_RESET_AUTO, &skip);
+			      PCQ_RESET_AUTO, &skip);
 	KUNIT_EXPECT_EQ(test, snap->func[5].skip, PCQ_SKIP_USER);
 	KUNIT_EXPECT_EQ(test, snap->func[3].noreset, PCQ_NORESET_BLOCKED);
 	KUNIT_EXPECT_EQ(test, snap->nr_resets, 0U);
@@ -133,7 +133,7 @@ static void pcq_test_plan_skip_and_mode(struct kunit *test)
 
 	skip.nr = 0;
 	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
-			     PCQ_RESET_NONE, &skip);
+			      PCQ_RESET_NONE, &skip);
 	KUNIT_EXPECT_EQ(test, snap->nr_resets, 0U);
 	KUNIT_EXPECT_EQ(test, snap->func[3].noreset, PCQ_NORESET_MODE);
 }
@@ -175,7 +175,7 @@ static void pcq_test_seal(struct kunit *test)
 	struct pcq_snapshot *snap;
 
 	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
-			     PCQ_RESET_AUTO, &skip);
+			      PCQ_RESET_AUTO, &skip);
 	KUNIT_EXPECT_TRUE(test, pcq_snapshot_intact(snap));
 	snap->func[4].bus ^= 1;
 	KUNIT_EXPECT_FALSE(test, pcq_snapshot_intact(snap));
@@ -193,7 +193,7 @@ static void pcq_test_walk(struct kunit *test)
 	unsigned int i;
 
 	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
-			     PCQ_RESET_AUTO, &skip);
+			      PCQ_RESET_AUTO, &skip);
 
 	pcq_walk(snap, true, false, &run);
 	KUNIT_EXPECT_EQ(test, run.state, PCQ_STATE_DRY_RUN);
@@ -212,7 +212,7 @@ static void pcq_test_walk(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, pcq_test_reg16(&snap->func[i], PCI_COMMAND),
 				PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE);
 		KUNIT_EXPECT_EQ(test, pcq_test_reg16(&snap->func[i],
-						    PCQ_TEST_MSI_CAP + PCI_MSI_FLAGS), 0);
+						     PCQ_TEST_MSI_CAP + PCI_MSI_FLAGS), 0);
 	}
 	/* The skipped host bridge is untouched; SBR was released. */
 	KUNIT_EXPECT_EQ(test, pcq_test_reg16(&snap->func[0], PCI_COMMAND),
@@ -227,7 +227,7 @@ static void pcq_test_walk_mismatch_and_corrupt(struct kunit *test)
 	struct pcq_run run;
 
 	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
-			     PCQ_RESET_AUTO, &skip);
+			      PCQ_RESET_AUTO, &skip);
 	/* 03:00.0 vanished: reads all-ones */
 	memset((__force void *)snap->func[5].cfg.ecam, 0xff, PCI_STD_HEADER_SIZEOF);
 	/* the reset bridge was replaced by another device */

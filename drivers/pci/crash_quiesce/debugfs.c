@@ -31,7 +31,7 @@ static void pcq_seq_bdf(struct seq_file *m, const struct pcq_func *f)
 
 /* " reset=": bus:<bridge>, flr, af-flr, pm, pf, or none:<why> */
 static void pcq_seq_reach(struct seq_file *m, const struct pcq_snapshot *snap,
-			 const struct pcq_func *f)
+			  const struct pcq_func *f)
 {
 	seq_printf(m, " reset=%s", pcq_reach_name(f->reach));
 	if (f->reach == PCQ_REACH_BUS) {
@@ -94,7 +94,7 @@ static int pcq_devices_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(pcq_devices);
 
 static void pcq_plan_show_quiesce(struct seq_file *m, const struct pcq_snapshot *snap,
-				 const struct pcq_func *f)
+				  const struct pcq_func *f)
 {
 	bool msi = snap->settings.msi;
 
@@ -195,7 +195,7 @@ DEFINE_SHOW_ATTRIBUTE(pcq_last_run);
 
 /* Accept exactly "1", with or without a newline. */
 static int pcq_debugfs_trigger(const char __user *ubuf, size_t count,
-			      const char *file)
+			       const char *file)
 {
 	char buf[3] = { };
 
@@ -209,7 +209,7 @@ static int pcq_debugfs_trigger(const char __user *ubuf, size_t count,
 }
 
 static ssize_t pcq_rescan_write(struct file *file, const char __user *ubuf,
-			       size_t count, loff_t *ppos)
+				size_t count, loff_t *ppos)
 {
 	int err = pcq_debugfs_trigger(ubuf, count, "rescan");
 
@@ -229,7 +229,7 @@ static const struct file_operations pcq_rescan_fops = {
 };
 
 static ssize_t pcq_dry_run_now_write(struct file *file, const char __user *ubuf,
-				    size_t count, loff_t *ppos)
+				     size_t count, loff_t *ppos)
 {
 	int err = pcq_debugfs_trigger(ubuf, count, "dry_run_now");
 

@@ -116,7 +116,7 @@ static int pcq_fault_all_ones(const char *arg)
 }
 
 static ssize_t pcq_fault_write(struct file *file, const char __user *ubuf,
-			      size_t count, loff_t *ppos)
+			       size_t count, loff_t *ppos)
 {
 	char buf[64];
 	int err;

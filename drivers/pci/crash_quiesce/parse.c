@@ -45,7 +45,7 @@ static int pcq_hex_digit(char c)
  * value exceeds @max.
  */
 static bool pcq_hex(const char **p, const char *end, unsigned int max_digits,
-		   u32 max, u32 *val)
+		    u32 max, u32 *val)
 {
 	unsigned int digits = 0;
 	u32 v = 0;
@@ -73,7 +73,7 @@ static bool pcq_expect(const char **p, const char *end, char c)
 
 /* One entry in [s, end): [seg:]bus:dev.fn or vendor:device. */
 static bool pcq_parse_skip_entry(const char *s, const char *end,
-				struct pcq_skip_entry *e)
+				 struct pcq_skip_entry *e)
 {
 	unsigned int colons = 0;
 	bool dot = false;

@@ -72,7 +72,7 @@ const char *pcq_abort_name(enum pcq_abort why)
  * Context: panic path; no lock, no sleep.
  */
 static void pcq_update16(const struct pcq_func *f, unsigned int reg, u16 old,
-			u16 val, bool dry_run, struct pcq_run *run)
+			 u16 val, bool dry_run, struct pcq_run *run)
 {
 	if (val == old)
 		return;
@@ -99,7 +99,7 @@ static bool pcq_check_id(const struct pcq_snapshot *snap, u32 i, struct pcq_run 
  * Return: true if VF Enable is set.
  */
 static bool pcq_vf_enabled(const struct pcq_snapshot *snap, u32 pf,
-			  struct pcq_run *run)
+			   struct pcq_run *run)
 {
 	const struct pcq_func *p = &snap->func[pf];
 	u8 *state = &snap->scratch.state[pf];
@@ -130,7 +130,7 @@ static bool pcq_vf_enabled(const struct pcq_snapshot *snap, u32 pf,
  * Return: true if the VF checks out.
  */
 static bool pcq_check_vf(const struct pcq_snapshot *snap, const struct pcq_func *f,
-			struct pcq_run *run)
+			 struct pcq_run *run)
 {
 	u32 cr;
 
@@ -217,7 +217,7 @@ static bool pcq_verify(const struct pcq_snapshot *snap, u32 i, struct pcq_run *r
  * Return: true if Bus Master Enable was set.
  */
 static bool pcq_quiesce_function(const struct pcq_func *f, bool msi, bool dry_run,
-				struct pcq_run *run)
+				 struct pcq_run *run)
 {
 	u16 cmd, ctl, val;
 
@@ -237,13 +237,13 @@ static bool pcq_quiesce_function(const struct pcq_func *f, bool msi, bool dry_ru
 		ctl = pcq_cfg_read16(f, f->msi_cap + PCI_MSI_FLAGS, run);
 		if (ctl != 0xffff)
 			pcq_update16(f, f->msi_cap + PCI_MSI_FLAGS, ctl,
-				    ctl & ~PCI_MSI_FLAGS_ENABLE, dry_run, run);
+				     ctl & ~PCI_MSI_FLAGS_ENABLE, dry_run, run);
 	}
 	if (f->msix_cap) {
 		ctl = pcq_cfg_read16(f, f->msix_cap + PCI_MSIX_FLAGS, run);
 		if (ctl != 0xffff)
 			pcq_update16(f, f->msix_cap + PCI_MSIX_FLAGS, ctl,
-				    ctl & ~PCI_MSIX_FLAGS_ENABLE, dry_run, run);
+				     ctl & ~PCI_MSIX_FLAGS_ENABLE, dry_run, run);
 	}
 	return true;
 }
@@ -338,12 +338,12 @@ static int pcq_fn_reset_status(const struct pcq_func *f, struct pcq_run *run, u1
  * Context: panic path; no lock, no sleep.
  */
 static void pcq_fn_reset_one(const struct pcq_func *f, u16 ctl, bool dry_run,
-			    struct pcq_run *run)
+			     struct pcq_run *run)
 {
 	switch (f->reach) {
 	case PCQ_REACH_FLR:
 		pcq_update16(f, f->pcie_cap + PCI_EXP_DEVCTL, ctl,
-			    ctl | PCI_EXP_DEVCTL_BCR_FLR, dry_run, run);
+			     ctl | PCI_EXP_DEVCTL_BCR_FLR, dry_run, run);
 		break;
 	case PCQ_REACH_AF_FLR:
 		if (dry_run)
@@ -355,7 +355,7 @@ static void pcq_fn_reset_one(const struct pcq_func *f, u16 ctl, bool dry_run,
 		if ((ctl & PCI_PM_CTRL_STATE_MASK) == PCQ_PM_D3HOT)
 			return;
 		pcq_update16(f, f->pm_cap + PCI_PM_CTRL, ctl,
-			    (ctl & ~(PCI_PM_CTRL_STATE_MASK | PCI_PM_CTRL_PME_STATUS)) |
+			     (ctl & ~(PCI_PM_CTRL_STATE_MASK | PCI_PM_CTRL_PME_STATUS)) |
 			    PCQ_PM_D3HOT, dry_run, run);
 		break;
 	default:
@@ -382,7 +382,7 @@ static void pcq_fn_reset_one(const struct pcq_func *f, u16 ctl, bool dry_run,
  * Return: false if the budget ran out before every reset was started.
  */
 static bool pcq_reset_functions(const struct pcq_snapshot *snap, bool dry_run,
-			       u64 deadline, struct pcq_run *run)
+				u64 deadline, struct pcq_run *run)
 {
 	u8 *state = snap->scratch.state;
 	u16 *saved = snap->scratch.saved;
@@ -460,7 +460,7 @@ static bool pcq_reset_functions(const struct pcq_snapshot *snap, bool dry_run,
  * started; the ones started were held and released.
  */
 static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
-			     u64 deadline, struct pcq_run *run)
+			      u64 deadline, struct pcq_run *run)
 {
 	u64 hold_ns = (u64)snap->settings.reset_hold_ms * NSEC_PER_MSEC;
 	unsigned int k, started = 0, asserted = 0;
@@ -491,7 +491,7 @@ static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
 		}
 		saved[i] = ctl & ~PCI_BRIDGE_CTL_BUS_RESET;
 		pcq_update16(b, PCI_BRIDGE_CONTROL, ctl, ctl | PCI_BRIDGE_CTL_BUS_RESET,
-			    dry_run, run);
+			     dry_run, run);
 		run->bridges_reset++;
 		asserted++;
 	}
@@ -510,7 +510,7 @@ static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
 			continue;
 		/* the value written just before; in a dry run nothing was */
 		pcq_update16(&snap->func[i], PCI_BRIDGE_CONTROL,
-			    ctl | PCI_BRIDGE_CTL_BUS_RESET, ctl, dry_run, run);
+			     ctl | PCI_BRIDGE_CTL_BUS_RESET, ctl, dry_run, run);
 	}
 	return in_time;
 }
@@ -535,7 +535,7 @@ static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
  * does not sleep or allocate unless @locked.  Callers serialise walks.
  */
 void pcq_walk(const struct pcq_snapshot *snap, bool force_dry_run, bool locked,
-	     struct pcq_run *run)
+	      struct pcq_run *run)
 {
 	u64 start = ktime_get_mono_fast_ns();
 	bool dry_run;

@@ -144,7 +144,7 @@ static int pcq_cmp_ent(const void *a, const void *b)
 
 /* Index of @pdev in the sorted @ents, or -1: a binary search by key. */
 static s32 pcq_index_of(const struct pcq_ent *ents, unsigned int nr,
-		       struct pci_dev *pdev)
+			struct pci_dev *pdev)
 {
 	struct pcq_ent want = { .key = pcq_key_of(pdev) };
 	const struct pcq_ent *e;
@@ -178,7 +178,7 @@ static void pcq_pick_access(struct pcq_func *f)
 }
 
 static void pcq_fill(struct pcq_func *f, const struct pcq_ent *ents, unsigned int nr,
-		    unsigned int idx)
+		     unsigned int idx)
 {
 	struct pci_dev *pdev = ents[idx].pdev;
 	struct pci_dev *pf = pci_physfn(pdev);
@@ -222,7 +222,7 @@ static void pcq_fill(struct pcq_func *f, const struct pcq_ent *ents, unsigned in
  * Return: a sealed snapshot, or an ERR_PTR().
  */
 struct pcq_snapshot *pcq_snapshot_build(const struct pcq_settings *settings,
-				      const struct pcq_skip_list *skip,
+					const struct pcq_skip_list *skip,
 				      u64 generation)
 {
 	struct pcq_snapshot *snap = NULL;
@@ -294,7 +294,7 @@ out_unlock:
  * Return: a sealed snapshot, or an ERR_PTR().
  */
 struct pcq_snapshot *pcq_snapshot_replan(const struct pcq_snapshot *old,
-				       const struct pcq_settings *settings,
+					 const struct pcq_settings *settings,
 				       const struct pcq_skip_list *skip,
 				       u64 generation)
 {
