@@ -16,21 +16,35 @@ cd "$ROOT"
 P=drivers/pci/crash_quiesce
 # The panic-path call graph, file:function.
 functions=(
-	kernel/crash_quiesce.c:crash_quiesce_panic_notify
+	kernel/crash_quiesce.c:crash_quiesce
+	compat/panic_hook.c:pcq_oot_panic_notify
 	"$P/core.c:pcq_panic_quiesce"
 	"$P/quiesce.c:pcq_walk"
 	"$P/quiesce.c:pcq_verify"
+	"$P/quiesce.c:pcq_check_id"
+	"$P/quiesce.c:pcq_check_plain"
+	"$P/quiesce.c:pcq_check_vf"
+	"$P/quiesce.c:pcq_vf_enabled"
 	"$P/quiesce.c:pcq_quiesce_function"
 	"$P/quiesce.c:pcq_update16"
 	"$P/quiesce.c:pcq_over_budget"
 	"$P/quiesce.c:pcq_hold"
+	"$P/quiesce.c:pcq_fn_reset_status"
+	"$P/quiesce.c:pcq_fn_reset_one"
+	"$P/quiesce.c:pcq_reset_functions"
 	"$P/quiesce.c:pcq_reset_bridges"
 	"$P/seal.c:pcq_snapshot_intact"
 	"$P/seal.c:pcq_snapshot_sum"
 	"$P/cfg.c:pcq_conf1_select"
+	"$P/cfg.c:pcq_conf1_read"
+	"$P/cfg.c:pcq_conf1_write"
+	"$P/cfg.c:pcq_cfg_reaches"
+	"$P/cfg.c:pcq_cfg_read"
+	"$P/cfg.c:pcq_cfg_write"
 	"$P/cfg.c:pcq_cfg_read32"
 	"$P/cfg.c:pcq_cfg_read16"
 	"$P/cfg.c:pcq_cfg_write16"
+	"$P/cfg.c:pcq_cfg_write8"
 )
 
 # The kernel-doc block right above the function's definition has Context:.
@@ -59,7 +73,7 @@ no_calls() {
 	return 1
 }
 
-for file in $P/quiesce.c $P/cfg.c $P/seal.c kernel/crash_quiesce.c; do
+for file in $P/quiesce.c $P/cfg.c $P/seal.c kernel/crash_quiesce.c compat/panic_hook.c; do
 	tap_check "no lock, sleep, allocation, WARN or PCI core access in $file" \
 		no_calls "$file"
 done

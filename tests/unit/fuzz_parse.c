@@ -25,9 +25,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s = malloc(size + 1);
 	char buf[PCQ_MAX_SKIP * 20 + 1];	/* "ffffffff:ff:1f.7," each */
 	const char *bad;
-	bool b = true;
-	u32 ms = 12345;
-	u8 mode;
 
 	CHECK(s);
 	memcpy(s, data, size);
@@ -45,20 +42,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(again.nr == list.nr);
 		CHECK(!memcmp(again.entry, list.entry, list.nr * sizeof(list.entry[0])));
 	}
-
-	if (pcq_parse_bool(s, &b))
-		CHECK(b == true);
-	mode = 0xa5;
-	if (pcq_parse_reset(s, &mode) == 0)
-		CHECK((mode == PCQ_RESET_BUS && !strncmp(s, "bus", 3)) ||
-		      (mode == PCQ_RESET_NONE && !strncmp(s, "none", 4)) ||
-		      (mode == PCQ_RESET_AUTO && !strncmp(s, "auto", 4)));
-	else
-		CHECK(mode == 0xa5);
-	if (pcq_parse_ms(s, 1, 1000, &ms))
-		CHECK(ms == 12345);
-	else
-		CHECK(ms >= 1 && ms <= 1000);
 
 	free(s);
 	return 0;

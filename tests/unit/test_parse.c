@@ -1,31 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Parameter parsers: pcq_parse_skip/format_skip/bool/reset/ms (parse.c). */
+/* The skip parameter's parser and printer: pcq_parse_skip/format_skip (parse.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "crash_quiesce.h"
 #include "tap.h"
-
-/* @s with newlines shown as \n, for test names (two buffers in turn). */
-static const char *esc(const char *s)
-{
-	static char buf[2][64];
-	static int k;
-	char *o = buf[k ^= 1];
-	size_t n = 0;
-
-	for (; *s && n < sizeof(buf[0]) - 3; s++) {
-		if (*s == '\n') {
-			o[n++] = '\\';
-			o[n++] = 'n';
-		} else {
-			o[n++] = *s;
-		}
-	}
-	o[n] = '\0';
-	return o;
-}
 
 /* A list nobody would parse, to see that a failed parse leaves it alone. */
 static void poison(struct pcq_skip_list *l)
@@ -203,101 +183,10 @@ static void test_format(void)
 	ok(small[0] == 'Z', "format: zero-length buffer not written");
 }
 
-static void test_bool_reset(void)
-{
-	static const char * const yes[] = { "1", "y", "Y", "yes", "on", "true", "y\n", "true\n" };
-	static const char * const no[] = { "0", "n", "N", "no", "off", "false", "0\n", "off\n" };
-	static const char * const bad[] = { "", "\n", "2", "yess", "YES", "On", " y",
-					     "y ", "truex", "of", "-1", "y\n\n" };
-	static const char * const rbad[] = { "", "\n", "Bus", "busy", "bu", "none ",
-					     " bus", "NONE", "bus\n\n", "1", "AUTO", "aut",
-					     "auto ", "flr" };
-	unsigned int i;
-	bool v;
-
-	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-		v = false;
-		ok(pcq_parse_bool(yes[i], &v) == 0 && v, "bool: '%s' is true", esc(yes[i]));
-	}
-	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
-		v = true;
-		ok(pcq_parse_bool(no[i], &v) == 0 && !v, "bool: '%s' is false", esc(no[i]));
-	}
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		v = true;
-		ok(pcq_parse_bool(bad[i], &v) == -EINVAL && v,
-		   "bool: '%s' -> -EINVAL, output untouched", esc(bad[i]));
-	}
-
-	{
-		static const struct { const char *s; u8 mode; } modes[] = {
-			{ "auto", PCQ_RESET_AUTO }, { "bus", PCQ_RESET_BUS },
-			{ "none", PCQ_RESET_NONE }, { "auto\n", PCQ_RESET_AUTO },
-			{ "bus\n", PCQ_RESET_BUS }, { "none\n", PCQ_RESET_NONE },
-		};
-		u8 m;
-
-		for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-			m = 0xee;
-			ok(pcq_parse_reset(modes[i].s, &m) == 0 && m == modes[i].mode,
-			   "reset: '%s' is mode %u", esc(modes[i].s), modes[i].mode);
-		}
-		for (i = 0; i < sizeof(rbad) / sizeof(rbad[0]); i++) {
-			m = 0xee;
-			ok(pcq_parse_reset(rbad[i], &m) == -EINVAL && m == 0xee,
-			   "reset: '%s' -> -EINVAL, output untouched", esc(rbad[i]));
-		}
-	}
-}
-
-static void ms_good(const char *s, u32 min, u32 max, u32 want)
-{
-	u32 v = 12345;
-
-	ok(pcq_parse_ms(s, min, max, &v) == 0 && v == want,
-	   "ms: '%s' in [%u, %u] = %u", esc(s), min, max, want);
-}
-
-static void ms_bad(const char *s, u32 min, u32 max)
-{
-	u32 v = 12345;
-
-	ok(pcq_parse_ms(s, min, max, &v) == -EINVAL && v == 12345,
-	   "ms: '%s' in [%u, %u] -> -EINVAL, output untouched", esc(s), min, max);
-}
-
-static void test_ms(void)
-{
-	ms_good("2", 1, 1000, 2);
-	ms_good("1", 1, 1000, 1);
-	ms_good("1000", 1, 1000, 1000);
-	ms_good("100\n", 1, 10000, 100);
-	ms_good("007", 1, 1000, 7);
-	ms_good("4294967295", 0, 0xffffffff, 0xffffffff);
-	ms_bad("0", 1, 1000);
-	ms_bad("1001", 1, 1000);
-	ms_bad("", 1, 1000);
-	ms_bad("\n", 1, 1000);
-	ms_bad("abc", 1, 1000);
-	ms_bad("12a", 1, 1000);
-	ms_bad("1.5", 1, 1000);
-	ms_bad("+5", 1, 1000);
-	ms_bad("-5", 1, 1000);
-	ms_bad(" 5", 1, 1000);
-	ms_bad("5 ", 1, 1000);
-	ms_bad("5\n\n", 1, 1000);
-	ms_bad("0x10", 1, 1000);
-	ms_bad("99999999999", 1, 0xffffffff);
-	ms_bad("4294967296", 0, 0xffffffff);
-	ms_bad("18446744073709551617", 0, 0xffffffff);
-}
-
 int main(void)
 {
 	test_skip_good();
 	test_skip_bad();
 	test_format();
-	test_bool_reset();
-	test_ms();
 	return tap_done();
 }

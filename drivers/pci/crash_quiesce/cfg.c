@@ -102,6 +102,15 @@ static void pcq_conf1_select(const struct pcq_cfg *cfg, unsigned int reg)
 	outl(cfg->conf1 | (reg & 0xfc), PCQ_CONF1_ADDR_PORT);
 }
 
+/**
+ * pcq_conf1_read() - a type 1 config read
+ * @cfg:  the function's accessor
+ * @reg:  register offset below 256
+ * @size: 1, 2 or 4 bytes
+ *
+ * Context: panic path; no lock.
+ * Return: the value.
+ */
 static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
 			  unsigned int size)
 {
@@ -116,6 +125,15 @@ static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
 	}
 }
 
+/**
+ * pcq_conf1_write() - a type 1 config write
+ * @cfg:  the function's accessor
+ * @reg:  register offset below 256
+ * @size: 1 or 2 bytes
+ * @val:  the value
+ *
+ * Context: panic path; no lock.
+ */
 static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
 			    unsigned int size, u32 val)
 {
@@ -138,9 +156,16 @@ static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
 }
 #endif /* CONFIG_X86 */
 
-/*
- * Would this access reach the register?  Type 1 has no extended config
- * space; a function without an accessor has nothing.
+/**
+ * pcq_cfg_reaches() - would an access reach the register?
+ * @f:   the function
+ * @reg: register offset
+ *
+ * Type 1 has no extended config space; a function without an accessor has
+ * nothing.
+ *
+ * Context: any.
+ * Return: true if the function's accessor reaches @reg.
  */
 static bool pcq_cfg_reaches(const struct pcq_func *f, unsigned int reg)
 {
@@ -154,6 +179,17 @@ static bool pcq_cfg_reaches(const struct pcq_func *f, unsigned int reg)
 	}
 }
 
+/**
+ * pcq_cfg_read() - a config read through the function's accessor
+ * @f:    the function
+ * @reg:  register offset, aligned to @size
+ * @size: 1, 2 or 4 bytes
+ * @run:  counters; with @run->locked, through the PCI core instead
+ *
+ * Context: any, including NMI and panic, unless @run->locked (process
+ * context).
+ * Return: the value, all-ones when nothing answers.
+ */
 static u32 pcq_cfg_read(const struct pcq_func *f, unsigned int reg,
 			unsigned int size, struct pcq_run *run)
 {
@@ -209,6 +245,16 @@ u16 pcq_cfg_read16(const struct pcq_func *f, unsigned int reg, struct pcq_run *r
 	return pcq_cfg_read(f, reg, 2, run);
 }
 
+/**
+ * pcq_cfg_write() - a config write through the function's accessor
+ * @f:    the function
+ * @reg:  register offset, aligned to @size
+ * @size: 1 or 2 bytes
+ * @val:  the value
+ * @run:  counters; a locked walk never writes
+ *
+ * Context: any, including NMI and panic; takes no lock.
+ */
 static void pcq_cfg_write(const struct pcq_func *f, unsigned int reg,
 			  unsigned int size, u32 val, struct pcq_run *run)
 {

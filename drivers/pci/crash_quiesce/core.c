@@ -49,6 +49,8 @@ static u64 pcq_generation;
 static bool pcq_ready;
 /* The last full rebuild failed: pcq_current is older than the topology. */
 static int pcq_stale_err;
+/* pcq_panic_quiesce() is registered with crash_quiesce_register() */
+static bool pcq_armed;
 
 /**
  * pcq_snapshot_locked() - the current snapshot, for process-context readers
@@ -208,13 +210,13 @@ void pcq_dry_run_now_locked(void)
 }
 
 /**
- * pcq_panic_quiesce() - the panic entry point
+ * pcq_panic_quiesce() - the crash entry point
  *
- * Called once by kernel/crash_quiesce.c from the panic notifier chain:
- * walks the published snapshot into the static last-run record and prints
- * the one summary line.
+ * Called once by crash_quiesce(), on the way into kdump: walks the
+ * published snapshot into the static last-run record and prints the one
+ * summary line.  Registered only while enable is set.
  *
- * Context: panic, interrupts off, other CPUs stopped; may be NMI.  Takes no
+ * Context: crash, interrupts off, other CPUs stopped; may be NMI.  Takes no
  * lock, does not sleep or allocate.
  */
 static void pcq_panic_quiesce(void)
@@ -223,13 +225,6 @@ static void pcq_panic_quiesce(void)
 	const struct pcq_snapshot *snap = smp_load_acquire(&pcq_current);
 	struct pcq_run *run = &pcq_last_run;
 
-	/*
-	 * The settings are the snapshot's, published with it.  Not checked
-	 * against the checksum here (the walk does that): a corruption that
-	 * clears exactly this byte leaves the machine as without the handler.
-	 */
-	if (snap && !READ_ONCE(snap->settings.enable))
-		return;
 	if (!snap) {
 		memset(run, 0, sizeof(*run));
 		run->state = PCQ_STATE_ABORTED;
@@ -246,6 +241,30 @@ static void pcq_panic_quiesce(void)
 		 run->state == PCQ_STATE_ABORTED ? " (aborted: " : "",
 		 run->state == PCQ_STATE_ABORTED ? pcq_abort_name(run->abort) : "",
 		 run->state == PCQ_STATE_ABORTED ? ")" : "");
+}
+
+/**
+ * pcq_arm_locked() - register the crash handler if enable is set, and
+ * unregister it if not
+ *
+ * Context: process context with pcq_lock held; sleeps.
+ * Return: 0, or the error of crash_quiesce_register().
+ */
+int pcq_arm_locked(void)
+{
+	int err = 0;
+
+	lockdep_assert_held(&pcq_lock);
+	if (!pcq_ready)
+		return 0;	/* a load-time parameter: init arms */
+	if (pcq_settings.enable && !pcq_armed) {
+		err = crash_quiesce_register(pcq_panic_quiesce);
+		pcq_armed = !err;
+	} else if (!pcq_settings.enable && pcq_armed) {
+		crash_quiesce_unregister(pcq_panic_quiesce);
+		pcq_armed = false;
+	}
+	return err;
 }
 
 static void pcq_rescan_fn(struct work_struct *work)
@@ -301,21 +320,14 @@ static int __init pcq_init(void)
 	err = bus_register_notifier(&pci_bus_type, &pcq_pci_bus_nb);
 	if (err)
 		goto out_free;
-	err = crash_quiesce_register(pcq_panic_quiesce);
+	mutex_lock(&pcq_lock);
+	err = pcq_arm_locked();
+	mutex_unlock(&pcq_lock);
 	if (err)
 		goto out_bus;
 	pcq_debugfs_init();
 	pcq_bench_init();
 	pcq_fault_init();
-	/*
-	 * Built in, no crash kernel can be loaded yet at this point, and the
-	 * kernel's own policy decides: run before kdump.  As a module, warn
-	 * about what would keep the handler from running.
-	 */
-	if (IS_BUILTIN(CONFIG_PCI_CRASH_QUIESCE))
-		crash_quiesce_force_post_notifiers();
-	else
-		crash_quiesce_check_armed();
 	return 0;
 
 out_bus:
@@ -338,7 +350,11 @@ static void __exit pcq_exit(void)
 	pcq_fault_exit();
 	pcq_bench_exit();
 	pcq_debugfs_exit();
-	crash_quiesce_unregister(pcq_panic_quiesce);
+	mutex_lock(&pcq_lock);
+	if (pcq_armed)
+		crash_quiesce_unregister(pcq_panic_quiesce);
+	pcq_armed = false;
+	mutex_unlock(&pcq_lock);
 	bus_unregister_notifier(&pci_bus_type, &pcq_pci_bus_nb);
 	cancel_work_sync(&pcq_rescan_work);
 	mutex_lock(&pcq_lock);

@@ -24,6 +24,7 @@ const struct pcq_snapshot *pcq_snapshot_locked(void);
 int pcq_snapshot_stale_locked(void);
 int pcq_rebuild_locked(void);
 int pcq_replan_locked(void);
+int pcq_arm_locked(void);
 void pcq_dry_run_now_locked(void);
 
 /* snapshot.c */

@@ -399,14 +399,10 @@ const char *pcq_skip_name(enum pcq_skip_reason reason);
 const char *pcq_noreset_name(enum pcq_noreset why);
 const char *pcq_reach_name(enum pcq_reach reach);
 const char *pcq_why_name(enum pcq_why why);
-const char *pcq_reset_mode_name(enum pcq_reset_mode mode);
 
-/* parse.c: parameter parsers, pure functions */
+/* parse.c: the skip parameter's parser, a pure function */
 int pcq_parse_skip(const char *s, struct pcq_skip_list *out, const char **bad);
 int pcq_format_skip(const struct pcq_skip_list *skip, char *buf, size_t len);
-int pcq_parse_bool(const char *s, bool *out);
-int pcq_parse_reset(const char *s, u8 *out);
-int pcq_parse_ms(const char *s, u32 min, u32 max, u32 *out);
 
 /* quiesce.c: the panic-path walk */
 void pcq_walk(const struct pcq_snapshot *snap, bool force_dry_run, bool locked,

@@ -142,10 +142,7 @@ static void pcq_test_parse(struct kunit *test)
 {
 	struct pcq_skip_list skip = { };
 	const char *bad;
-	bool b = false;
-	u32 ms = 7;
 	char buf[64];
-	u8 mode = 0xee;
 
 	KUNIT_EXPECT_EQ(test, pcq_parse_skip("0001:02:1f.7,8086:10d3\n", &skip, &bad), 0);
 	KUNIT_EXPECT_EQ(test, skip.nr, 2U);
@@ -154,19 +151,8 @@ static void pcq_test_parse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pcq_parse_skip("02:20.0", &skip, &bad), -EINVAL);
 	KUNIT_EXPECT_EQ(test, pcq_parse_skip("01:00.0,", &skip, &bad), -EINVAL);
 	KUNIT_EXPECT_EQ(test, skip.nr, 2U);
-	KUNIT_EXPECT_EQ(test, pcq_parse_bool("Y\n", &b), 0);
-	KUNIT_EXPECT_TRUE(test, b);
-	KUNIT_EXPECT_EQ(test, pcq_parse_bool("maybe", &b), -EINVAL);
-	KUNIT_EXPECT_EQ(test, pcq_parse_reset("none", &mode), 0);
-	KUNIT_EXPECT_EQ(test, mode, PCQ_RESET_NONE);
-	KUNIT_EXPECT_EQ(test, pcq_parse_reset("auto\n", &mode), 0);
-	KUNIT_EXPECT_EQ(test, mode, PCQ_RESET_AUTO);
 	KUNIT_EXPECT_EQ(test, pcq_parse_skip("10000:01:00.0", &skip, &bad), 0);
 	KUNIT_EXPECT_EQ(test, skip.entry[0].seg, 0x10000U);
-	KUNIT_EXPECT_EQ(test, pcq_parse_ms("0", 1, 1000, &ms), -EINVAL);
-	KUNIT_EXPECT_EQ(test, ms, 7U);
-	KUNIT_EXPECT_EQ(test, pcq_parse_ms("250", 1, 1000, &ms), 0);
-	KUNIT_EXPECT_EQ(test, ms, 250U);
 }
 
 static void pcq_test_seal(struct kunit *test)

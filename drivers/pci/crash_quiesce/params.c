@@ -45,6 +45,13 @@ struct pcq_param {
 
 #define PCQ_PARAM_MSG_MAX 64	/* longest part of a refused value quoted back */
 
+/* The values of the reset parameter, indexed by enum pcq_reset_mode. */
+static const char * const pcq_reset_mode_names[] = {
+	[PCQ_RESET_NONE]	= "none",
+	[PCQ_RESET_BUS]		= "bus",
+	[PCQ_RESET_AUTO]	= "auto",
+};
+
 static bool *pcq_param_bool(struct pcq_settings *set, const struct pcq_param *p)
 {
 	return (bool *)((u8 *)set + p->offset);
@@ -64,25 +71,35 @@ static int pcq_param_set(const char *val, const struct kernel_param *kp)
 	struct pcq_skip_list old_skip;
 	const char *bad = NULL;
 	int err = -EINVAL;
+	unsigned int ms;
 
 	mutex_lock(&pcq_lock);
 	set = pcq_settings;
 	skip = pcq_skip;
 	switch (p->kind) {
 	case PCQ_PARAM_BOOL:
-		err = pcq_parse_bool(val, pcq_param_bool(&set, p));
+		err = kstrtobool(val, pcq_param_bool(&set, p));
 		break;
 	case PCQ_PARAM_RESET:
-		err = pcq_parse_reset(val, &set.reset);
+		err = sysfs_match_string(pcq_reset_mode_names, val);
+		if (err >= 0) {
+			set.reset = err;
+			err = 0;
+		}
 		break;
 	case PCQ_PARAM_MS:
-		err = pcq_parse_ms(val, p->min, p->max, pcq_param_u32(&set, p));
+		err = kstrtouint(val, 10, &ms);
+		if (!err && (ms < p->min || ms > p->max))
+			err = -EINVAL;
+		if (!err)
+			*pcq_param_u32(&set, p) = ms;
 		break;
 	case PCQ_PARAM_SKIP:
 		err = pcq_parse_skip(val, &skip, &bad);
 		break;
 	}
 	if (err) {
+		err = -EINVAL;	/* whatever the helper said: -ERANGE, -EINVAL */
 		pr_err("%s: refused '%.*s'%s%.*s%s: expected %s; keeping the current value\n",
 		       p->name, (int)min_t(size_t, strcspn(val, "\n"), PCQ_PARAM_MSG_MAX),
 		       val, bad ? " at '" : "",
@@ -96,10 +113,13 @@ static int pcq_param_set(const char *val, const struct kernel_param *kp)
 	pcq_settings = set;
 	pcq_skip = skip;
 	err = pcq_replan_locked();
+	if (!err)
+		err = pcq_arm_locked();
 	if (err) {
 		pcq_settings = old_set;
 		pcq_skip = old_skip;
-		pr_err("%s: cannot re-plan (%d); keeping the current value\n",
+		pcq_replan_locked();
+		pr_err("%s: cannot apply it (%d); keeping the current value\n",
 		       p->name, err);
 	}
 out_unlock:
@@ -118,7 +138,7 @@ static int pcq_param_get(char *buf, const struct kernel_param *kp)
 		n = sysfs_emit(buf, "%c\n", *pcq_param_bool(&pcq_settings, p) ? 'Y' : 'N');
 		break;
 	case PCQ_PARAM_RESET:
-		n = sysfs_emit(buf, "%s\n", pcq_reset_mode_name(pcq_settings.reset));
+		n = sysfs_emit(buf, "%s\n", pcq_reset_mode_names[pcq_settings.reset]);
 		break;
 	case PCQ_PARAM_MS:
 		n = sysfs_emit(buf, "%u\n", *pcq_param_u32(&pcq_settings, p));

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Parsers for the module parameters.  Pure functions over strings: a
- * parser either fills its output completely and returns 0, or returns
- * -EINVAL and leaves the output untouched, so the caller never applies a
- * half-parsed value.  A single trailing newline is accepted, as written by
- * "echo value > /sys/module/.../parameters/name".
+ * The parser of the skip parameter, the one parameter the kernel's own
+ * helpers (kstrtobool(), kstrtouint(), sysfs_match_string()) cannot parse.
+ * A pure function over strings: it either fills its output completely and
+ * returns 0, or returns -EINVAL and leaves the output untouched, so the
+ * caller never applies a half-parsed value.  A single trailing newline is
+ * accepted, as written by "echo value > /sys/module/.../parameters/skip".
  *
  * Also built by the userspace unit tests and the fuzzer.
  */
@@ -21,11 +22,6 @@ static size_t pcq_len(const char *s)
 	size_t n = strlen(s);
 
 	return n && s[n - 1] == '\n' ? n - 1 : n;
-}
-
-static bool pcq_is_word(const char *s, size_t n, const char *word)
-{
-	return n == strlen(word) && !strncmp(s, word, n);
 }
 
 static int pcq_hex_digit(char c)
@@ -181,80 +177,4 @@ int pcq_format_skip(const struct pcq_skip_list *skip, char *buf, size_t len)
 				       e->seg, e->bus, e->devfn >> 3, e->devfn & 7);
 	}
 	return n;
-}
-
-/**
- * pcq_parse_bool() - parse a boolean parameter
- * @s:   one of 1/0, y/n, Y/N, yes/no, on/off, true/false
- * @out: the value, written only on success
- *
- * Return: 0 or -EINVAL.
- */
-int pcq_parse_bool(const char *s, bool *out)
-{
-	static const char * const yes[] = { "1", "y", "Y", "yes", "on", "true" };
-	static const char * const no[] = { "0", "n", "N", "no", "off", "false" };
-	size_t n = pcq_len(s);
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(yes); i++) {
-		if (pcq_is_word(s, n, yes[i])) {
-			*out = true;
-			return 0;
-		}
-		if (pcq_is_word(s, n, no[i])) {
-			*out = false;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-/**
- * pcq_parse_reset() - parse the reset parameter
- * @s:   "auto", "bus" or "none"
- * @out: enum pcq_reset_mode, written only on success
- *
- * Return: 0 or -EINVAL.
- */
-int pcq_parse_reset(const char *s, u8 *out)
-{
-	size_t n = pcq_len(s);
-	u8 mode;
-
-	for (mode = PCQ_RESET_NONE; mode <= PCQ_RESET_AUTO; mode++) {
-		if (pcq_is_word(s, n, pcq_reset_mode_name(mode))) {
-			*out = mode;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-/**
- * pcq_parse_ms() - parse a decimal number of milliseconds within bounds
- * @s:   decimal digits only
- * @min: smallest accepted value
- * @max: largest accepted value
- * @out: the value, written only on success
- *
- * Return: 0 or -EINVAL (no digits, a non-digit, or out of [@min, @max]).
- */
-int pcq_parse_ms(const char *s, u32 min, u32 max, u32 *out)
-{
-	size_t n = pcq_len(s);
-	u64 v = 0;
-	size_t i;
-
-	if (!n || n > 10)
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		v = v * 10 + (s[i] - '0');
-	}
-	if (v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
 }

@@ -74,12 +74,6 @@ static const char * const pcq_why_names[] = {
 	[PCQ_WHY_SKIPPED]	= "skipped",
 };
 
-static const char * const pcq_reset_mode_names[] = {
-	[PCQ_RESET_NONE]		= "none",
-	[PCQ_RESET_BUS]		= "bus",
-	[PCQ_RESET_AUTO]		= "auto",
-};
-
 static const char * const pcq_noreset_names[] = {
 	[PCQ_NORESET_NONE]	= "none",
 	[PCQ_NORESET_NOT_BRIDGE]	= "not-a-bridge",
@@ -143,17 +137,6 @@ const char *pcq_reach_name(enum pcq_reach reach)
 const char *pcq_why_name(enum pcq_why why)
 {
 	return why < ARRAY_SIZE(pcq_why_names) ? pcq_why_names[why] : "?";
-}
-
-/**
- * pcq_reset_mode_name() - the value of the reset parameter
- * @mode: enum pcq_reset_mode
- *
- * Return: a static string.
- */
-const char *pcq_reset_mode_name(enum pcq_reset_mode mode)
-{
-	return mode < ARRAY_SIZE(pcq_reset_mode_names) ? pcq_reset_mode_names[mode] : "?";
 }
 
 /**

@@ -82,8 +82,33 @@ static void pcq_update16(const struct pcq_func *f, unsigned int reg, u16 old,
 		pcq_cfg_write16(f, reg, val, run);
 }
 
-/* Read a function's identity once per walk; true if it is still there. */
-static bool pcq_check_id(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run);
+/**
+ * pcq_check_plain() - are function @i's IDs still its own?  Read once per walk
+ * @snap: the snapshot
+ * @i:    index of a function that is not a VF
+ * @run:  counters
+ *
+ * The answer is kept in the walk's scratch: a PF checked for its first VF
+ * is not read again for the others, nor when its own turn comes.
+ *
+ * Context: panic path; no lock, no sleep.
+ * Return: true if its vendor and device IDs read as in the snapshot.
+ */
+static bool pcq_check_plain(const struct pcq_snapshot *snap, u32 i,
+			    struct pcq_run *run)
+{
+	const struct pcq_func *f = &snap->func[i];
+	u8 *state = &snap->scratch.state[i];
+	u32 id;
+
+	if (!(*state & PCQ_S_CHECKED)) {
+		*state |= PCQ_S_CHECKED;
+		id = pcq_cfg_read32(f, PCI_VENDOR_ID, run);
+		if (id == ~0U || id != ((u32)f->device << 16 | f->vendor))
+			*state |= PCQ_S_BAD;
+	}
+	return !(*state & PCQ_S_BAD);
+}
 
 /**
  * pcq_vf_enabled() - does a VF's PF still have VF Enable set?
@@ -134,32 +159,35 @@ static bool pcq_check_vf(const struct pcq_snapshot *snap, const struct pcq_func 
 {
 	u32 cr;
 
-	if (f->pf < 0 || !pcq_check_id(snap, f->pf, run) ||
-	    !pcq_vf_enabled(snap, f->pf, run))
+	if (f->pf < 0 || (snap->func[f->pf].flags & PCQ_F_VF) ||
+	    !pcq_check_plain(snap, f->pf, run) || !pcq_vf_enabled(snap, f->pf, run))
 		return false;
 	cr = pcq_cfg_read32(f, PCI_CLASS_REVISION, run);
 	return cr != ~0U && cr == f->class_rev;
 }
 
+/**
+ * pcq_check_id() - is function @i still itself?
+ * @snap: the snapshot
+ * @i:    index of the function
+ * @run:  counters
+ *
+ * Context: panic path; no lock, no sleep.
+ * Return: true if it checks out: pcq_check_plain(), or for a VF
+ * pcq_check_vf(), whose answer is kept in the walk's scratch too.
+ */
 static bool pcq_check_id(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run)
 {
-	const struct pcq_func *f = &snap->func[i];
 	u8 *state = &snap->scratch.state[i];
-	bool ok;
-	u32 id;
 
-	if (*state & PCQ_S_CHECKED)
-		return !(*state & PCQ_S_BAD);
-	*state |= PCQ_S_CHECKED;
-	if (f->flags & PCQ_F_VF) {
-		ok = pcq_check_vf(snap, f, run);
-	} else {
-		id = pcq_cfg_read32(f, PCI_VENDOR_ID, run);
-		ok = id != ~0U && id == ((u32)f->device << 16 | f->vendor);
+	if (!(snap->func[i].flags & PCQ_F_VF))
+		return pcq_check_plain(snap, i, run);
+	if (!(*state & PCQ_S_CHECKED)) {
+		*state |= PCQ_S_CHECKED;
+		if (!pcq_check_vf(snap, &snap->func[i], run))
+			*state |= PCQ_S_BAD;
 	}
-	if (!ok)
-		*state |= PCQ_S_BAD;
-	return ok;
+	return !(*state & PCQ_S_BAD);
 }
 
 /**
