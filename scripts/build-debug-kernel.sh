@@ -4,7 +4,8 @@
 # Build the debug kernel of SPEC §8: Debian's linux-source-6.12 with our
 # in-tree patch series applied (scripts/mkpatch.sh), configured from
 # tinyconfig plus tests/debug-kernel/config.fragment (lockdep, atomic-sleep
-# checks, kmemleak, KUnit, our code built in with its fault injection).
+# checks, kmemleak, KUnit, our code built in), and the test-only fault
+# injection patch on top.
 #
 #   scripts/build-debug-kernel.sh       print the path of its kernel.env
 #
@@ -26,7 +27,12 @@ series="$(mktemp -d)"
 trap 'rm -rf "$series"' EXIT
 "$ROOT/scripts/mkpatch.sh" -k "$pristine" "$series" >/dev/null
 
-hash="$( { basename "$(dirname "$pristine")"; cat "$0" "$FRAGMENT" "$series"/*.patch; } |
+# the series without its cover letter, then the test-only patch
+patches=()
+for p in "$series"/0*.patch "$series"/test-only/*.patch; do
+	[[ "$p" == */0000-* ]] || patches+=("$p")
+done
+hash="$( { basename "$(dirname "$pristine")"; cat "$0" "$FRAGMENT" "${patches[@]}"; } |
 	sha256sum | cut -c1-16)"
 localversion="-cqdebug"
 done_file="$BASE/done-$hash"
@@ -41,7 +47,7 @@ obj="$BASE/obj"
 log "preparing the source tree (hard links to $pristine)"
 rm -rf "$src"
 cp -al "$pristine" "$src"
-for p in "$series"/*.patch; do
+for p in "${patches[@]}"; do
 	# patch(1) writes each changed file anew, so the pristine tree's
 	# hard-linked copies are never modified.
 	patch -s -p1 -d "$src" --no-backup-if-mismatch <"$p"

@@ -6,13 +6,20 @@
 #
 #   scripts/mkpatch.sh [-k KSRC] OUTDIR
 #
-# OUTDIR gets 0001-...patch to 0005-...patch, in git format-patch form, which
-# apply with `git am` or `patch -p1`:
-#   1 crash: run-once panic hook (kernel/, include/linux/, Kconfig.kexec)
-#   2 PCI: the crash quiesce driver (drivers/pci/crash_quiesce/)
-#   3 PCI: its KUnit tests
-#   4 PCI: its test-only fault injection
-#   5 Documentation (admin-guide page, kdump index)
+# OUTDIR gets the series in git format-patch form, which applies with
+# `git am` or `patch -p1`:
+#   0000 cover letter (scripts/series/cover-letter.txt, shortlog, diffstat)
+#   0001 crash: the crash_quiesce() hook in __crash_kexec()
+#   0002 PCI: crash quiesce: config accessors (lock-free, and locked)
+#   0003 PCI: crash quiesce: snapshot and plan
+#   0004 PCI: crash quiesce: the crash-time walk
+#   0005 PCI: crash quiesce: registration, parameters and debugfs
+#   0006 PCI: crash quiesce: KUnit tests
+#   0007 Documentation
+# and OUTDIR/test-only/ one more patch, on top of the series, that the
+# debug-kernel tier applies and that is never submitted: fault injection
+# (tests/debug-kernel/fault/). Author and Signed-off-by come from
+# `git config user.name` and `user.email`; without them it stops.
 # The patches are built in a scratch git repository that holds only the
 # files they touch, so no copy of the whole kernel is needed.
 
@@ -31,15 +38,19 @@ OUT="$(mkdir -p "$1" && cd "$1" && pwd)"
 [[ -n "$KSRC" ]] || KSRC="$("$ROOT/scripts/kernel-source.sh")"
 
 P=drivers/pci/crash_quiesce
-touched=(kernel/Kconfig.kexec kernel/Makefile drivers/pci/Kconfig drivers/pci/Makefile
-	Documentation/admin-guide/kdump/index.rst MAINTAINERS)
+name="$(git -C "$ROOT" config user.name || true)"
+email="$(git -C "$ROOT" config user.email || true)"
+[[ -n "$name" && -n "$email" ]] ||
+	{ echo "mkpatch: set git config user.name and user.email: they sign the series" >&2; exit 1; }
+touched=(kernel/Kconfig.kexec kernel/Makefile kernel/crash_core.c drivers/pci/Kconfig
+	drivers/pci/Makefile Documentation/admin-guide/kdump/index.rst MAINTAINERS)
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 git init -q .
-git config user.name "crash-quiesce"
-git config user.email "crash-quiesce@localhost"
+git config user.name "$name"
+git config user.email "$email"
 for f in "${touched[@]}"; do
 	mkdir -p "$(dirname "$f")"
 	cp "$KSRC/$f" "$f"
@@ -59,7 +70,8 @@ put() { # put FILE...: copy from the repository
 maintainers_entry() {
 	local f entry
 	if ! grep -q '^PCI CRASH QUIESCE$' MAINTAINERS; then
-		entry="$(sed -n '1,/^F:/p' "$ROOT/MAINTAINERS" | grep -v '^F:')"
+		entry="$(sed -n '1,/^F:/p' "$ROOT/MAINTAINERS" | grep -v '^F:' |
+			sed "s|^M:.*|M:	$name <$email>|")"
 		awk -v entry="$entry" '
 			!done && /^PCI / && $0 > "PCI CRASH QUIESCE" && prev == "" {
 				print entry; print ""; done = 1
@@ -82,84 +94,181 @@ commit() { # commit SUBJECT BODY
 	git commit -q -s -m "$1" -m "$2"
 }
 
-# 1. crash side
+# driver_makefile OBJ...: the driver's Makefile with these objects
+driver_makefile() {
+	printf '# SPDX-License-Identifier: GPL-2.0\n\n'
+	# shellcheck disable=SC2016 # $(CONFIG_...) is make syntax
+	printf 'obj-$(CONFIG_PCI_CRASH_QUIESCE)\t+= pci_crash_quiesce.o\n\n'
+	printf 'pci_crash_quiesce-y := %s\n' "$*" | fold -s -w 72 | sed '2,$s/^/\t\t       /; s/ *$//' |
+		sed '$!s/$/ \\/'
+}
+# driver_kconfig: the driver's Kconfig without its KUnit entry
+driver_kconfig() {
+	awk '/^config PCI_CRASH_QUIESCE_KUNIT_TEST/ { exit } { print }' "$ROOT/$P/Kconfig" | sed '$d'
+}
+
+# 1. the crash side
 put kernel/crash_quiesce.c include/linux/crash_quiesce.h
 cat "$ROOT/kernel/Kconfig.crash_quiesce" >>kernel/Kconfig.kexec
 # shellcheck disable=SC2016 # $(CONFIG_...) is make syntax
 sed -i 's|^obj-$(CONFIG_CRASH_DUMP) += crash_core.o$|&\nobj-$(CONFIG_CRASH_QUIESCE) += crash_quiesce.o|' kernel/Makefile
+sed -i 's|^#include <linux/crash_core.h>$|&\n#include <linux/crash_quiesce.h>|' kernel/crash_core.c
+sed -i 's|^\t\t\tmachine_crash_shutdown(&fixed_regs);$|&\n\t\t\tcrash_quiesce();|' kernel/crash_core.c
 grep -q CONFIG_CRASH_QUIESCE kernel/Makefile
+grep -q '^#include <linux/crash_quiesce.h>$' kernel/crash_core.c
+grep -q '^			crash_quiesce();$' kernel/crash_core.c
 maintainers_entry include/linux/crash_quiesce.h kernel/crash_quiesce.c
-commit "crash: add a run-once panic hook to quiesce devices before kdump" \
+commit "crash: quiesce devices on the way into kdump" \
 "Devices the crashed kernel programmed keep doing DMA and raising MSIs
 while the kdump capture kernel boots. With an IOMMU that shows as DMAR
 fault floods and hangs; without one the DMA silently corrupts the dump.
 
-Add a minimal hook for a bus driver to stop them from the crashing
-kernel: one handler, called at most once from the panic notifier chain
-(a nested panic or NMI re-entry finds the atomic guard taken and returns),
-which runs before __crash_kexec() when crash_kexec_post_notifiers is set.
-crash_quiesce_check_armed() reports when it would not run before kdump,
-and a built-in handler can turn crash_kexec_post_notifiers on, as
-Hyper-V and SEV-SNP do."
+Let one driver stop them from the crashing kernel: __crash_kexec() calls
+crash_quiesce() right after machine_crash_shutdown(), with the other
+CPUs stopped, as the last step before machine_kexec(). That is every way
+into kdump, whether or not crash_kexec_post_notifiers is set, and after
+the panic notifiers and kmsg_dump(), so a log dumper or netconsole on a
+PCI device still gets the last lines out. The crashkernel CMA series
+waits for pending DMA at the same place.
 
-# 2. the PCI driver, without its tests
-put $P/crash_quiesce.h $P/core.h $P/cfg.c $P/core.c $P/debugfs.c $P/ecam.c $P/params.c \
-	$P/parse.c $P/plan.c $P/quiesce.c $P/seal.c $P/snapshot.c
-awk '/^config PCI_CRASH_QUIESCE_KUNIT_TEST/ { exit } { print }' "$ROOT/$P/Kconfig" | sed '$d' >$P/Kconfig
-grep -v -e KUNIT_TEST -e FAULT_INJECT "$ROOT/$P/Makefile" >$P/Makefile
+crash_quiesce() runs the registered handler at most once: an atomic
+guard makes a nested crash or an NMI re-entry return at once, so that
+kdump goes on."
+
+# 2. the accessors
+put $P/crash_quiesce.h $P/cfg.c $P/cfg_locked.c
+driver_kconfig >$P/Kconfig
+driver_makefile cfg.o cfg_locked.o >$P/Makefile
 sed -i 's|^source "drivers/pci/switch/Kconfig"$|&\nsource "drivers/pci/crash_quiesce/Kconfig"|' drivers/pci/Kconfig
 # shellcheck disable=SC2016 # $(CONFIG_...) is make syntax
 sed -i 's|^obj-y				+= switch/$|&\nobj-$(CONFIG_PCI_CRASH_QUIESCE)	+= crash_quiesce/|' drivers/pci/Makefile
 grep -q crash_quiesce drivers/pci/Kconfig
 grep -q crash_quiesce drivers/pci/Makefile
 maintainers_entry "$P/"
-commit "PCI: add crash quiesce: stop DMA and MSIs at panic, before kdump" \
-"At load, snapshot every PCI function (IDs, type, parent, MSI/MSI-X
-capabilities, quirks) with a lock-free way to reach its config space:
-its ECAM page, found through ACPI MCFG and mapped now, or type 1 access.
-Plan then: endpoints deepest first, bridges bottom-up, and Secondary Bus
-Reset only on the top-most bridge of each subtree that holds no display,
-UART, IOMMU, NO_BUS_RESET or user-skipped function. Seal the snapshot
-with a checksum, publish it with release semantics, and rebuild it on
-hotplug and parameter changes.
+commit "PCI: crash quiesce: add lock-free config accessors" \
+"After a crash the PCI core's config accessors cannot be used: the x86
+type 1 mechanism serialises on pci_config_lock, and a CPU stopped by NMI
+may hold it, or pci_lock. Add accessors that take no lock:
 
-At panic, walk the plan without locks: check the seal, re-read each
-function's IDs and header type, clear Bus Master Enable and set INTx
-Disable, turn MSI/MSI-X off, then assert SBR on the planned bridges
-together, hold once, release. Busy-wait only, within a time budget, and
-always let kdump go on. Report in debugfs (devices, plan, last_run,
-rescan, dry_run_now) and in one line at panic."
+- ECAM: a plain MMIO load or store into the kernel's own mapping of the
+  function's bus, chosen at snapshot time;
+- type 1 (0xCF8/0xCFC) on domain 0 of x86 where the kernel uses no
+  ECAM: the address is written before every data access, since the
+  crashing CPU may itself have been interrupted between the two ports;
+  never an extended register, never another domain (a function behind
+  an Intel VMD gets no accessor, not the domain-0 one at the same
+  address).
 
-# 3. KUnit
-put $P/crash_quiesce_kunit.c
-awk '/^config PCI_CRASH_QUIESCE_FAULT_INJECT/ { exit } { print }' "$ROOT/$P/Kconfig" | sed '$d' >$P/Kconfig
-grep -v -e FAULT_INJECT "$ROOT/$P/Makefile" >$P/Makefile
+Writes are 16 or 8 bits wide, so that the RW1C Status registers next
+to the control registers are never written, and every access is counted.
+A walk from process context (a dry run) reads through the PCI core's
+locked accessors instead. The private header defines the snapshot the
+following patches fill and walk."
+
+# 3. snapshot and plan
+put $P/core.h $P/snapshot.c $P/plan.c $P/seal.c $P/ecam.c
+driver_makefile cfg.o cfg_locked.o ecam.o plan.o seal.o snapshot.o >$P/Makefile
+commit "PCI: crash quiesce: snapshot the topology and plan the quiesce" \
+"Take, while the PCI core can still be trusted, everything the crash path
+will need: every function, SR-IOV virtual functions included, with its
+full-width domain, IDs, class and revision, type, parent (a VF gets its
+PF's, on a virtual bus too), MSI, MSI-X, PCIe, Advanced Features, PM and
+SR-IOV capabilities, the reset methods the kernel allows it
+(pcie_reset_flr() probe, the NO_FLR_RESET and NO_PM_RESET quirks,
+No_Soft_Reset), and its accessor: the kernel's own ECAM mapping of its
+bus (pci_mmconfig_lookup(): nothing is mapped, no window the kernel
+rejected or does not use under pci=nommconf is touched), checked to show
+the function, else type 1 on domain 0.
+
+Plan then: endpoints deepest first, then bridges; Secondary Bus Reset
+only on the top-most bridge of each subtree that holds no display, UART,
+IOMMU, NO_BUS_RESET or user-skipped function; a function-level reset
+(FLR, else AF FLR, else PM by D3hot) for every function no bus reset
+reaches, never of a host or ISA bridge or a protected function; a VF is
+reached by its PF's bus reset or FLR. There is no limit on the number of
+functions: the snapshot and the walk's scratch are one allocation sized
+with the topology, sealed with a checksum before it is published."
+
+# 4. the walk
+put $P/quiesce.c
+driver_makefile cfg.o cfg_locked.o ecam.o plan.o quiesce.o seal.o snapshot.o >$P/Makefile
+commit "PCI: crash quiesce: walk the plan at crash time" \
+"Without locks, allocation or sleeping, within a time budget: check the
+snapshot's bounds and checksum; for each function in plan order read
+its identity back (IDs; the header type before a Bridge Control write;
+a VF, whose IDs read all-ones, by its class and revision with its PF
+checked and VF Enable still set), then clear Bus Master Enable and set
+INTx Disable in one Command write, and turn MSI/MSI-X off if Bus Master
+was on. Then read Transactions Pending of the bus-mastering functions to
+reset one by one, wait once for all of them, and start each FLR, AF FLR
+or D3hot; then assert Secondary Bus Reset on the planned bridges, hold
+once, release. A function that no longer answers is skipped and
+counted; a bus reset is only started if its hold fits in the budget,
+and always released. Nothing waits for a device to come back.
+
+An endpoint costs three config accesses, plus two per enabled MSI/MSI-X
+capability and two per function-level reset."
+
+# 5. registration, parameters, debugfs
+put $P/core.c $P/params.c $P/debugfs.c $P/parse.c
+grep -v -e KUNIT_TEST "$ROOT/$P/Makefile" >$P/Makefile
+commit "PCI: crash quiesce: register the handler, add parameters and debugfs" \
+"Snapshot at boot, publish with release semantics, rebuild on PCI bus
+notifier events from a work item (a failed rebuild keeps the previous
+snapshot, marked stale), free a replaced one after an RCU grace period;
+register the crash_quiesce() handler, which walks the snapshot into a
+static record that is also found in the vmcore, and prints one line.
+
+Parameters (pci_crash_quiesce.<name>= on the command line, writable at
+run time): enable (registers or unregisters the handler), dry_run, reset
+(auto, bus or none), msi, skip, reset_hold_ms, budget_ms. A change plans
+a copy of the snapshot again, without walking the topology. debugfs:
+devices, plan, last_run, rescan, and dry_run_now, which runs the walk
+with config reads only, through the PCI core's locked accessors."
+
+# 6. KUnit
+put $P/crash_quiesce_kunit.c $P/Kconfig $P/Makefile
 commit "PCI: crash quiesce: add KUnit tests" \
 "Test the planner on a switch topology with a display device and a user
-skip, the parameter parsers, the snapshot seal, and the panic walk and
+skip, the skip parser, the snapshot seal, and the crash-time walk and
 its ECAM accessor against fake config pages: Bus Master, INTx and MSI
 state after a real walk, nothing written by a dry run, mismatched and
 all-ones functions skipped, a corrupted snapshot refused."
 
-# 4. fault injection
-put $P/fault.c $P/Kconfig $P/Makefile
-commit "PCI: crash quiesce: add test-only fault injection" \
-"Let a test kernel make the panic path's worst cases happen on demand:
-another CPU holding pci_lock or the x86 pci_config_lock with interrupts
-off, a nested panic inside the handler, a corrupted snapshot, and a
-function that reads all-ones as after a surprise removal. Depends on a
-built-in driver and debugfs; not for production kernels."
-
-# 5. documentation
+# 7. documentation
 put Documentation/admin-guide/kdump/pci-crash-quiesce.rst
 sed -i 's|^    vmcoreinfo$|&\n    pci-crash-quiesce|' Documentation/admin-guide/kdump/index.rst
 grep -q pci-crash-quiesce Documentation/admin-guide/kdump/index.rst
 maintainers_entry Documentation/admin-guide/kdump/pci-crash-quiesce.rst
 commit "Documentation: kdump: describe PCI crash quiesce" \
-"What the driver does and why, the panic-path contract, the planning
+"What the driver does and why, the crash-path contract, the planning
 rules, its parameters and debugfs files, and how it relates to the IOMMU
 table copy in the capture kernel and to reset_devices."
 
-rm -f "$OUT"/*.patch
-git format-patch -q --no-signature -o "$OUT" HEAD~5
-ls "$OUT"
+nr=7
+rm -rf "$OUT"/*.patch "$OUT/test-only"
+git config branch.master.description "$(cat "$ROOT/scripts/series/cover-letter.txt")"
+git branch -q -M master
+git format-patch -q --no-signature --cover-letter --cover-from-description=subject \
+	-o "$OUT" "HEAD~$nr"
+
+# Test only, never submitted: fault injection, applied on top by the debug tier.
+F=tests/debug-kernel/fault
+mkdir -p $P
+cp "$ROOT/$F/fault.c" "$ROOT/$F/fault.h" $P/
+cat "$ROOT/$F/Kconfig" >>$P/Kconfig
+# shellcheck disable=SC2016 # $(CONFIG_...) is make syntax
+echo 'pci_crash_quiesce-$(CONFIG_PCI_CRASH_QUIESCE_FAULT_INJECT) += fault.o' >>$P/Makefile
+sed -i 's|^#include "core.h"$|&\n#include "fault.h"|' $P/core.c
+sed -i 's|^\t\tpcq_walk(snap, false, false, run);$|&\n\t\tpcq_fault_in_handler();|' $P/core.c
+sed -i 's|^\tpcq_debugfs_init();$|&\n\tpcq_fault_init();|' $P/core.c
+sed -i 's|^\tpcq_debugfs_exit();$|\tpcq_fault_exit();\n&|' $P/core.c
+[[ $(grep -c 'pcq_fault_' $P/core.c) -eq 3 ]] || { echo "mkpatch: fault hooks not placed in core.c" >&2; exit 1; }
+commit "PCI: crash quiesce: add test-only fault injection" \
+"Let a test kernel make the crash path's worst cases happen on demand:
+another CPU holding pci_lock or the x86 pci_config_lock with interrupts
+off, a nested panic inside the handler, a corrupted snapshot, and a
+function that reads all-ones as after a surprise removal. Not for
+submission: applied by the debug-kernel tests only."
+git format-patch -q --no-signature -o "$OUT/test-only" HEAD~1
+ls "$OUT" "$OUT/test-only"

@@ -11,7 +11,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 
 KSRC="$("$ROOT/scripts/kernel-source.sh")"
 cd "$ROOT"
-mapfile -t files < <(git ls-files 'kernel/*.[ch]' 'drivers/*.[ch]' 'include/*.h' 'compat/*.[ch]')
+mapfile -t files < <(git ls-files 'kernel/*.[ch]' 'drivers/*.[ch]' 'include/*.h' 'compat/*.[ch]' \
+	'tests/bench/module/*.c' 'tests/debug-kernel/fault/*.[ch]')
 
 # Each prints its findings and fails if there are any.
 checkpatch() {

@@ -11,16 +11,17 @@
 #     -s   topology sizes in PCI functions (default '8 32 128 256')
 #     -o   output directory (default out/bench)
 #
-# 1. Build the bench module: the tracked sources (bench.c among them),
-#    copied to DIR/src, built with
-#    CQ_BENCH=y (the bench debugfs file), W=1 and sparse (C=1); any warning
-#    stops the bench.
+# 1. Build the module and the bench module (tests/bench/module/: bench.c
+#    linked with the driver's own objects, pci_crash_quiesce_bench.ko) from
+#    copies of the tracked sources in DIR/src and DIR/src-bench, W=1 and
+#    sparse (C=1); any warning stops the bench.
 # 2. Per size (tests/bench/topology.sh), three kdump cycles
 #    (tests/qemu/run-cycle.sh -t q35-bare) into DIR/runs/SIZE-KIND/:
 #      bench    the module with budget_ms=10000 (so that the walk runs to
 #               its end under emulation); hook bench (guest-bench.sh, after
-#               kexec -p): dry_run_now, then the bench file's measurement,
-#               which quiesces and resets for real; then the crash
+#               kexec -p): dry_run_now, then the bench module's
+#               measurement, which quiesces and resets for real; then the
+#               crash
 #      module   the module with its default parameters, a plain crash: the
 #               real run's summary line and panic to capture time
 #      control  no module: panic to capture time without it
@@ -56,24 +57,33 @@ kdir="/lib/modules/$kver/build"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
-# 1. the bench module, from a copy of the sources (never the tree's objects)
-src="$out/src"
-rm -rf "$src" "$out/pci_crash_quiesce.ko"
-mkdir -p "$src"
-(cd "$ROOT" && git ls-files -z | xargs -0 cp --parents -t "$src")
-log "building the bench module for $kver (CQ_BENCH=y W=1 C=1)"
-if ! make -C "$kdir" M="$src" CQ_BENCH=y W=1 C=1 modules >"$out/build.log" 2>&1; then
-	tail -20 "$out/build.log" >&2
-	die "build failed, see $out/build.log"
-fi
-if grep -E 'warning|error' "$out/build.log" >&2; then
-	die "the build has warnings, see $out/build.log"
-fi
+# 1. the module and the bench module, each from its own copy of the sources
+# (never the tree's objects); the bench's Kbuild replaces the root one in its
+# copy, so that bench.c links the driver's real objects
+build() { # build DIR KBUILD: a copy of the tracked sources, built W=1 C=1
+	local dir="$1"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$ROOT" && git ls-files -z | xargs -0 cp --parents -t "$dir")
+	[[ -z "$2" ]] || cp "$2" "$dir/Kbuild"
+	if ! make -C "$kdir" M="$dir" W=1 C=1 modules >"$dir.log" 2>&1; then
+		tail -20 "$dir.log" >&2
+		die "build failed, see $dir.log"
+	fi
+	if grep -E 'warning|error' "$dir.log" >&2; then
+		die "the build has warnings, see $dir.log"
+	fi
+}
+log "building the module and the bench module for $kver (W=1 C=1)"
+build "$out/src" ''
+build "$out/src-bench" "$ROOT/tests/bench/module/Kbuild"
 ko="$out/pci_crash_quiesce.ko"
-cp "$src/pci_crash_quiesce.ko" "$ko"
+bench_ko="$out/pci_crash_quiesce_bench.ko"
+cp "$out/src/pci_crash_quiesce.ko" "$ko"
+cp "$out/src-bench/pci_crash_quiesce_bench.ko" "$bench_ko"
 
 # 2. three cycles per size
-hook=(-f "$B/guest-bench.sh:/cq/hooks/bench.sh")
+hook=(-f "$B/guest-bench.sh:/cq/hooks/bench.sh" -f "$bench_ko:/cq/pci_crash_quiesce_bench.ko")
 rm -f "$out/retries.txt" "$out"/runs/*.try*-serial.log
 failed=0 envs=()
 for n in $sizes; do

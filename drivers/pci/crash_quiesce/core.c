@@ -148,46 +148,6 @@ int pcq_replan_locked(void)
 }
 
 /**
- * pcq_cfg_locked_read() - a config read through the PCI core
- * @seg:   PCI domain
- * @bus:   bus number
- * @devfn: device and function
- * @reg:   register offset
- * @size:  1, 2 or 4 bytes
- * @val:   the value read
- *
- * For walks in process context: the PCI core's accessors take pci_lock
- * (and on x86 pci_config_lock around type 1), so the walk's reads never
- * interleave with another CPU's config access.
- *
- * Context: process context, under pci_lock_rescan_remove().
- * Return: 0, or a PCIBIOS error or -ENODEV.
- */
-int pcq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
-			unsigned int size, u32 *val)
-{
-	struct pci_bus *pbus = pci_find_bus(seg, bus);
-	u16 v16;
-	u8 v8;
-	int err;
-
-	if (!pbus)
-		return -ENODEV;
-	switch (size) {
-	case 4:
-		return pci_bus_read_config_dword(pbus, devfn, reg, val);
-	case 2:
-		err = pci_bus_read_config_word(pbus, devfn, reg, &v16);
-		*val = v16;
-		return err;
-	default:
-		err = pci_bus_read_config_byte(pbus, devfn, reg, &v8);
-		*val = v8;
-		return err;
-	}
-}
-
-/**
  * pcq_dry_run_now_locked() - walk the current snapshot, reading only
  *
  * Through the PCI core's locked accessors, never the panic path's bare
@@ -232,7 +192,6 @@ static void pcq_panic_quiesce(void)
 	} else {
 		pcq_walk(snap, false, false, run);
 	}
-	pcq_fault_in_handler();
 	pr_emerg("quiesced %u functions, reset %u bridges, skipped %u (mismatched %u) in %llu us, reset %u functions, %u without reset%s%s%s\n",
 		 run->functions_quiesced, run->bridges_reset, run->skipped,
 		 run->mismatched, run->duration_ns / NSEC_PER_USEC,
@@ -326,8 +285,6 @@ static int __init pcq_init(void)
 	if (err)
 		goto out_bus;
 	pcq_debugfs_init();
-	pcq_bench_init();
-	pcq_fault_init();
 	return 0;
 
 out_bus:
@@ -347,8 +304,6 @@ module_init(pcq_init);
 
 static void __exit pcq_exit(void)
 {
-	pcq_fault_exit();
-	pcq_bench_exit();
 	pcq_debugfs_exit();
 	mutex_lock(&pcq_lock);
 	if (pcq_armed)

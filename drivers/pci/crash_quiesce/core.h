@@ -42,28 +42,8 @@ void pcq_ecam_refresh(void);
 void __iomem *pcq_ecam_bus(u32 seg, u8 bus);
 void pcq_ecam_release(void);
 
-/* fault.c: test-only fault injection (CONFIG_PCI_CRASH_QUIESCE_FAULT_INJECT) */
-#ifdef CONFIG_PCI_CRASH_QUIESCE_FAULT_INJECT
-void pcq_fault_init(void);
-void pcq_fault_exit(void);
-void pcq_fault_in_handler(void);
-#else
-static inline void pcq_fault_init(void) { }
-static inline void pcq_fault_exit(void) { }
-static inline void pcq_fault_in_handler(void) { }
-#endif /* CONFIG_PCI_CRASH_QUIESCE_FAULT_INJECT */
-
 /* debugfs.c */
 void pcq_debugfs_init(void);
 void pcq_debugfs_exit(void);
-
-/* bench.c: benchmark builds only (make CQ_BENCH=1, SPEC §9) */
-#ifdef CQ_BENCH
-void pcq_bench_init(void);
-void pcq_bench_exit(void);
-#else
-static inline void pcq_bench_init(void) { }
-static inline void pcq_bench_exit(void) { }
-#endif /* CQ_BENCH */
 
 #endif /* _PCI_CRASH_QUIESCE_CORE_H */

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for PCI crash quiesce: the planner, the parameter parsers, the
- * snapshot seal, and the lock-free accessors and panic walk against fake
- * ECAM pages (ordinary memory standing in for config space).
- *
- * The userspace suite in the repository's tests/unit/ covers the same
- * files more exhaustively, including the type 1 backend; these run the
- * code as the kernel compiles it.
+ * KUnit tests for PCI crash quiesce: the planner, the skip parser, the
+ * snapshot seal, and the lock-free accessors and crash-time walk against
+ * fake ECAM pages (ordinary memory standing in for config space), as the
+ * kernel compiles them.
  */
 #include <kunit/test.h>
 #include <linux/pci_regs.h>

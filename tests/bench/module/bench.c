@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Benchmark support for `make bench` (SPEC §9).  Built only into the
- * benchmark's module (make CQ_BENCH=y), never into the in-tree driver, and
- * never on the panic path.
+ * The benchmark's module for `make bench` (SPEC §9): pci_crash_quiesce_bench.ko,
+ * this file linked with the driver's own snapshot, plan, seal, accessor and
+ * walk objects (tests/bench/module/Kbuild), so that what it measures is the
+ * real walk.  Never part of the driver.
  *
- * /sys/kernel/debug/pci_crash_quiesce/bench, root only:
+ * /sys/kernel/debug/pci_crash_quiesce_bench/bench, root only:
  *
  *   write 1   measure, in process context under pcq_lock, in this order:
- *             1. snapshot builds like the one at load, timed and freed;
+ *             0. take a snapshot of the topology as the driver does at load
+ *                (default settings, budget_ms 10000), kept until the next
+ *                measurement;
+ *             1. snapshot builds like it, timed and freed;
  *             2. the accesses an ideal walk of the plan needs in the
  *                current device state (the floor's count), and its writes;
  *             3. the accesses the walk makes for endpoints alone: a dry
@@ -22,11 +26,12 @@
  *                which capabilities are enabled); and ours, quiesce part
  *                (the real panic-path walk, pcq_walk(), over a copy of the
  *                snapshot without its resets; not undone the last time);
- *             5. ours, reset part: the planned resets as pcq_walk() makes
- *                them (assert all, one shared hold, release all);
- *             6. on the buses now reset, in turns, the shared resets again
- *                and the sequential way (per bridge: assert, hold, release,
- *                as pci_reset_secondary_bus() does), for their difference.
+ *             5. ours, reset part: pcq_walk() over a copy of the snapshot
+ *                that plans the bus resets alone (assert all, one shared
+ *                hold, release all);
+ *             6. on the buses now reset, in turns, ours again and the
+ *                sequential way (per bridge: assert, hold, release, as
+ *                pci_reset_secondary_bus() does), for their difference.
  *             Steps 3 to 6 run with interrupts off, as the panic path;
  *             3, 4 and 6 are repeated PCQ_BENCH_REPEAT times and the
  *             fastest of each counts (in 4 also the median, which the
@@ -46,18 +51,34 @@
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/irqflags.h>
+#include <linux/kstrtox.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/nmi.h>
 #include <linux/pci_regs.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 
 #include "core.h"
+
+/* The driver's lock, which its ECAM code asserts: here, the bench's own. */
+DEFINE_MUTEX(pcq_lock);
+
+/* The driver's defaults, with a budget the walk never runs out of under TCG. */
+static const struct pcq_settings pcq_bench_settings = {
+	.enable		= true,
+	.reset		= PCQ_RESET_AUTO,
+	.msi		= true,
+	.reset_hold_ms	= PCQ_RESET_HOLD_DEF_MS,
+	.budget_ms	= PCQ_BUDGET_MAX_MS,
+};
+
+static const struct pcq_skip_list pcq_bench_skip;
 
 #define PCQ_BENCH_BUILDS		5	/* snapshot builds timed */
 #define PCQ_BENCH_READS		1000	/* config reads per function */
@@ -155,7 +176,8 @@ struct pcq_bench_write {
 
 /* The last measurement; under pcq_lock, like everything below. */
 static struct pcq_bench_result pcq_bench;
-static struct dentry *pcq_bench_file;
+static struct dentry *pcq_bench_dir;
+static struct pcq_snapshot *pcq_bench_snap;
 static struct pcq_bench_write pcq_bench_writes[PCQ_BENCH_MAX_FUNCS * PCQ_BENCH_MAX_WRITES];
 /* Bridge Control of each planned reset, before the reset. */
 static u16 pcq_bench_ctl[PCQ_BENCH_MAX_FUNCS];
@@ -170,7 +192,7 @@ static int pcq_bench_build(struct pcq_bench_result *res)
 	res->build_ns_min = U64_MAX;
 	for (i = 0; i < PCQ_BENCH_BUILDS; i++) {
 		t0 = ktime_get_ns();
-		snap = pcq_snapshot_build(&pcq_settings, &pcq_skip, 0);
+		snap = pcq_snapshot_build(&pcq_bench_settings, &pcq_bench_skip, 0);
 		ns = ktime_get_ns() - t0;
 		if (IS_ERR(snap))
 			return PTR_ERR(snap);
@@ -219,8 +241,9 @@ static void pcq_bench_floor_cap(struct pcq_bench_result *res, const struct pcq_f
  * Command read and write (the write only if it changes anything), read and
  * write of each enabled MSI/MSI-X control word of a function that has Bus
  * Master on, and Bridge Control read, assert and release for each planned
- * reset.  The walk also reads the header type and the control words of
- * disabled capabilities of bus-mastering functions; the floor does not.
+ * reset.  The walk also reads the header type of a bridge to reset and the
+ * control words of disabled capabilities of bus-mastering functions; the
+ * floor does not.
  */
 static void pcq_bench_floor(const struct pcq_snapshot *snap, struct pcq_bench_result *res)
 {
@@ -320,7 +343,7 @@ static u64 pcq_bench_plan_writes(unsigned int nr, struct pcq_run *run)
  * The floor's quiesce part, made: for each planned function the ID read
  * and the Command read, then its listed writes, each MSI/MSI-X control
  * write after a read of the word.  Unlike the walk, it reads no header type
- * and no disabled capability (it knows from pcq_bench_floor() which are
+ * of a reset bridge and no disabled capability (it knows from pcq_bench_floor() which are
  * enabled), checks no budget and keeps no counts.  Then undone.
  * Return: the time of the accesses.
  */
@@ -353,12 +376,18 @@ static u64 pcq_bench_ideal(const struct pcq_snapshot *snap, unsigned int nr_writ
 	return ns;
 }
 
+enum pcq_bench_part {
+	PCQ_BENCH_QUIESCE,	/* the quiesce steps, no reset */
+	PCQ_BENCH_ENDPOINTS,	/* the endpoints' quiesce steps alone */
+	PCQ_BENCH_BUS_RESETS,	/* the bus resets alone */
+};
+
 /*
- * A copy of @snap that plans no resets, and with @endpoints only the
- * endpoints' quiesce steps, sealed.  Its ECAM mappings are @snap's: free it
- * with kvfree(), never pcq_snapshot_free().
+ * A copy of @snap that plans only @part of the walk, sealed, for pcq_walk().
+ * Its ECAM mappings are @snap's: free it with kvfree().
  */
-static struct pcq_snapshot *pcq_bench_copy(const struct pcq_snapshot *snap, bool endpoints)
+static struct pcq_snapshot *pcq_bench_copy(const struct pcq_snapshot *snap,
+					   enum pcq_bench_part part)
 {
 	struct pcq_snapshot *copy;
 	unsigned int k, nr = 0;
@@ -367,10 +396,13 @@ static struct pcq_snapshot *pcq_bench_copy(const struct pcq_snapshot *snap, bool
 	if (!copy)
 		return NULL;
 	memcpy(copy, snap, snap->size);
-	pcq_snapshot_init(copy, snap->nr);	/* point order/resets into the copy */
-	copy->nr_resets = 0;
+	pcq_snapshot_init(copy, snap->nr);	/* point the lists into the copy */
 	copy->nr_fresets = 0;
-	if (endpoints) {
+	if (part == PCQ_BENCH_BUS_RESETS)
+		copy->nr_order = 0;
+	else
+		copy->nr_resets = 0;
+	if (part == PCQ_BENCH_ENDPOINTS) {
 		for (k = 0; k < copy->nr_order; k++)
 			if (pcq_bench_is_endpoint(&copy->func[copy->order[k]]))
 				copy->order[nr++] = copy->order[k];
@@ -383,7 +415,7 @@ static struct pcq_snapshot *pcq_bench_copy(const struct pcq_snapshot *snap, bool
 /* The accesses the walk makes for the planned endpoints: a dry run. */
 static int pcq_bench_endpoints(const struct pcq_snapshot *snap, struct pcq_run *run)
 {
-	struct pcq_snapshot *copy = pcq_bench_copy(snap, true);
+	struct pcq_snapshot *copy = pcq_bench_copy(snap, PCQ_BENCH_ENDPOINTS);
 	unsigned long flags;
 
 	if (!copy)
@@ -436,7 +468,7 @@ static u64 pcq_bench_walk(const struct pcq_snapshot *copy, unsigned int nr_write
 static int pcq_bench_quiesce(const struct pcq_snapshot *snap, unsigned int nr_writes,
 			     struct pcq_bench_result *res)
 {
-	struct pcq_snapshot *copy = pcq_bench_copy(snap, false);
+	struct pcq_snapshot *copy = pcq_bench_copy(snap, PCQ_BENCH_QUIESCE);
 	u64 ideal[PCQ_BENCH_REPEAT], walk[PCQ_BENCH_REPEAT], pair[PCQ_BENCH_REPEAT];
 	struct pcq_run run, w;
 	unsigned int i;
@@ -503,31 +535,26 @@ static void pcq_bench_release(const struct pcq_snapshot *snap, unsigned int k,
 }
 
 /*
- * The planned resets our way, as pcq_walk() makes them: assert all, hold
- * once, release all.  Return: the time; *hold_ns gets the hold's part.
+ * The planned resets our way: pcq_walk() over a copy that plans the bus
+ * resets alone (assert all, hold once, release all), with interrupts off.
+ * Return: the walk's time, or 0 without memory; *hold_ns gets the hold's
+ * part.
  */
 static u64 pcq_bench_shared(const struct pcq_snapshot *snap, struct pcq_run *run,
 			    u64 *hold_ns)
 {
+	struct pcq_snapshot *copy = pcq_bench_copy(snap, PCQ_BENCH_BUS_RESETS);
 	unsigned long flags;
-	unsigned int k;
-	u64 t0, t1, t2, t3;
 
+	if (!copy)
+		return 0;
 	local_irq_save(flags);
-	t0 = ktime_get_ns();
-	for (k = 0; k < snap->nr_resets; k++)
-		pcq_bench_assert(snap, k, run);
-	t1 = ktime_get_ns();
-	if (snap->nr_resets)
-		pcq_bench_hold(snap->settings.reset_hold_ms);
-	t2 = ktime_get_ns();
-	for (k = 0; k < snap->nr_resets; k++)
-		pcq_bench_release(snap, k, run);
-	t3 = ktime_get_ns();
+	pcq_walk(copy, false, false, run);
 	local_irq_restore(flags);
+	kvfree(copy);
 	if (hold_ns)
-		*hold_ns = t2 - t1;
-	return t3 - t0;
+		*hold_ns = run->reset_hold_ns;
+	return run->duration_ns;
 }
 
 /* The planned resets one after the other, each with its own hold. */
@@ -551,14 +578,21 @@ static u64 pcq_bench_sequential(const struct pcq_snapshot *snap, struct pcq_run 
 
 static int pcq_bench_measure_locked(struct pcq_bench_result *res)
 {
-	const struct pcq_snapshot *snap = pcq_snapshot_locked();
+	const struct pcq_snapshot *snap;
 	unsigned int i, nr_writes;
 	struct pcq_run run;
 	int err;
 	u64 ns;
 
-	if (!snap)
-		return -ENODEV;
+	pcq_ecam_refresh();
+	pcq_snapshot_free(pcq_bench_snap);
+	pcq_bench_snap = pcq_snapshot_build(&pcq_bench_settings, &pcq_bench_skip, 1);
+	if (IS_ERR(pcq_bench_snap)) {
+		err = PTR_ERR(pcq_bench_snap);
+		pcq_bench_snap = NULL;
+		return err;
+	}
+	snap = pcq_bench_snap;
 	if (snap->nr > PCQ_BENCH_MAX_FUNCS)
 		return -E2BIG;
 	memset(res, 0, sizeof(*res));
@@ -667,11 +701,11 @@ static int pcq_bench_open(struct inode *inode, struct file *file)
 static ssize_t pcq_bench_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
-	char buf[3] = { };
+	unsigned int v;
 	int err;
 
-	if (!count || count >= sizeof(buf) || copy_from_user(buf, ubuf, count) ||
-	    (strcmp(buf, "1") && strcmp(buf, "1\n"))) {
+	err = kstrtouint_from_user(ubuf, count, 10, &v);
+	if (err || v != 1) {
 		pr_err("bench: write 1 to measure; nothing else is accepted\n");
 		return -EINVAL;
 	}
@@ -690,25 +724,25 @@ static const struct file_operations pcq_bench_fops = {
 	.release	= single_release,
 };
 
-/**
- * pcq_bench_init() - create the bench file (benchmark builds only)
- *
- * Context: process context, after pcq_debugfs_init().
- */
-void pcq_bench_init(void)
+static int __init pcq_bench_init(void)
 {
-	struct dentry *dir = debugfs_lookup("pci_crash_quiesce", NULL);
-
-	pcq_bench_file = debugfs_create_file("bench", 0600, dir, NULL, &pcq_bench_fops);
-	dput(dir);
+	pcq_bench_dir = debugfs_create_dir("pci_crash_quiesce_bench", NULL);
+	debugfs_create_file("bench", 0600, pcq_bench_dir, NULL, &pcq_bench_fops);
+	return 0;
 }
+module_init(pcq_bench_init);
 
-/**
- * pcq_bench_exit() - remove the bench file
- *
- * Context: process context, before pcq_debugfs_exit().
- */
-void pcq_bench_exit(void)
+static void __exit pcq_bench_exit(void)
 {
-	debugfs_remove(pcq_bench_file);
+	debugfs_remove_recursive(pcq_bench_dir);
+	mutex_lock(&pcq_lock);
+	pcq_snapshot_free(pcq_bench_snap);
+	pcq_bench_snap = NULL;
+	mutex_unlock(&pcq_lock);
+	rcu_barrier();	/* kvfree_rcu() done: nothing points into ECAM maps */
+	pcq_ecam_release();
 }
+module_exit(pcq_bench_exit);
+
+MODULE_DESCRIPTION("make bench: the PCI crash quiesce walk against the floor and the sequential way");
+MODULE_LICENSE("GPL");
