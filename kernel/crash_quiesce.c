@@ -15,15 +15,21 @@
 #include <linux/errno.h>
 #include <linux/rcupdate.h>
 
+enum {
+	CRASH_QUIESCE_IDLE,
+	CRASH_QUIESCE_RUNNING,
+	CRASH_QUIESCE_DONE,
+};
+
 static crash_quiesce_fn crash_quiesce_handler;
-static atomic_t crash_quiesce_ran = ATOMIC_INIT(0);
+static atomic_t crash_quiesce_state = ATOMIC_INIT(CRASH_QUIESCE_IDLE);
 
 /**
  * crash_quiesce() - run the quiesce handler, once
  *
  * The guard is a single atomic compare-and-exchange, which is safe in NMI
- * context and needs no lock: a nested crash raised from inside the handler,
- * or a second entry from NMI, finds it taken and returns at once, so that
+ * context and needs no lock: a second entry, from NMI or from a crash
+ * raised inside the handler, finds it taken and returns at once, so that
  * kdump goes on.
  *
  * Context: crash: called by __crash_kexec() with interrupts off and the
@@ -32,11 +38,30 @@ static atomic_t crash_quiesce_ran = ATOMIC_INIT(0);
 void crash_quiesce(void)
 {
 	crash_quiesce_fn fn = READ_ONCE(crash_quiesce_handler);
-	int idle = 0;
+	int idle = CRASH_QUIESCE_IDLE;
 
-	if (!fn || !atomic_try_cmpxchg(&crash_quiesce_ran, &idle, 1))
+	if (!fn || !atomic_try_cmpxchg(&crash_quiesce_state, &idle, CRASH_QUIESCE_RUNNING))
 		return;
 	fn();
+	atomic_set(&crash_quiesce_state, CRASH_QUIESCE_DONE);
+}
+
+/**
+ * crash_quiesce_interrupted() - did the handler itself crash?
+ *
+ * A panic raised inside the handler (a nested panic, an oops with
+ * panic_on_oops, an NMI) finds __crash_kexec() locked by the crash that
+ * called the handler.  This tells it that this crash already shut the
+ * machine down for kdump, so that it can go on into the capture kernel
+ * rather than give up on the dump.
+ *
+ * Context: crash, on the CPU that runs the handler (the others are
+ * stopped).
+ * Return: true while the handler runs.
+ */
+bool crash_quiesce_interrupted(void)
+{
+	return atomic_read(&crash_quiesce_state) == CRASH_QUIESCE_RUNNING;
 }
 
 /**

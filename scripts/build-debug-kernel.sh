@@ -13,7 +13,9 @@
 # second run with the same inputs builds nothing. The object directory is
 # kept between builds, so a changed series rebuilds only what it touches.
 # kernel.env is in the harness's format (scripts/fetch-kernels.sh), under
-# $CQ_CACHE/kernels/<release>/, so tests/qemu/run-cycle.sh <release> boots it.
+# $CQ_CACHE/kernels/<release>/, so tests/qemu/run-cycle.sh <release> boots it;
+# its CQ_DEBUG_CONTROL names the control kernel built without the hook's
+# call in __crash_kexec() (run-cycle.sh <release>-nohook).
 
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -78,6 +80,27 @@ dest="$CACHE/kernels/$kver"
 mkdir -p "$dest/modules"
 cp "$obj/arch/x86/boot/bzImage" "$dest/vmlinuz-$kver-$hash"
 cp "$obj/.config" "$dest/config-$hash"
+
+# The control of the in-tree hook (SPEC §8): the same kernel without the
+# crash_quiesce() call in __crash_kexec(). Only kernel/crash_core.c changes,
+# so it is a short incremental build; the object directory is left with it,
+# and the next build of the series rebuilds that file again.
+log "building the control kernel, without the crash_quiesce() call"
+sed -i '/^\t\t\tcrash_quiesce();$/d' "$src/kernel/crash_core.c"
+! grep -q 'crash_quiesce();' "$src/kernel/crash_core.c" || { log "the hook is still there"; exit 1; }
+"${m[@]}" -j"$(nproc)" bzImage >"$BASE/build-nohook.log" 2>&1 ||
+	{ tail -30 "$BASE/build-nohook.log" >&2; exit 1; }
+control="$CACHE/kernels/$kver-nohook"
+mkdir -p "$control/modules"
+cp "$obj/arch/x86/boot/bzImage" "$control/vmlinuz-$kver-$hash"
+{
+	printf 'CQ_KLINE=%q\n' debug-nohook
+	printf 'CQ_KVER=%q\n' "$kver"
+	printf 'CQ_KPKG=%q\n' "linux-source-6.12+crash-quiesce-without-hook"
+	printf 'CQ_VMLINUZ=%q\n' "$control/vmlinuz-$kver-$hash"
+	printf 'CQ_MODDIR=%q\n' "$control/modules"
+	printf 'CQ_KDIR=%q\n' "$obj"
+} >"$control/kernel.env"
 {
 	printf 'CQ_KLINE=%q\n' debug
 	printf 'CQ_KVER=%q\n' "$kver"
@@ -87,6 +110,7 @@ cp "$obj/.config" "$dest/config-$hash"
 	printf 'CQ_KDIR=%q\n' "$obj"
 	printf 'CQ_DEBUG_HASH=%q\n' "$hash"
 	printf 'CQ_DEBUG_BUILD_S=%q\n' "$((SECONDS - start))"
+	printf 'CQ_DEBUG_CONTROL=%q\n' "$kver-nohook"
 } >"$dest/kernel.env"
 echo "$dest/kernel.env" >"$done_file"
 cat "$done_file"

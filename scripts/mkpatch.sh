@@ -114,9 +114,11 @@ cat "$ROOT/kernel/Kconfig.crash_quiesce" >>kernel/Kconfig.kexec
 sed -i 's|^obj-$(CONFIG_CRASH_DUMP) += crash_core.o$|&\nobj-$(CONFIG_CRASH_QUIESCE) += crash_quiesce.o|' kernel/Makefile
 sed -i 's|^#include <linux/crash_core.h>$|&\n#include <linux/crash_quiesce.h>|' kernel/crash_core.c
 sed -i 's|^\t\t\tmachine_crash_shutdown(&fixed_regs);$|&\n\t\t\tcrash_quiesce();|' kernel/crash_core.c
+perl -0pi -e 's|(\t\tkexec_unlock\(\);\n\t\})\n\}\nSTACK_FRAME_NON_STANDARD\(__crash_kexec\);|$1 else if (crash_quiesce_interrupted()) {\n\t\t/* the quiesce handler crashed: this crash already shut down for kdump */\n\t\tmachine_kexec(kexec_crash_image);\n\t}\n}\nSTACK_FRAME_NON_STANDARD(__crash_kexec);|' kernel/crash_core.c
 grep -q CONFIG_CRASH_QUIESCE kernel/Makefile
 grep -q '^#include <linux/crash_quiesce.h>$' kernel/crash_core.c
 grep -q '^			crash_quiesce();$' kernel/crash_core.c
+grep -q '^	} else if (crash_quiesce_interrupted()) {$' kernel/crash_core.c
 maintainers_entry include/linux/crash_quiesce.h kernel/crash_quiesce.c
 commit "crash: quiesce devices on the way into kdump" \
 "Devices the crashed kernel programmed keep doing DMA and raising MSIs
@@ -132,8 +134,11 @@ PCI device still gets the last lines out. The crashkernel CMA series
 waits for pending DMA at the same place.
 
 crash_quiesce() runs the registered handler at most once: an atomic
-guard makes a nested crash or an NMI re-entry return at once, so that
-kdump goes on."
+guard makes a second entry return at once. A crash raised inside the
+handler itself (a nested panic, an oops, an NMI) finds __crash_kexec()
+locked by the crash that called it; crash_quiesce_interrupted() tells it
+that the machine is already shut down for kdump, and it goes on into the
+capture kernel instead of giving up on the dump."
 
 # 2. the accessors
 put $P/crash_quiesce.h $P/cfg.c $P/cfg_locked.c

@@ -27,8 +27,10 @@ typedef void (*crash_quiesce_fn)(void);
 int crash_quiesce_register(crash_quiesce_fn fn);
 void crash_quiesce_unregister(crash_quiesce_fn fn);
 void crash_quiesce(void);
+bool crash_quiesce_interrupted(void);
 #else
 static inline void crash_quiesce(void) { }
+static inline bool crash_quiesce_interrupted(void) { return false; }
 #endif /* CONFIG_CRASH_QUIESCE */
 
 #endif /* _LINUX_CRASH_QUIESCE_H */

@@ -5,6 +5,13 @@
 # Debian's linux-source-6.12, built in, with lockdep, atomic-sleep checks,
 # kmemleak and KUnit (scripts/build-debug-kernel.sh, cached). Checks:
 # - the KUnit suite ran at boot and passed (KTAP in the serial log);
+# - the in-tree hook: every cycle boots WITHOUT crash_kexec_post_notifiers
+#   (and without the trace marker module, whose panic notifier would run
+#   before __crash_kexec(); the panic segment of the trace ends at the
+#   first gap instead), and the quiesce still runs: summary line, config
+#   writes, and no marker frame of the DMA scenario in the dump; a control
+#   kernel built without the crash_quiesce() call in __crash_kexec() shows
+#   none of that and lets the frames in;
 # - the kdump cycle, the hotplug cycle and the life-cycle checks pass, and
 #   neither kernel's log has a lockdep report, a sleeping-in-atomic BUG, a
 #   WARNING or a kmemleak report of ours;
@@ -88,7 +95,7 @@ check_kunit() {
 fault_cycle() { # fault_cycle NAME FAULT [run-cycle options...]
 	local name="$1" fault="$2"
 	shift 2
-	cycle "$name" "$k" q35 -K '' -c "cq.xhook=fault cq.fault=$fault" "$@"
+	cycle "$name" "$k" q35 -K '' -P -n -c "cq.xhook=fault cq.fault=$fault" "$@"
 }
 
 nmi_cycle() {
@@ -105,10 +112,14 @@ nmi_cycle() {
 	wait "$pid"
 }
 
-cycle dbg-kdump "$k" q35 -K '' &
-cycle dbg-life "$k" q35 -K '' -x boot -c cq.hook=lifecycle &
+cycle dbg-kdump "$k" q35 -K '' -P -n &
+cycle dbg-life "$k" q35 -K '' -P -n -x boot -c cq.hook=lifecycle &
 wait
-hotplug_cycle dbg-hotplug "$k" -K '' &
+cycle dbg-nohook "$CQ_DEBUG_CONTROL" q35 -K '' -P -n &
+"$Q/dma-cycle.sh" -P -o "$OUT/dbg-dma" "$k" >"$OUT/dbg-dma.log" 2>&1 &
+wait
+"$Q/dma-cycle.sh" -P -o "$OUT/dbg-dma-nohook" "$CQ_DEBUG_CONTROL" >"$OUT/dbg-dma-nohook.log" 2>&1 &
+hotplug_cycle dbg-hotplug "$k" -K '' -P -n &
 fault_cycle dbg-pci-lock hold-pci-lock &
 wait
 fault_cycle dbg-pci-config-lock hold-pci-config-lock &
@@ -117,14 +128,14 @@ wait
 fault_cycle dbg-corrupt corrupt-snapshot &
 fault_cycle dbg-all-ones "all-ones;01:00.0" &
 wait
-cycle dbg-budget "$k" q35 -K '' -c "pci_crash_quiesce.budget_ms=1" &
+cycle dbg-budget "$k" q35 -K '' -P -n -c "pci_crash_quiesce.budget_ms=1" &
 nmi_cycle dbg-nmi &
 wait
 
 check_kunit dbg-kdump
 
-for run in dbg-kdump dbg-life dbg-hotplug dbg-pci-lock dbg-pci-config-lock dbg-nested \
-	dbg-corrupt dbg-all-ones dbg-budget dbg-nmi; do
+for run in dbg-kdump dbg-life dbg-nohook dbg-dma dbg-dma-nohook dbg-hotplug dbg-pci-lock \
+	dbg-pci-config-lock dbg-nested dbg-corrupt dbg-all-ones dbg-budget dbg-nmi; do
 	tap_check "$run: no lockdep, atomic-sleep, WARNING or leak report in either kernel" no_splat "$run"
 done
 printf '[ 1.0] WARNING: possible circular locking dependency detected\n' >"$OUT/splat-control.log"
@@ -132,6 +143,17 @@ tap_check "the report scan finds a lockdep report (control)" splat_seen "$OUT/sp
 
 check_kdump dbg-kdump
 check_writes dbg-kdump
+post_off() { serial_has "$1" "post_notifiers=N"; }
+tap_check "dbg-kdump: booted without crash_kexec_post_notifiers" post_off dbg-kdump
+tap_check "dbg-nohook: booted without crash_kexec_post_notifiers" post_off dbg-nohook
+tap_check "dbg-nohook (no crash_quiesce() call): capture kernel up" serial_has dbg-nohook "CQ-MARK: capture-up"
+tap_check "dbg-nohook: no summary line without the hook (control)" no_summary dbg-nohook
+tap_check "dbg-nohook: no config write after the panic (control)" no_panic_writes dbg-nohook
+dma_markers() { env_get "$OUT/$1/dma.env" markers; }
+tap_check "dbg-dma: the in-tree hook stops the NIC: 0 marker frames in the dump" \
+	test "$(dma_markers dbg-dma)" = 0
+tap_check "dbg-dma-nohook: without the hook the frames reach the dump (control, $(dma_markers dbg-dma-nohook) markers)" \
+	test "$(dma_markers dbg-dma-nohook)" -gt 0 2>/dev/null
 check_life dbg-life
 tap_check "dbg-hotplug: snapshot updated after device_add/device_del" serial_has dbg-hotplug "CQ-HOTPLUG: snapshot-updated"
 tap_check "dbg-hotplug: capture kernel up" serial_has dbg-hotplug "CQ-MARK: capture-up"

@@ -13,7 +13,8 @@
 # crash) and RUN_DIR/segments.txt (trace-segments.sh). Prints one line per
 # check, "PASS name" or "FAIL name: why", and exits 1 if any failed:
 # - every planned function whose Command had Bus Master set before the panic
-#   got a Command write with Bus Master clear and INTx Disable set;
+#   got a Command write with Bus Master clear and INTx Disable set (a VF,
+#   shown with pf=, has no INTx: Bus Master clear);
 # - all endpoint Command writes come before the first bridge Command write;
 # - every quiesce+reset bridge got Secondary Bus Reset asserted then
 #   released, all asserts before any release, and no other bridge got one;
@@ -48,6 +49,7 @@ $1 == "D" {
 		split($i, kv, "=")
 		if (kv[1] == "type") type[bdf] = kv[2]
 		if (kv[1] == "action") action[bdf] = kv[2]
+		if (kv[1] == "pf") vf[bdf] = 1
 	}
 	devs[++ndev] = bdf
 	next
@@ -92,7 +94,11 @@ END {
 		} else if (asserted[d]) fail("no reset on " d " (" action[d] ")", "Secondary Bus Reset asserted")
 		if (!(d in cmd) || !bit(cmd[d], 4)) continue
 		if (!(d in newcmd)) fail("bus master cleared on " d, "no Command write after the panic")
-		else if (bit(newcmd[d], 4) || !bit(newcmd[d], 1024))
+		else if (vf[d]) {
+			# a VF has no INTx: its INTx Disable bit is read-only zero
+			if (bit(newcmd[d], 4)) fail("bus master cleared on VF " d, sprintf("Command written 0x%x", newcmd[d]))
+			else pass("bus master cleared on VF " d)
+		} else if (bit(newcmd[d], 4) || !bit(newcmd[d], 1024))
 			fail("bus master cleared on " d, sprintf("Command written 0x%x", newcmd[d]))
 		else pass("bus master cleared, INTx disabled on " d " " type[d])
 	}

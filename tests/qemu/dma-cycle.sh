@@ -11,6 +11,11 @@
 #     -i USEC      interval between frames (default 3000)
 #     -T SECONDS   global timeout (default 300)
 #     -v           the capture kernel lists every match (CQ-DMA-MATCH: lines)
+#     -P           no crash_kexec_post_notifiers and no panic-end marker
+#                  (run-cycle.sh -P -n): for a kernel with the in-tree hook,
+#                  which runs after the panic notifiers; the sender then
+#                  starts on the capture kernel's banner alone, and the
+#                  trace counts start at the panic-start marker
 #
 # The e1000e nic1 (q35: behind root port 00:01.0) gets a "-netdev dgram"
 # backend whose other end is a unix socket of tests/qemu/frame-sender. The
@@ -53,7 +58,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 module='' modargs='' out='' interval=3000 timeout=300 words='cq.hook=nic-up cq.chook=dma'
-while getopts 'm:a:o:i:T:vh' opt; do
+nopost=()
+while getopts 'm:a:o:i:T:vPh' opt; do
 	case "$opt" in
 	m) module="$(readlink -f "$OPTARG")" ;;
 	a) modargs="$OPTARG" ;;
@@ -61,11 +67,12 @@ while getopts 'm:a:o:i:T:vh' opt; do
 	i) interval="$OPTARG" ;;
 	T) timeout="$OPTARG" ;;
 	v) words+=' cq.dmaverbose=1' ;;
+	P) nopost=(-P -n) ;;
 	*) sed -n '3,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[[ $# -eq 1 ]] || cq_die "usage: $0 [-m FILE.ko] [-a ARGS] [-o DIR] [-i USEC] [-T SECONDS] [-v] LINE|KVER"
+[[ $# -eq 1 ]] || cq_die "usage: $0 [-m FILE.ko] [-a ARGS] [-o DIR] [-i USEC] [-T SECONDS] [-v] [-P] LINE|KVER"
 cq_kernel_env "$1"
 
 sender="$("$CQ_QEMU_DIR/build-tool.sh" "$CQ_QEMU_DIR/frame-sender.c")"
@@ -81,8 +88,14 @@ marker="cq-dma-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 cycle_pid='' sender_pid=''
 trap 'cq_bg_cleanup "$sockdir" "$out"' EXIT
 
-"$CQ_QEMU_DIR/run-cycle.sh" -o "$out" -T "$timeout" ${module:+-m "$module"} \
-	${modargs:+-a "$modargs"} -C qemu_fw_cfg -f "$counter:/cq/bin/vmcore-count" \
+# e1000e, and qemu_fw_cfg for the capture kernel, unless built in (the
+# debug kernel has both built in and no modules)
+has_module() { [[ -n "$(find "$CQ_MODDIR" -name "$1.ko*" -print -quit 2>/dev/null)" ]]; }
+fwcfg=(-K '')
+! has_module e1000e || fwcfg=(-K e1000e)
+! has_module qemu_fw_cfg || fwcfg+=(-C qemu_fw_cfg)
+"$CQ_QEMU_DIR/run-cycle.sh" -o "$out" -T "$timeout" "${nopost[@]}" ${module:+-m "$module"} \
+	${modargs:+-a "$modargs"} "${fwcfg[@]}" -f "$counter:/cq/bin/vmcore-count" \
 	-c "$words" \
 	-N "dgram,local.type=unix,local.path=$qsock,remote.type=unix,remote.path=$hsock" \
 	-e e1000e_rx_written_to_guest -e e1000x_rx_can_recv_disabled \
@@ -92,7 +105,7 @@ cycle_pid=$!
 serial="$out/serial.log" trace="$out/trace.log"
 alive() { kill -0 "$cycle_pid" 2>/dev/null; }
 capture_booting() {
-	grep -qs "@0x0 <- $CQ_MAGIC_PANIC_END\$" "$trace" &&
+	{ [[ ${#nopost[@]} -gt 0 ]] || grep -qs "@0x0 <- $CQ_MAGIC_PANIC_END\$" "$trace"; } &&
 		awk '/CQ-MARK: crashing/ { c = 1 } c && /Linux version / { f = 1; exit } END { exit !f }' \
 			"$serial" 2>/dev/null
 }
@@ -155,6 +168,7 @@ t_send="$(sender start at)"
 # mark_time MAGIC: host time of the trace marker MAGIC (empty if absent)
 mark_time() { awk -v m="$1" '/ 00:00.0 @0x0 <- / && $NF == m { split($1, a, "[@:]"); print a[2]; exit }' "$trace"; }
 t_panic_end="$(mark_time "$CQ_MAGIC_PANIC_END")"
+[[ ${#nopost[@]} -eq 0 ]] || t_panic_end="$(mark_time "$CQ_MAGIC_PANIC_START")"
 t_scan_end="$(mark_time "$CQ_MAGIC_SCAN_END")"
 trace_after() {
 	awk -v t0="${t_panic_end:-9e99}" -v t1="${t_scan_end:-9e99}" -v ev="$1" -v pat="${2:-}" \

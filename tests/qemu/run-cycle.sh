@@ -17,6 +17,8 @@
 #     -f SRC:DEST  extra file for the initramfs (mkinitramfs -f)
 #     -e EVENT     extra QEMU trace event (pattern), into the same trace file
 #     -n           no cq_marker.ko: no panic-end trace marker
+#     -P           no crash_kexec_post_notifiers on the command line (the
+#                  in-tree hook runs from __crash_kexec() without it)
 #     -N SPEC      backend of nic1's netdev n1 (default user,restrict=on), e.g.
 #                  dgram,local.type=unix,local.path=A,remote.type=unix,remote.path=B
 #     -I DEVICE    an IOMMU, placed right after -M and before every other -device
@@ -33,8 +35,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 module='' modargs='' words='' mode=kdump topo=q35 out='' timeout=300 kmods=e1000e ckmods=''
-nomarker=0 extras=() events=() netdev=user,restrict=on iommu=''
-while getopts 'm:a:c:x:t:o:T:K:C:f:e:nN:I:h' opt; do
+nomarker=0 extras=() events=() netdev=user,restrict=on iommu='' post=crash_kexec_post_notifiers
+while getopts 'm:a:c:x:t:o:T:K:C:f:e:nPN:I:h' opt; do
 	case "$opt" in
 	m) module="$(readlink -f "$OPTARG")" ;;
 	a) modargs="$OPTARG" ;;
@@ -48,6 +50,7 @@ while getopts 'm:a:c:x:t:o:T:K:C:f:e:nN:I:h' opt; do
 	f) extras+=(-f "$OPTARG") ;;
 	e) events+=("$OPTARG") ;;
 	n) nomarker=1 ;;
+	P) post='' ;;
 	N) netdev="$OPTARG" ;;
 	I) iommu="$OPTARG" ;;
 	*) sed -n '3,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
@@ -79,7 +82,7 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 rm -f "$out"/{serial.log,trace.log,segments.txt,qemu.log,qemu.cmd,result.env,qmp.sock}
 
-append="console=ttyS0 crashkernel=256M panic=-1 crash_kexec_post_notifiers cq.mode=$mode"
+append="console=ttyS0 crashkernel=256M panic=-1${post:+ $post} cq.mode=$mode"
 [[ -z "$modargs" ]] || append+=" cq.modargs=${modargs// /;}"
 [[ -z "$words" ]] || append+=" $words"
 

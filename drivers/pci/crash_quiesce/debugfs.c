@@ -100,9 +100,11 @@ static void pcq_plan_show_quiesce(struct seq_file *m, const struct pcq_snapshot 
 
 	seq_puts(m, " quiesce ");
 	pcq_seq_bdf(m, f);
-	seq_printf(m, " %s: bus-master%s%s%s", pcq_type_name(f->type),
-		   msi ? " intx" : "", msi && f->msi_cap ? " msi" : "",
-		   msi && f->msix_cap ? " msix" : "");
+	/* a VF has no INTx: its INTx Disable bit is read-only zero */
+	seq_printf(m, " %s%s: bus-master%s%s%s", pcq_type_name(f->type),
+		   f->flags & PCQ_F_VF ? " vf" : "",
+		   msi && !(f->flags & PCQ_F_VF) ? " intx" : "",
+		   msi && f->msi_cap ? " msi" : "", msi && f->msix_cap ? " msix" : "");
 	switch (f->noreset) {
 	case PCQ_NORESET_MODE:
 	case PCQ_NORESET_EMPTY:
