@@ -50,5 +50,12 @@ for stage in ${CQ_STAGES:-deps unit fuzz style panic_path build e2e dma iommu sr
 	passed=$((passed + p))
 	failed=$((failed + f))
 done
+# Runs that failed before the module could act, with nothing of ours
+# involved, were run once more (tests/qemu/run-cycle.sh); say which.
+mapfile -t retries < <(grep -rls '^infra_retry=.' "$ROOT/out" --include=result.env 2>/dev/null)
+echo "# infrastructure retries: ${#retries[@]}"
+for r in "${retries[@]}"; do
+	echo "#   ${r%/result.env}: $(sed -n 's/^infra_retry=//p' "$r")"
+done
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -12,23 +12,6 @@ cycle() {
 	"$Q/run-cycle.sh" -t "$topo" -o "$OUT/$name" "$@" "$kver" >"$OUT/$name.log" 2>&1 || true
 }
 
-# cycle_boot_retry NAME KVER TOPO [run-cycle options...]: cycle, and once
-# more when the primary kernel never reached its init: TCG now and then
-# breaks a boot (e.g. an int3 Oops while the kernel patches its code), before
-# any module is loaded. Says so in a TAP comment; the first try's serial log
-# is kept as $OUT/NAME.try1-serial.log.
-cycle_boot_retry() {
-	local name="$1" why
-	rm -f "$OUT/$name.try1-serial.log"
-	cycle "$@"
-	! grep -qs 'CQ-MARK: primary-up' "$OUT/$name/serial.log" || return 0
-	cp "$OUT/$name/serial.log" "$OUT/$name.try1-serial.log" 2>/dev/null || true
-	why="$(grep -m1 -aoE 'Oops: .*|Kernel panic - not syncing: .*' "$OUT/$name.try1-serial.log" 2>/dev/null)" ||
-		why="see $OUT/$name.try1-serial.log"
-	echo "# $name: the primary kernel did not reach its init ($why): one more try"
-	cycle "$@"
-}
-
 serial_has() { grep -qF -- "$2" "$OUT/$1/serial.log"; }
 no_summary() { ! grep -qE "$summary_re" "$OUT/$1/serial.log"; }
 all_conf1() {

@@ -55,7 +55,7 @@ sriov_cycle() {
 		words+=" cq.sriov.vfe=off"
 		shift
 	fi
-	cycle_boot_retry "$name" "$kver" q35-sriov -K e1000e,nvme -c "$words" "$@"
+	cycle "$name" "$kver" q35-sriov -K e1000e,nvme -c "$words" "$@"
 }
 
 # vf_listed NAME VF: the dump after enabling the VFs lists VF with ECAM
@@ -150,8 +150,8 @@ for line in "$@"; do
 	sriov_cycle "$s-control" "$kver" &
 	sriov_cycle "$s-vfe-off" "$kver" vfe-off -m "$ko" &
 	wait
-	cycle_boot_retry "$n" "$kver" q35 -m "$ko" -c pci=nommconf &
-	cycle_boot_retry "$r" "$kver" pc -x boot -m "$ko" -c cq.hook=race &
+	cycle "$n" "$kver" q35 -m "$ko" -c pci=nommconf &
+	cycle "$r" "$kver" pc -x boot -m "$ko" -c cq.hook=race &
 	wait
 	echo "# $line: 6 runs in $((SECONDS - t0)) s; QEMU wall s: $(for x in "$s" "$s-reset-none" "$s-control" "$s-vfe-off" "$n" "$r"; do
 		printf '%s=%s ' "${x#"$line-"}" "$(wall "$x")"

@@ -29,6 +29,9 @@
 # events, with -msg timestamp=on), segments.txt (trace-segments.sh), qemu.log
 # (QEMU's own messages), qemu.cmd, qmp.sock while running, and result.env.
 # Exit status 0 when the cycle reached its last marker without a CQ-FAIL line.
+# A run that failed before the crash with nothing of ours involved (see
+# infra_failure) is run once more; result.env's infra_retry says why, and the
+# first try's logs are kept as try1-*.
 
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -80,7 +83,7 @@ if [[ -z "$out" ]]; then
 fi
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-rm -f "$out"/{serial.log,trace.log,segments.txt,qemu.log,qemu.cmd,result.env,qmp.sock}
+rm -f "$out"/{serial.log,trace.log,segments.txt,qemu.log,qemu.cmd,result.env,qmp.sock} "$out"/try1-*
 
 append="console=ttyS0 crashkernel=256M panic=-1${post:+ $post} cq.mode=$mode"
 [[ -z "$modargs" ]] || append+=" cq.modargs=${modargs// /;}"
@@ -108,9 +111,39 @@ cmd=(qemu-system-x86_64 "${topo_args[@]}" -accel tcg -cpu max -m 1024 -smp 2
 printf '%q ' "${cmd[@]}" >"$out/qemu.cmd"
 echo >>"$out/qemu.cmd"
 
+# infra_failure RC: print why, and succeed, when the run failed before the
+# module under test could act (the crash): the guest never came up, stalled
+# or died with nothing of ours in the picture (TCG now and then breaks a
+# boot, or an RCU stall hangs a loaded machine). A failure after the crash,
+# a hook's CQ-FAIL, a refused module or a trace through our code is the
+# product's, and is never retried.
+infra_failure() {
+	local rc="$1" serial="$out/serial.log" last
+	[[ -f "$serial" ]] || { echo "no serial log (qemu exit $rc)"; return 0; }
+	grep -q 'CQ-MARK: crashing' "$serial" && return 1
+	grep -q 'CQ-MARK: boot-done' "$serial" && return 1
+	grep -qE 'CQ-FAIL:|module-load-failed' "$serial" && return 1
+	grep -qE 'pcq_|pci_crash_quiesce\]|cq_marker\]' "$serial" && return 1
+	[[ $rc -ne 0 ]] || return 1
+	last="$(grep -m1 -aoE 'Oops: .*|BUG: .*|rcu: INFO: .*|Kernel panic - not syncing: .*' "$serial")" ||
+		last="$(grep -ao 'CQ-MARK: [a-z-]*' "$serial" | tail -n1)"
+	echo "qemu exit $rc before the crash${last:+, last: $last}"
+}
+
 cq_log "$CQ_KVER $mode ${module:+module=$module }-> $out"
-rc=0
-timeout -k 10 "$timeout" "${cmd[@]}" </dev/null >"$out/qemu.log" 2>&1 || rc=$?
+infra=''
+for try in 1 2; do
+	rc=0
+	timeout -k 10 "$timeout" "${cmd[@]}" </dev/null >"$out/qemu.log" 2>&1 || rc=$?
+	if [[ $try -eq 2 ]] || ! why="$(infra_failure "$rc")"; then
+		break
+	fi
+	infra="$why"
+	cq_log "infrastructure retry: $why"
+	for f in serial.log trace.log qemu.log; do
+		[[ ! -f "$out/$f" ]] || mv "$out/$f" "$out/try1-$f"
+	done
+done
 t2="$(date +%s.%N)"
 
 # Verdict from the serial log: every marker of the mode, and no CQ-FAIL.
@@ -153,6 +186,7 @@ fi
 		"$initrd" "$(secs "$t0" "$t1")" "$(secs "$t1" "$t2")" "$rc"
 	printf 'trace_writes=%q\n' "${segments% }"
 	printf 'result=%s\nreason=%q\n' "$([[ -z "$reason" ]] && echo pass || echo fail)" "$reason"
+	printf 'infra_retry=%q\n' "$infra"
 } >"$out/result.env"
 
 if [[ -z "$reason" ]]; then
