@@ -14,8 +14,9 @@
 #   0003 PCI: crash quiesce: snapshot and plan
 #   0004 PCI: crash quiesce: the crash-time walk
 #   0005 PCI: crash quiesce: registration, parameters and debugfs
-#   0006 PCI: crash quiesce: KUnit tests
-#   0007 Documentation
+#   0006 PCI: crash quiesce: generic ECAM host bridges (arm64)
+#   0007 PCI: crash quiesce: KUnit tests
+#   0008 Documentation
 # and OUTDIR/test-only/ one more patch, on top of the series, that the
 # debug-kernel tier applies and that is never submitted: fault injection
 # (tests/debug-kernel/fault/). Author and Signed-off-by come from
@@ -94,17 +95,31 @@ commit() { # commit SUBJECT BODY
 	git commit -q -s -m "$1" -m "$2"
 }
 
-# driver_makefile OBJ...: the driver's Makefile with these objects
+# driver_makefile OBJ...: the driver's Makefile with these objects; one of the
+# form ARCH:OBJ is built on that architecture only
 driver_makefile() {
+	local o objs=() arch=()
+	for o in "$@"; do
+		case "$o" in
+		*:*) arch+=("pci_crash_quiesce-\$(CONFIG_${o%%:*}) += ${o#*:}") ;;
+		*) objs+=("$o") ;;
+		esac
+	done
 	printf '# SPDX-License-Identifier: GPL-2.0\n\n'
 	# shellcheck disable=SC2016 # $(CONFIG_...) is make syntax
 	printf 'obj-$(CONFIG_PCI_CRASH_QUIESCE)\t+= pci_crash_quiesce.o\n\n'
-	printf 'pci_crash_quiesce-y := %s\n' "$*" | fold -s -w 72 | sed '2,$s/^/\t\t       /; s/ *$//' |
+	printf 'pci_crash_quiesce-y := %s\n' "${objs[*]}" | fold -s -w 72 | sed '2,$s/^/\t\t       /; s/ *$//' |
 		sed '$!s/$/ \\/'
+	[[ ${#arch[@]} -eq 0 ]] || printf '%s\n' "${arch[@]}"
 }
-# driver_kconfig: the driver's Kconfig without its KUnit entry
+# driver_kconfig [x86]: the driver's Kconfig without its KUnit entry; with
+# x86, for the patches before the generic ECAM host bridges
 driver_kconfig() {
-	awk '/^config PCI_CRASH_QUIESCE_KUNIT_TEST/ { exit } { print }' "$ROOT/$P/Kconfig" | sed '$d'
+	local k
+	k="$(awk '/^config PCI_CRASH_QUIESCE_KUNIT_TEST/ { exit } { print }' "$ROOT/$P/Kconfig")"
+	[[ "${1:-}" != x86 ]] ||
+		k="${k//	depends on (X86_64 \&\& PCI_MMCONFIG) || (ARM64 \&\& PCI_ECAM)/	depends on X86_64 \&\& PCI_MMCONFIG}"
+	printf '%s\n' "$k"
 }
 
 # 1. the crash side
@@ -142,7 +157,8 @@ capture kernel instead of giving up on the dump."
 
 # 2. the accessors
 put $P/crash_quiesce.h $P/cfg.c $P/cfg_locked.c
-driver_kconfig >$P/Kconfig
+driver_kconfig x86 >$P/Kconfig
+grep -q '^	depends on X86_64 && PCI_MMCONFIG$' $P/Kconfig
 driver_makefile cfg.o cfg_locked.o >$P/Makefile
 sed -i 's|^source "drivers/pci/switch/Kconfig"$|&\nsource "drivers/pci/crash_quiesce/Kconfig"|' drivers/pci/Kconfig
 # shellcheck disable=SC2016 # $(CONFIG_...) is make syntax
@@ -171,8 +187,8 @@ locked accessors instead. The private header defines the snapshot the
 following patches fill and walk."
 
 # 3. snapshot and plan
-put $P/core.h $P/snapshot.c $P/plan.c $P/seal.c $P/ecam.c
-driver_makefile cfg.o cfg_locked.o ecam.o plan.o seal.o snapshot.o >$P/Makefile
+put $P/core.h $P/snapshot.c $P/plan.c $P/seal.c $P/ecam_mmcfg.c
+driver_makefile cfg.o cfg_locked.o plan.o seal.o snapshot.o X86:ecam_mmcfg.o >$P/Makefile
 commit "PCI: crash quiesce: snapshot the topology and plan the quiesce" \
 "Take, while the PCI core can still be trusted, everything the crash path
 will need: every function, SR-IOV virtual functions included, with its
@@ -196,7 +212,7 @@ with the topology, sealed with a checksum before it is published."
 
 # 4. the walk
 put $P/quiesce.c
-driver_makefile cfg.o cfg_locked.o ecam.o plan.o quiesce.o seal.o snapshot.o >$P/Makefile
+driver_makefile cfg.o cfg_locked.o plan.o quiesce.o seal.o snapshot.o X86:ecam_mmcfg.o >$P/Makefile
 commit "PCI: crash quiesce: walk the plan at crash time" \
 "Without locks, allocation or sleeping, within a time budget: check the
 snapshot's bounds and checksum; for each function in plan order read
@@ -216,7 +232,7 @@ capability and two per function-level reset."
 
 # 5. registration, parameters, debugfs
 put $P/core.c $P/params.c $P/debugfs.c $P/parse.c
-grep -v -e KUNIT_TEST "$ROOT/$P/Makefile" >$P/Makefile
+grep -v -e KUNIT_TEST -e ARM64 "$ROOT/$P/Makefile" >$P/Makefile
 commit "PCI: crash quiesce: register the handler, add parameters and debugfs" \
 "Snapshot at boot, publish with release semantics, rebuild on PCI bus
 notifier events from a work item (a failed rebuild keeps the previous
@@ -231,7 +247,23 @@ a copy of the snapshot again, without walking the topology. debugfs:
 devices, plan, last_run, rescan, and dry_run_now, which runs the walk
 with config reads only, through the PCI core's locked accessors."
 
-# 6. KUnit
+# 6. generic ECAM host bridges (arm64)
+put $P/ecam_host.c
+driver_kconfig >$P/Kconfig
+grep -v -e KUNIT_TEST "$ROOT/$P/Makefile" >$P/Makefile
+commit "PCI: crash quiesce: use the mappings of generic ECAM host bridges" \
+"On arm64 the config space is reached through the host bridge's own ECAM
+window: pci-host-generic with a device tree, or an ACPI MCFG host whose
+ops are the generic ECAM ones. When a bus's ops are pci_ecam_map_bus()
+with pci_generic_config_read()/write() and the standard 4 KiB per
+function, take the address pci_ecam_map_bus() gives at snapshot time:
+the crash path then makes plain MMIO accesses into a mapping that
+already exists, and nothing new is mapped. Any other mechanism (an
+address translation unit reprogrammed per access under pci_lock,
+32-bit-only MCFG quirks, another layout) gets no lock-free accessor,
+and its functions are left alone."
+
+# 7. KUnit
 put $P/crash_quiesce_kunit.c $P/Kconfig $P/Makefile
 commit "PCI: crash quiesce: add KUnit tests" \
 "Test the planner on a switch topology with a display device and a user
@@ -240,7 +272,7 @@ its ECAM accessor against fake config pages: Bus Master, INTx and MSI
 state after a real walk, nothing written by a dry run, mismatched and
 all-ones functions skipped, a corrupted snapshot refused."
 
-# 7. documentation
+# 8. documentation
 put Documentation/admin-guide/kdump/pci-crash-quiesce.rst
 sed -i 's|^    vmcoreinfo$|&\n    pci-crash-quiesce|' Documentation/admin-guide/kdump/index.rst
 grep -q pci-crash-quiesce Documentation/admin-guide/kdump/index.rst
@@ -250,7 +282,7 @@ commit "Documentation: kdump: describe PCI crash quiesce" \
 rules, its parameters and debugfs files, and how it relates to the IOMMU
 table copy in the capture kernel and to reset_devices."
 
-nr=7
+nr=8
 rm -rf "$OUT"/*.patch "$OUT/test-only"
 git config branch.master.description "$(cat "$ROOT/scripts/series/cover-letter.txt")"
 git branch -q -M master

@@ -39,7 +39,7 @@ checkpatch() {
 	local out ignore=()
 	case "$1" in
 	*/test-only/*) ignore=(--ignore FILE_PATH_CHANGES) ;;
-	*/0001-* | */0002-* | */0007-*) ;;
+	*/0001-* | */0002-* | */0008-*) ;;
 	*) ignore=(--ignore FILE_PATH_CHANGES) ;;
 	esac
 	out="$("$ksrc/scripts/checkpatch.pl" --strict --terse --no-tree "${ignore[@]}" "$1" | grep -v '^total:')"

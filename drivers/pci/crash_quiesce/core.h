@@ -37,11 +37,6 @@ struct pcq_snapshot *pcq_snapshot_replan(const struct pcq_snapshot *old,
 				       u64 generation);
 void pcq_snapshot_free(struct pcq_snapshot *snap);
 
-/* ecam.c (compat/ecam.c out of tree): the kernel's ECAM decision */
-void pcq_ecam_refresh(void);
-void __iomem *pcq_ecam_bus(u32 seg, u8 bus);
-void pcq_ecam_release(void);
-
 /* debugfs.c */
 void pcq_debugfs_init(void);
 void pcq_debugfs_exit(void);

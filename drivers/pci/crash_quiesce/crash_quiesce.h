@@ -383,6 +383,15 @@ u64 pcq_cfg_ecam_address(u64 base, u8 start_bus, u8 bus, u8 devfn);
 int pcq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
 			unsigned int size, u32 *val);
 
+/*
+ * The kernel's own ECAM mappings, per architecture: ecam_mmcfg.c (x86
+ * MMCONFIG; compat/ecam.c out of tree), ecam_host.c (generic ECAM host
+ * bridges).  Process context.
+ */
+void pcq_ecam_refresh(void);
+void __iomem *pcq_ecam_bus(u32 seg, u8 bus);
+void pcq_ecam_release(void);
+
 /* plan.c: planning rules */
 u64 pcq_func_key(unsigned int depth, u32 seg, u8 bus, u8 devfn);
 bool pcq_skip_match(const struct pcq_skip_list *skip, const struct pcq_func *f);

@@ -26,6 +26,7 @@
 
 #include "../pci.h"
 #include "core.h"
+#include "fault.h"
 
 static struct dentry *pcq_fault_file;
 static bool pcq_fault_nested_panic;
