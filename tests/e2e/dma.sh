@@ -6,13 +6,19 @@
 # them land in the crashed kernel's memory, i.e. in the dump? Three kdump
 # cycles per kernel (tests/qemu/dma-cycle.sh): a control without the module,
 # which must find the marker (else the check is broken and everything
-# fails), and the module with reset=bus (the default) and with reset=none,
-# which must find none. One TAP line per run.
+# fails), and the module with reset=bus and with reset=none, which must find
+# none. Then the same with a capture kernel that loads e1000e and brings
+# the link up before it scans, as kdump to a network target does: the
+# driver sets Bus Master again before it resets the card, so whatever a
+# card that was only parked queued lands in the dump; a control without
+# the module must find the marker, the module (reset=auto, the default:
+# the root port's bus reset) none. One TAP line per run.
 #
 #   tests/e2e/dma.sh [LINE...]      (default: 6.1 6.12)
 #
 # Needs tests/build-matrix.sh to have built out/modules/<kver>/. Run
-# directories are kept as out/e2e/dma-LINE-{control,reset-bus,reset-none}/
+# directories are kept as out/e2e/dma-LINE-{control,reset-bus,reset-none,
+# load-control,load}/
 # (dma.env has the numbers), their logs beside them. Two QEMUs at a time.
 
 set -euo pipefail
@@ -81,12 +87,17 @@ check_module() {
 
 mkdir -p "$OUT"
 lines=()
+load='cq.dma.kmods=e1000e cq.dma.up=1 cq.dma.wait=2'
+# the capture kernel loaded the driver and brought the link up
+loaded() { grep -q 'CQ-DMA: up ' "$OUT/$1/serial.log"; }
 for line in "$@"; do
 	line_module "$line" || continue
-	rm -rf "$OUT/dma-$line"-{control,reset-bus,reset-none}
+	rm -rf "$OUT/dma-$line"-{control,reset-bus,reset-none,load-control,load}
 	run "dma-$line-control" "$kver"
-	run "dma-$line-reset-bus" "$kver" -m "$ko"
+	run "dma-$line-reset-bus" "$kver" -m "$ko" -a reset=bus
 	run "dma-$line-reset-none" "$kver" -m "$ko" -a reset=none
+	run "dma-$line-load-control" "$kver" -C e1000e -c "$load"
+	run "dma-$line-load" "$kver" -m "$ko" -C e1000e -c "$load"
 	lines+=("$line")
 done
 wait
@@ -95,5 +106,11 @@ for line in "${lines[@]}"; do
 	check_control "dma-$line-control" "$line"
 	check_module "dma-$line-reset-bus" "$line reset=bus" "dma-$line-control" yes
 	check_module "dma-$line-reset-none" "$line reset=none" "dma-$line-control" no
+	check_control "dma-$line-load-control" "$line capture loads e1000e,"
+	check_module "dma-$line-load" "$line capture loads e1000e, reset=auto" "dma-$line-load-control" yes
+	for r in load-control load; do
+		tap_check "$line dma-$r: the capture kernel loaded e1000e and brought the link up" \
+			loaded "dma-$line-$r"
+	done
 done
 tap_done

@@ -11,6 +11,10 @@
 #     -i USEC      interval between frames (default 3000)
 #     -T SECONDS   global timeout (default 300)
 #     -v           the capture kernel lists every match (CQ-DMA-MATCH: lines)
+#     -c 'WORDS'   extra words for both kernels (e.g. cq.dma.kmods=e1000e
+#                  cq.dma.up=1 cq.dma.wait=2: the capture kernel loads the
+#                  NIC's driver first, see guest/hooks/dma.sh)
+#     -C a,b       more modules for the capture initramfs (run-cycle.sh -C)
 #     -P           no crash_kexec_post_notifiers and no panic-end marker
 #                  (run-cycle.sh -P -n): for a kernel with the in-tree hook,
 #                  which runs after the panic notifiers; the sender then
@@ -58,8 +62,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 module='' modargs='' out='' interval=3000 timeout=300 words='cq.hook=nic-up cq.chook=dma'
-nopost=()
-while getopts 'm:a:o:i:T:vPh' opt; do
+nopost=() cmods=''
+while getopts 'm:a:o:i:T:vc:C:Ph' opt; do
 	case "$opt" in
 	m) module="$(readlink -f "$OPTARG")" ;;
 	a) modargs="$OPTARG" ;;
@@ -67,12 +71,14 @@ while getopts 'm:a:o:i:T:vPh' opt; do
 	i) interval="$OPTARG" ;;
 	T) timeout="$OPTARG" ;;
 	v) words+=' cq.dmaverbose=1' ;;
+	c) words+=" $OPTARG" ;;
+	C) cmods="$OPTARG" ;;
 	P) nopost=(-P -n) ;;
 	*) sed -n '3,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[[ $# -eq 1 ]] || cq_die "usage: $0 [-m FILE.ko] [-a ARGS] [-o DIR] [-i USEC] [-T SECONDS] [-v] [-P] LINE|KVER"
+[[ $# -eq 1 ]] || cq_die "usage: $0 [-m FILE.ko] [-a ARGS] [-o DIR] [-i USEC] [-T SECONDS] [-v] [-c WORDS] [-C KMODS] [-P] LINE|KVER"
 cq_kernel_env "$1"
 
 sender="$("$CQ_QEMU_DIR/build-tool.sh" "$CQ_QEMU_DIR/frame-sender.c")"
@@ -93,7 +99,9 @@ trap 'cq_bg_cleanup "$sockdir" "$out"' EXIT
 has_module() { [[ -n "$(find "$CQ_MODDIR" -name "$1.ko*" -print -quit 2>/dev/null)" ]]; }
 fwcfg=(-K '')
 ! has_module e1000e || fwcfg=(-K e1000e)
-! has_module qemu_fw_cfg || fwcfg+=(-C qemu_fw_cfg)
+c="$cmods"
+! has_module qemu_fw_cfg || c="qemu_fw_cfg${c:+,$c}"
+[[ -z "$c" ]] || fwcfg+=(-C "$c")
 "$CQ_QEMU_DIR/run-cycle.sh" -o "$out" -T "$timeout" "${nopost[@]}" ${module:+-m "$module"} \
 	${modargs:+-a "$modargs"} "${fwcfg[@]}" -f "$counter:/cq/bin/vmcore-count" \
 	-c "$words" \

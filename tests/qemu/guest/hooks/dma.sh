@@ -15,6 +15,11 @@
 #   CQ-DMA: markers=N bytes=B [aliases=A] [where=MIB:N,...] seconds=S
 # With cq.dmaverbose=1 on the command line, one line per match before that:
 #   CQ-DMA-MATCH: match PHYS-ADDR seq=NNNNNNNN
+# With cq.dma.kmods=a,b (bundled with run-cycle.sh -C), cq.dma.up=1 and
+# cq.dma.wait=S, the capture kernel first loads those drivers, brings the
+# PCI network interfaces up and waits S seconds, as kdump to a network
+# target does: a driver that sets Bus Master again before it resets its
+# device lets the frames the device queued meanwhile into the old ring.
 # The scan is also marked in QEMU's config-write trace (see tests/qemu/README.md):
 # 0xc0de5a14 before it, 0xc0de5a15 after it.
 
@@ -31,6 +36,18 @@ trace_marker() { marker "$1"; }
 
 # uptime in centiseconds
 now() { sed 's/^\([0-9]*\)\.\([0-9]*\) .*/\1\2/' /proc/uptime; }
+
+kmods='' up=0 wait=0
+read -r cmdline </proc/cmdline
+for w in $cmdline; do
+	case "$w" in
+	cq.dma.kmods=*) kmods="$(echo "${w#*=}" | tr ',' ' ')" ;;
+	cq.dma.up=*) up="${w#*=}" ;;
+	cq.dma.wait=*) wait="${w#*=}" ;;
+	esac
+done
+kmods_up say "$kmods" "$up"
+[ "$wait" = 0 ] || sleep "$wait"
 
 if [ ! -d "$fw" ]; then
 	f="$(awk '$1 == "qemu_fw_cfg" { print $NF }' /cq/kmods/order)"

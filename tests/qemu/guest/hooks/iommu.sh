@@ -31,29 +31,9 @@ for w in $cmdline; do
 	esac
 done
 
-if [ -n "$kmods" ]; then
-	loaded=' '
-	for k in $kmods; do
-		files="$(awk -v k="$k" '$1 == k { $1 = ""; print }' /cq/kmods/order)"
-		[ -n "$files" ] || { say "error: $k not bundled (run-cycle.sh -C $k)"; exit 1; }
-		for f in $files; do
-			case "$loaded" in
-			*" $f "*) continue ;;
-			esac
-			insmod "/cq/kmods/$f"
-			loaded="$loaded$f "
-		done
-	done
-	say "kmods-loaded$(echo "$loaded" | sed 's/\.ko / /g; s/ $//')"
-fi
-
-if [ "$up" = 1 ]; then
-	for d in /sys/bus/pci/devices/*/net/*; do
-		[ -d "$d" ] || continue
-		ip link set "${d##*/}" up
-		say "up ${d##*/} $(basename "$(dirname "$(dirname "$d")")")"
-	done
-fi
+# shellcheck source=tests/qemu/guest/hooks/lib.sh
+. /cq/hooks/lib.sh
+kmods_up say "$kmods" "$up"
 
 [ "$wait" = 0 ] || sleep "$wait"
 

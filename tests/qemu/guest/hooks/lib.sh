@@ -15,3 +15,33 @@ marker() {
 	# shellcheck disable=SC2059 # the escapes are the format
 	printf "$esc" | dd of=/sys/bus/pci/devices/0000:00:00.0/config bs=4 count=1 conv=notrunc 2>/dev/null
 }
+
+# kmods_up SAY KMODS UP: insmod the bundled modules KMODS (names, with their
+# dependencies, from /cq/kmods/order: run-cycle.sh -C bundles them), then
+# with UP=1 bring every PCI network interface up (no address). SAY is the
+# hook's own reporting function.
+kmods_up() {
+	# shellcheck disable=SC3043 # busybox ash has local
+	local say="$1" kmods="$2" up="$3" loaded=' ' k f files d
+	if [ -n "$kmods" ]; then
+		for k in $kmods; do
+			files="$(awk -v k="$k" '$1 == k { $1 = ""; print }' /cq/kmods/order)"
+			[ -n "$files" ] || { "$say" "error: $k not bundled (run-cycle.sh -C $k)"; return 1; }
+			for f in $files; do
+				case "$loaded" in
+				*" $f "*) continue ;;
+				esac
+				insmod "/cq/kmods/$f"
+				loaded="$loaded$f "
+			done
+		done
+		"$say" "kmods-loaded$(echo "$loaded" | sed 's/\.ko / /g; s/ $//')"
+	fi
+	if [ "$up" = 1 ]; then
+		for d in /sys/bus/pci/devices/*/net/*; do
+			[ -d "$d" ] || continue
+			ip link set "${d##*/}" up
+			"$say" "up ${d##*/} $(basename "$(dirname "$(dirname "$d")")")"
+		done
+	fi
+}
