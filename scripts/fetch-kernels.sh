@@ -6,16 +6,31 @@
 #   scripts/fetch-kernels.sh [LINE|KVER]...      fetch (default: 6.1 6.12), print env
 #   scripts/fetch-kernels.sh --resolve [LINE]... print the resolved kernel releases only
 #   scripts/fetch-kernels.sh --env-file LINE     fetch one, print the path of its env file
+#   scripts/fetch-kernels.sh --kbuild LINE...    print the host linux-kbuild package that
+#                                                an arm64 line's headers need
 #
-# LINE is a kernel line (6.1 or 6.12); it is resolved with apt-cache to the current
-# Debian release (e.g. 6.1 -> 6.1.0-NN-amd64). A full release such as 6.1.0-56-amd64
-# is taken as is. The linux-image package is fetched with `apt-get download` and
-# extracted with `dpkg-deb -x` into ${CQ_CACHE:-$HOME/.cache/crash-quiesce}/kernels/KVER/.
-# A kernel already there is not fetched again.
+# LINE is a kernel line (6.1, 6.12, or 6.12-arm64 / 6.1-arm64 for Debian's arm64
+# kernels); it is resolved with apt-cache to the current Debian release (e.g. 6.1 ->
+# 6.1.0-NN-amd64, 6.12-arm64 -> 6.12.NN+debNN-arm64). A full release such as
+# 6.1.0-56-amd64 is taken as is. The linux-image package is fetched with `apt-get
+# download` and extracted with `dpkg-deb -x` into
+# ${CQ_CACHE:-$HOME/.cache/crash-quiesce}/kernels/KVER/. A kernel already there is
+# not fetched again.
 #
 # The env file (kernels/KVER/kernel.env, copied to kernels/LINE.env for a LINE) holds:
 #   CQ_KLINE CQ_KVER CQ_KPKG CQ_VMLINUZ CQ_MODDIR CQ_KDIR
 # CQ_KDIR is /lib/modules/KVER/build from linux-headers-KVER (scripts/install-deps.sh).
+#
+# An arm64 kernel (release ending in -arm64) needs dpkg's arm64 architecture
+# (added, with an apt-get update, when missing and run as root). Besides the image,
+# its kernels/KVER/root/ gets, unpacked and never installed: linux-headers-KVER and
+# its -common package (CQ_KDIR points there; its scripts/tools links lead to the
+# host's own linux-kbuild of the same version, which scripts/install-deps.sh
+# installs), and kexec-tools, busybox-static, makedumpfile with the libraries
+# their packages depend on (lib* Depends, recursively): a sysroot for the guest.
+# Its env file adds:
+#   CQ_ARCH=arm64 CQ_CROSS_COMPILE=aarch64-linux-gnu- CQ_SYSROOT=.../root
+# (no CQ_ARCH: an x86_64 kernel).
 
 set -euo pipefail
 
@@ -29,62 +44,194 @@ meta_package() {
 	case "$1" in
 	6.1) echo linux-image-amd64 ;;
 	6.12) echo linux-image-6.12-amd64 ;;
+	6.1-arm64) echo linux-image-arm64:arm64 ;;
+	6.12-arm64) echo linux-image-6.12-arm64:arm64 ;;
 	*) return 1 ;;
 	esac
 }
 
+# kernel_arch LINE|KVER: the Debian architecture of a kernel line or release
+kernel_arch() {
+	case "$1" in
+	*-arm64) echo arm64 ;;
+	*) echo amd64 ;;
+	esac
+}
+
+# ensure_arch ARCH: dpkg knows ARCH (a foreign one is added, and the apt lists
+# updated, when missing: needs root)
+ensure_arch() {
+	[[ "$1" != "$(dpkg --print-architecture)" ]] || return 0
+	! dpkg --print-foreign-architectures | grep -qx "$1" || return 0
+	[[ $EUID -eq 0 ]] || die "dpkg has no $1 architecture: run scripts/install-deps.sh as root"
+	log "dpkg --add-architecture $1; apt-get update"
+	dpkg --add-architecture "$1"
+	apt-get update -q >&2
+}
+
+# depends PKG...: the packages that PKG... (arch-qualified or not) depend on,
+# one per line, without the :ARCH suffix; virtual packages left out
+depends() {
+	apt-cache depends --no-recommends --no-suggests --no-conflicts --no-breaks \
+		--no-replaces --no-enhances "$@" 2>/dev/null |
+		awk '$1 ~ /^(Pre)?Depends:$/ && $2 !~ /^</ { sub(/:[a-z0-9]+$/, "", $2); print $2 }' |
+		sort -u
+}
+
 # resolve LINE|KVER -> kernel release (uname -r form)
 resolve() {
-	local arg="$1" meta pkg kver
+	local arg="$1" meta pkg kver arch
 
 	if ! meta="$(meta_package "$arg")"; then
 		[[ "$arg" =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]] || die "unknown kernel line or release: $arg"
 		echo "$arg"
 		return
 	fi
-	pkg="$(apt-cache depends "$meta" 2>/dev/null |
-		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')"
+	arch="$(kernel_arch "$arg")"
+	ensure_arch "$arch"
+	pkg="$(depends "$meta" | grep -m1 '^linux-image-[0-9]' || true)"
+	if [[ -z "$pkg" && "$arch" != amd64 && $EUID -eq 0 ]]; then
+		log "apt-cache depends $meta gave no linux-image: apt-get update"
+		apt-get update -q >&2
+		pkg="$(depends "$meta" | grep -m1 '^linux-image-[0-9]' || true)"
+	fi
 	[[ -n "$pkg" ]] || die "apt-cache depends $meta gave no linux-image (run apt-get update?)"
 	kver="${pkg#linux-image-}"
 	kver="${kver%-unsigned}"
-	[[ "$kver" == "$arg".* ]] || die "$meta resolves to $kver, not a $arg kernel"
+	[[ "$kver" == "${arg%-arm64}".* ]] || die "$meta resolves to $kver, not a $arg kernel"
 	echo "$kver"
 }
 
-# The package that ships KVER's image: the signed one, else the unsigned one.
+# image_package KVER: the package that ships KVER's image: the signed one, else
+# the unsigned one (arch-qualified for a foreign architecture)
 image_package() {
-	local p
+	local p q=''
+	[[ "$(kernel_arch "$1")" == amd64 ]] || q=":$(kernel_arch "$1")"
 	for p in "linux-image-$1" "linux-image-$1-unsigned"; do
-		if apt-cache show "$p" >/dev/null 2>&1; then
-			echo "$p"
+		if apt-cache show "$p$q" >/dev/null 2>&1; then
+			echo "$p$q"
 			return
 		fi
 	done
 	die "no linux-image package for $1 in the apt lists"
 }
 
+# headers_dep KVER WHAT: the package of WHAT (common or kbuild) that
+# linux-headers-KVER depends on, e.g. linux-headers-6.12.NN+debNN-common,
+# linux-kbuild-6.12.NN+debNN
+headers_dep() {
+	local q=":$(kernel_arch "$1")" re
+	case "$2" in
+	common) re='^linux-headers-.*-common$' ;;
+	kbuild) re='^linux-kbuild-' ;;
+	esac
+	depends "linux-headers-$1$q" | grep -m1 -- "$re" ||
+		die "apt-cache depends linux-headers-$1$q names no $2 package"
+}
+
+# The guest tools of a foreign-architecture kernel (kernel image and initramfs
+# come from the same architecture's packages).
+guest_tools=(kexec-tools busybox-static makedumpfile)
+
+# lib_closure ARCH PKG...: PKG... and the lib* packages they depend on,
+# recursively (one apt-cache call per level), one per line
+lib_closure() {
+	local arch="$1" seen=' ' p next
+	shift
+	local todo=("$@")
+	while [[ ${#todo[@]} -gt 0 ]]; do
+		next=()
+		for p in "${todo[@]}"; do
+			[[ "$seen" != *" $p "* ]] || continue
+			seen+="$p "
+			echo "$p"
+			next+=("$p:$arch")
+		done
+		[[ ${#next[@]} -gt 0 ]] || break
+		mapfile -t todo < <(depends "${next[@]}" | grep '^lib' || true)
+	done
+}
+
+# download DIR PKG...: apt-get download PKG... into DIR
+download() {
+	local dir="$1"
+	shift
+	# As root, apt downloads as _apt, which cannot enter a private $HOME.
+	(cd "$dir" && apt-get download -q -o APT::Sandbox::User=root "$@" >&2) ||
+		die "apt-get download $* failed"
+}
+
+# foreign_packages KVER IMAGE-PKG: every package a foreign-architecture
+# kernel's directory gets (see the header)
+foreign_packages() {
+	local kver="$1" arch p
+	arch="$(kernel_arch "$kver")"
+	echo "$2"
+	echo "linux-headers-$kver:$arch"
+	headers_dep "$kver" common # Architecture: all
+	for p in $(lib_closure "$arch" "${guest_tools[@]}"); do
+		echo "$p:$arch"
+	done
+}
+
+# foreign_fixup KVER DIR ROOT: make the unpacked headers in ROOT usable where
+# they will live (DIR/root) and print the env lines a foreign kernel adds
+foreign_fixup() {
+	local kver="$1" dir="$2" root="$3" kbuild hdr want have
+	hdr="usr/src/linux-headers-$kver"
+	[[ -f "$root/$hdr/Makefile" ]] || die "linux-headers-$kver has no $hdr/Makefile"
+	# Its Makefile includes the -common tree by absolute path: use ours.
+	sed -i "s|^include /usr/src/|include $dir/root/usr/src/|" "$root/$hdr/Makefile"
+	# scripts and tools link to ../../lib/linux-kbuild-V: the host's own
+	# (amd64) linux-kbuild-V runs there.
+	kbuild="$(headers_dep "$kver" kbuild)"
+	mkdir -p "$root/usr/lib"
+	rm -rf "${root:?}/usr/lib/$kbuild"
+	ln -s "/usr/lib/$kbuild" "$root/usr/lib/$kbuild"
+	want="$(apt-cache show "linux-headers-$kver:$(kernel_arch "$kver")" 2>/dev/null |
+		sed -n 's/^Version: //p' | head -n1)"
+	have="$(dpkg-query -W -f='${Version}' "$kbuild" 2>/dev/null || true)"
+	[[ "$have" == "$want" ]] ||
+		log "warning: host $kbuild is '${have:-not installed}', the headers are $want: run scripts/install-deps.sh"
+	printf 'CQ_ARCH=%q\n' "$(kernel_arch "$kver")"
+	printf 'CQ_CROSS_COMPILE=%q\n' aarch64-linux-gnu-
+	printf 'CQ_SYSROOT=%q\n' "$dir/root"
+}
+
 # fetch KVER LINE -> writes kernels/KVER/kernel.env
 fetch() {
-	local kver="$1" line="$2" dir pkg tmp deb moddir
+	local kver="$1" line="$2" dir pkg tmp deb moddir arch kdir list pkgs
 	dir="$CACHE/kernels/$kver"
+	arch="$(kernel_arch "$kver")"
+	kdir="/lib/modules/$kver/build"
+	[[ "$arch" == amd64 ]] || kdir="$dir/root/usr/src/linux-headers-$kver"
 
 	mkdir -p "$CACHE/kernels"
 	exec 9>"$CACHE/kernels/.lock"
 	flock 9 # one fetch at a time; a parallel caller then finds it cached
 	if [[ ! -f "$dir/kernel.env" ]]; then
+		ensure_arch "$arch"
 		pkg="$(image_package "$kver")"
-		log "fetching $pkg"
 		tmp="$(mktemp -d "$CACHE/kernels/.fetch.XXXXXX")"
 		# shellcheck disable=SC2064 # expand now: tmp is local
 		trap "rm -rf '$tmp'" EXIT
-		# As root, apt downloads as _apt, which cannot enter a private $HOME.
-		(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >&2) ||
-			die "apt-get download $pkg failed"
-		deb="$(find "$tmp" -maxdepth 1 -name '*.deb' | head -n1)"
-		[[ -n "$deb" ]] || die "no .deb downloaded for $pkg"
+		if [[ "$arch" == amd64 ]]; then
+			log "fetching $pkg"
+			download "$tmp" "$pkg"
+		else
+			list="$(foreign_packages "$kver" "$pkg")"
+			mapfile -t pkgs <<<"$list"
+			log "fetching ${pkgs[*]}"
+			download "$tmp" "${pkgs[@]}"
+		fi
 		mkdir "$tmp/root"
-		dpkg-deb -x "$deb" "$tmp/root"
-		rm -f "$deb"
+		deb=''
+		for deb in "$tmp"/*.deb; do
+			[[ -f "$deb" ]] || continue
+			dpkg-deb -x "$deb" "$tmp/root"
+			rm -f "$deb"
+		done
+		[[ -n "$deb" ]] || die "no .deb downloaded for $pkg"
 
 		[[ -f "$tmp/root/boot/vmlinuz-$kver" ]] || die "$pkg has no boot/vmlinuz-$kver"
 		for moddir in lib/modules usr/lib/modules; do
@@ -98,7 +245,8 @@ fetch() {
 			printf 'CQ_KPKG=%q\n' "$pkg"
 			printf 'CQ_VMLINUZ=%q\n' "$dir/root/boot/vmlinuz-$kver"
 			printf 'CQ_MODDIR=%q\n' "$dir/root/$moddir/$kver"
-			printf 'CQ_KDIR=%q\n' "/lib/modules/$kver/build"
+			printf 'CQ_KDIR=%q\n' "$kdir"
+			[[ "$arch" == amd64 ]] || foreign_fixup "$kver" "$dir" "$tmp/root"
 		} >"$tmp/kernel.env"
 		chmod 755 "$tmp"
 		rm -rf "$dir"
@@ -111,8 +259,8 @@ fetch() {
 		mv "$CACHE/kernels/$line.env.tmp" "$CACHE/kernels/$line.env"
 	fi
 	exec 9>&-
-	[[ -d "/lib/modules/$kver/build" ]] ||
-		log "warning: /lib/modules/$kver/build missing: run scripts/install-deps.sh"
+	[[ -d "$kdir/scripts/" ]] ||
+		log "warning: $kdir or its scripts/ missing: run scripts/install-deps.sh"
 }
 
 main() {
@@ -120,6 +268,7 @@ main() {
 	case "${1:-}" in
 	--resolve) mode=resolve; shift ;;
 	--env-file) mode=env-file; shift ;;
+	--kbuild) mode=kbuild; shift ;;
 	-h | --help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	esac
 	[[ $# -gt 0 ]] || set -- 6.1 6.12
@@ -129,6 +278,7 @@ main() {
 		kver="$(resolve "$arg")"
 		case "$mode" in
 		resolve) echo "$kver" ;;
+		kbuild) headers_dep "$kver" kbuild ;;
 		env-file)
 			fetch "$kver" "$arg"
 			echo "$CACHE/kernels/$kver/kernel.env"

@@ -46,6 +46,15 @@ email="$(git -C "$ROOT" config user.email || true)"
 touched=(kernel/Kconfig.kexec kernel/Makefile kernel/crash_core.c drivers/pci/Kconfig
 	drivers/pci/Makefile Documentation/admin-guide/kdump/index.rst MAINTAINERS)
 
+# Reproducible patches: every commit dated as the last commit that changed
+# what goes into them, so that the same sources give the same series (the
+# debug kernel's cache key).
+GIT_AUTHOR_DATE="$(git -C "$ROOT" log -1 --format=%cI -- kernel drivers include Documentation \
+	MAINTAINERS scripts/mkpatch.sh scripts/series tests/debug-kernel/fault 2>/dev/null)"
+[[ -n "$GIT_AUTHOR_DATE" ]] || GIT_AUTHOR_DATE=2026-01-01T00:00:00Z
+GIT_COMMITTER_DATE="$GIT_AUTHOR_DATE"
+export GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"

@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest hook (capture kernel) of the "dump is saved" scenario (SPEC §7.10):
+# write the start of /proc/vmcore to every NVMe disk and send it out through
+# the NIC, with the drivers of devices the crashed kernel's quiesce reset
+# (a bus reset for the disk and the NIC behind root ports, an FLR for the
+# disk on the root bus). The host then checks what arrived.
+# Command line words:
+#   cq.save.kmods=a,b    drivers to load first (bundled with run-cycle.sh -C)
+#   cq.save.mib=N        how much of /proc/vmcore, in MiB (default 8)
+#   cq.save.host=IP:PORT where to send it (QEMU user networking's guestfwd)
+# Lines:
+#   CQ-SAVE: head bytes=N sha256=S elf=yes|no
+#   CQ-SAVE: disk NAME BDF sha256=S          after writing it and reading back
+#   CQ-SAVE: net DEV BDF sent=yes|no
+#   CQ-SAVE: error ...
+
+set -eu
+say() { echo "CQ-SAVE: $*" >/dev/console; }
+# shellcheck source=tests/qemu/guest/hooks/lib.sh
+. /cq/hooks/lib.sh
+
+kmods='' mib=8 host=10.0.2.100:4444
+read -r cmdline </proc/cmdline
+for w in $cmdline; do
+	case "$w" in
+	cq.save.kmods=*) kmods="$(echo "${w#*=}" | tr ',' ' ')" ;;
+	cq.save.mib=*) mib="${w#*=}" ;;
+	cq.save.host=*) host="${w#*=}" ;;
+	esac
+done
+kmods_up say "$kmods" 1
+
+dd if=/proc/vmcore of=/tmp/head bs=1M count="$mib" 2>/dev/null
+sha="$(sha256sum /tmp/head | cut -d' ' -f1)"
+elf=no
+[ "$(dd if=/tmp/head bs=4 count=1 2>/dev/null | tail -c 3)" = ELF ] && elf=yes
+say "head bytes=$(stat -c %s /tmp/head) sha256=$sha elf=$elf"
+
+# bdf DEVICE-DIR: the PCI address a class device hangs off
+bdf() { basename "$(readlink -f "$1/device/device" 2>/dev/null || readlink -f "$1/device")"; }
+
+# the NVMe namespaces, once their controllers came back (up to 30 s)
+i=0
+while [ $i -lt 300 ] && ! ls /sys/block/nvme*n1 >/dev/null 2>&1; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 1
+for b in /sys/block/nvme*n1; do
+	[ -d "$b" ] || { say "error no NVMe namespace"; break; }
+	d="${b##*/}"
+	dd if=/tmp/head of="/dev/$d" bs=1M conv=fsync 2>/dev/null ||
+		{ say "error writing /dev/$d"; continue; }
+	echo 3 >/proc/sys/vm/drop_caches
+	back="$(dd if="/dev/$d" bs=1M count="$mib" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+	say "disk $d $(bdf "/sys/block/$d") sha256=$back"
+done
+
+for n in /sys/bus/pci/devices/*/net/*; do
+	[ -d "$n" ] || continue
+	dev="${n##*/}"
+	ip addr add 10.0.2.15/24 dev "$dev"
+	sent=no
+	nc -w 3 "${host%:*}" "${host#*:}" </tmp/head && sent=yes
+	say "net $dev $(basename "$(dirname "$(dirname "$n")")") sent=$sent"
+	break
+done
