@@ -32,7 +32,15 @@ nmi)
 	say "ready for nmi"
 	# The host injects the NMI; if it never comes, fall through to sysrq-c
 	# after a while, which the host sees as a failure (no NMI panic line).
-	sleep 120
+	# The panic-start marker is written again every 0.2 s meanwhile: a
+	# kernel without the panic-end marker (the debug kernel's in-tree hook)
+	# has its panic segment cut at the first gap of 1 s in the trace.
+	i=0
+	while [ $i -lt 600 ]; do
+		usleep 200000
+		marker c0de5a11
+		i=$((i + 1))
+	done
 	;;
 *)
 	marker c0de5a11
