@@ -35,16 +35,16 @@ save_cycle() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	truncate -s 64M "$dir/disk-rp.img" "$dir/disk-root.img"
-	cycle "$name" "$kver" q35-bare -K e1000e,nvme -C e1000e,nvme \
-		-N "user,restrict=on,guestfwd=tcp:10.0.2.100:4444-cmd:cat >$dir/net.bin" \
-		-c "cq.chook=save cq.save.kmods=nvme,e1000e cq.save.mib=$MIB" "$@" -- \
+	"$Q/run-cycle.sh" -t q35-bare -o "$dir" -K e1000e,nvme -C e1000e,nvme \
+		-N "user,restrict=on,guestfwd=tcp:10.0.2.100:4444-cmd:dd of=$dir/net.bin status=none" \
+		-c "cq.chook=save cq.save.kmods=nvme,e1000e cq.save.mib=$MIB" "$@" "$kver" -- \
 		-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x1 \
 		-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0,addr=0x2 \
 		-drive "file=$dir/disk-rp.img,if=none,id=d1,format=raw" \
 		-device nvme,id=nvme1,serial=cqsave1,drive=d1,bus=rp1 \
 		-drive "file=$dir/disk-root.img,if=none,id=d2,format=raw" \
 		-device nvme,id=nvme2,serial=cqsave2,drive=d2,bus=pcie.0,addr=0x4 \
-		-device e1000e,id=nic1,bus=rp2,netdev=n1,romfile=
+		-device e1000e,id=nic1,bus=rp2,netdev=n1,romfile= >"$dir.log" 2>&1 || true
 }
 
 # head_sha NAME: the SHA-256 the capture kernel printed of what it saved
