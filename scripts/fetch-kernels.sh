@@ -27,7 +27,8 @@
 # its -common package (CQ_KDIR points there; its scripts/tools links lead to the
 # host's own linux-kbuild of the same version, which scripts/install-deps.sh
 # installs), and kexec-tools, busybox-static, makedumpfile with the libraries
-# their packages depend on (lib* Depends, recursively): a sysroot for the guest.
+# their packages depend on (Depends that are Multi-Arch: same, recursively): a
+# sysroot for the guest.
 # Its env file adds:
 #   CQ_ARCH=arm64 CQ_CROSS_COMPILE=aarch64-linux-gnu- CQ_SYSROOT=.../root
 # (no CQ_ARCH: an x86_64 kernel).
@@ -70,12 +71,16 @@ ensure_arch() {
 }
 
 # depends PKG...: the packages that PKG... (arch-qualified or not) depend on,
-# one per line, without the :ARCH suffix; virtual packages left out
+# one per line, in order, without the :ARCH suffix. Every alternative counts. A
+# dependency apt shows as <NAME> (an Architecture: all package asked for with
+# a foreign :ARCH, or a virtual package) stands for the first package listed
+# under it.
 depends() {
 	apt-cache depends --no-recommends --no-suggests --no-conflicts --no-breaks \
 		--no-replaces --no-enhances "$@" 2>/dev/null |
-		awk '$1 ~ /^(Pre)?Depends:$/ && $2 !~ /^</ { sub(/:[a-z0-9]+$/, "", $2); print $2 }' |
-		sort -u
+		awk '$1 ~ /^\|?(Pre)?Depends:$/ { virt = ($2 ~ /^</); if (!virt) p = $2; else next }
+			$1 !~ /:$/ && NF == 1 { if (!virt) next; virt = 0; p = $1 }
+			{ sub(/:[a-z0-9]+$/, "", p); if (!(p in seen)) print p; seen[p] = 1 }'
 }
 
 # resolve LINE|KVER -> kernel release (uname -r form)
@@ -120,7 +125,8 @@ image_package() {
 # linux-headers-KVER depends on, e.g. linux-headers-6.12.NN+debNN-common,
 # linux-kbuild-6.12.NN+debNN
 headers_dep() {
-	local q=":$(kernel_arch "$1")" re
+	local q re
+	q=":$(kernel_arch "$1")"
 	case "$2" in
 	common) re='^linux-headers-.*-common$' ;;
 	kbuild) re='^linux-kbuild-' ;;
@@ -133,8 +139,17 @@ headers_dep() {
 # come from the same architecture's packages).
 guest_tools=(kexec-tools busybox-static makedumpfile)
 
-# lib_closure ARCH PKG...: PKG... and the lib* packages they depend on,
-# recursively (one apt-cache call per level), one per line
+# libraries ARCH PKG...: those of PKG... that are shared libraries
+# (Multi-Arch: same), one per line
+libraries() {
+	local arch="$1"
+	shift
+	apt-cache show "${@/%/:$arch}" 2>/dev/null |
+		awk '/^Package:/ { p = $2 } /^Multi-Arch: same$/ && !(p in seen) { print p; seen[p] = 1 }'
+}
+
+# lib_closure ARCH PKG...: PKG... and the library packages they depend on,
+# recursively (two apt-cache calls per level), one per line
 lib_closure() {
 	local arch="$1" seen=' ' p next
 	shift
@@ -148,7 +163,8 @@ lib_closure() {
 			next+=("$p:$arch")
 		done
 		[[ ${#next[@]} -gt 0 ]] || break
-		mapfile -t todo < <(depends "${next[@]}" | grep '^lib' || true)
+		mapfile -t todo < <(depends "${next[@]}")
+		[[ ${#todo[@]} -eq 0 ]] || mapfile -t todo < <(libraries "$arch" "${todo[@]}")
 	done
 }
 

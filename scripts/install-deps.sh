@@ -6,6 +6,12 @@
 # 6.1 and 6.12 kernels (resolved with scripts/fetch-kernels.sh --resolve, so that
 # `make KDIR=/lib/modules/KVER/build` works for both).
 #
+# arm64 (SPEC §7.12): dpkg's arm64 architecture (for `apt-get download PKG:arm64`;
+# nothing of arm64 is installed), qemu-system-arm with the UEFI firmware
+# qemu-efi-aarch64, the cross compiler and a static aarch64 libc
+# (libc6-dev-arm64-cross), and the host's own linux-kbuild-V that the unpacked
+# arm64 6.12 headers run (scripts/fetch-kernels.sh --kbuild 6.12-arm64).
+#
 # Idempotent: when everything is installed it changes nothing and runs no
 # apt-get at all; `apt-get update` runs only when something must be installed
 # (or when the apt lists cannot resolve the kernels yet). Needs root.
@@ -20,7 +26,10 @@ base_pkgs=(
 	bc flex bison libelf-dev libssl-dev
 	qemu-system-x86 busybox-static kexec-tools makedumpfile
 	cpio gzip xz-utils zstd linux-source-6.12
+	qemu-system-arm qemu-efi-aarch64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 )
+# the arm64 kernel lines whose headers need the host's linux-kbuild
+arm64_lines=(6.12-arm64)
 
 updated=0
 apt_update() {
@@ -34,10 +43,14 @@ apt_update() {
 # missing_pkgs: print the wanted packages that are not installed, headers of the
 # kernels the apt lists resolve to included
 missing_pkgs() {
-	local kvers kver p pkgs=("${base_pkgs[@]}")
+	local kvers kver kbuilds p pkgs=("${base_pkgs[@]}")
 	kvers="$("$here/fetch-kernels.sh" --resolve)" || return 1
 	for kver in $kvers; do
 		pkgs+=("linux-headers-$kver")
+	done
+	kbuilds="$("$here/fetch-kernels.sh" --kbuild "${arm64_lines[@]}")" || return 1
+	for p in $kbuilds; do
+		pkgs+=("$p")
 	done
 	for p in "${pkgs[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
@@ -45,6 +58,12 @@ missing_pkgs() {
 	done
 }
 
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	[[ $EUID -eq 0 ]] || { log "need root to add dpkg's arm64 architecture"; exit 1; }
+	log "dpkg --add-architecture arm64"
+	dpkg --add-architecture arm64
+	apt_update
+fi
 if ! missing="$(missing_pkgs 2>/dev/null)"; then
 	apt_update # no usable apt lists yet
 	missing="$(missing_pkgs)"

@@ -5,7 +5,9 @@
 #
 #   tests/qemu/build-marker.sh LINE|KVER
 #
-# Needs linux-headers-KVER (scripts/install-deps.sh). Cached under
+# Needs linux-headers-KVER (scripts/install-deps.sh); an arm64 kernel (LINE
+# 6.12-arm64) is cross-built against its unpacked headers (fetch-kernels.sh)
+# with ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-. Cached under
 # $CQ_CACHE/marker/KVER-HASH.ko by a hash of the source.
 
 set -euo pipefail
@@ -25,7 +27,8 @@ if [[ ! -f "$out" ]]; then
 	tmp="$(mktemp -d "$CQ_CACHE/marker/.build.XXXXXX")"
 	trap 'rm -rf "$tmp"' EXIT
 	cp "$src/cq_marker.c" "$src/Kbuild" "$tmp/"
-	make -s -C "$CQ_KDIR" M="$tmp" modules >"$tmp/build.log" 2>&1 || {
+	mapfile -t kargs < <(cq_kbuild_args)
+	make -s -C "$CQ_KDIR" M="$tmp" "${kargs[@]}" modules >"$tmp/build.log" 2>&1 || {
 		cat "$tmp/build.log" >&2
 		cq_die "building cq_marker.ko for $CQ_KVER failed"
 	}

@@ -15,6 +15,9 @@
 #                  cq.dma.up=1 cq.dma.wait=2: the capture kernel loads the
 #                  NIC's driver first, see guest/hooks/dma.sh)
 #     -C a,b       more modules for the capture initramfs (run-cycle.sh -C)
+#     -t TOPO      run-cycle.sh's topology (default: q35; virt for an arm64
+#                  LINE such as 6.12-arm64, or virt-uefi): nic1 is behind
+#                  root port 00:01.0 in all of them
 #     -P           no crash_kexec_post_notifiers and no panic-end marker
 #                  (run-cycle.sh -P -n): for a kernel with the in-tree hook,
 #                  which runs after the panic notifiers; the sender then
@@ -62,8 +65,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 module='' modargs='' out='' interval=3000 timeout=300 words='cq.hook=nic-up cq.chook=dma'
-nopost=() cmods=''
-while getopts 'm:a:o:i:T:vc:C:Ph' opt; do
+nopost=() cmods='' topo=()
+while getopts 'm:a:o:i:T:vc:C:t:Ph' opt; do
 	case "$opt" in
 	m) module="$(readlink -f "$OPTARG")" ;;
 	a) modargs="$OPTARG" ;;
@@ -73,16 +76,20 @@ while getopts 'm:a:o:i:T:vc:C:Ph' opt; do
 	v) words+=' cq.dmaverbose=1' ;;
 	c) words+=" $OPTARG" ;;
 	C) cmods="$OPTARG" ;;
+	t) topo=(-t "$OPTARG") ;;
 	P) nopost=(-P -n) ;;
 	*) sed -n '3,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[[ $# -eq 1 ]] || cq_die "usage: $0 [-m FILE.ko] [-a ARGS] [-o DIR] [-i USEC] [-T SECONDS] [-v] [-c WORDS] [-C KMODS] [-P] LINE|KVER"
+[[ $# -eq 1 ]] || cq_die "usage: $0 [-m FILE.ko] [-a ARGS] [-o DIR] [-i USEC] [-T SECONDS] [-v] [-c WORDS] [-C KMODS] [-t TOPO] [-P] LINE|KVER"
 cq_kernel_env "$1"
 
 sender="$("$CQ_QEMU_DIR/build-tool.sh" "$CQ_QEMU_DIR/frame-sender.c")"
-counter="$("$CQ_QEMU_DIR/build-tool.sh" "$CQ_QEMU_DIR/guest/vmcore-count.c")"
+# the guest's counter, cross-built static for an arm64 guest
+cross=()
+[[ "$CQ_ARCH" == x86_64 ]] || cross=(-x "$CQ_CROSS_COMPILE")
+counter="$("$CQ_QEMU_DIR/build-tool.sh" "${cross[@]}" "$CQ_QEMU_DIR/guest/vmcore-count.c")"
 
 out="$(cq_fresh_dir "$out" dma)"
 sockdir="$(cq_sock_dir "$out" dma)"
@@ -102,7 +109,7 @@ fwcfg=(-K '')
 c="$cmods"
 ! has_module qemu_fw_cfg || c="qemu_fw_cfg${c:+,$c}"
 [[ -z "$c" ]] || fwcfg+=(-C "$c")
-"$CQ_QEMU_DIR/run-cycle.sh" -o "$out" -T "$timeout" "${nopost[@]}" ${module:+-m "$module"} \
+"$CQ_QEMU_DIR/run-cycle.sh" -o "$out" -T "$timeout" "${topo[@]}" "${nopost[@]}" ${module:+-m "$module"} \
 	${modargs:+-a "$modargs"} "${fwcfg[@]}" -f "$counter:/cq/bin/vmcore-count" \
 	-c "$words" \
 	-N "dgram,local.type=unix,local.path=$qsock,remote.type=unix,remote.path=$hsock" \

@@ -23,12 +23,22 @@ cq_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 cq_die() { cq_log "error: $*"; exit 1; }
 
 # cq_kernel_env LINE|KVER: fetch the kernel (cached) and source its env file,
-# which sets CQ_KLINE CQ_KVER CQ_KPKG CQ_VMLINUZ CQ_MODDIR CQ_KDIR.
+# which sets CQ_KLINE CQ_KVER CQ_KPKG CQ_VMLINUZ CQ_MODDIR CQ_KDIR, and for an
+# arm64 kernel (LINE 6.12-arm64) CQ_ARCH CQ_CROSS_COMPILE CQ_SYSROOT. CQ_ARCH is
+# always set afterwards: x86_64 when the env file has none.
 cq_kernel_env() {
 	local env
 	env="$("$CQ_ROOT/scripts/fetch-kernels.sh" --env-file "$1")" || cq_die "cannot fetch kernel $1"
+	unset CQ_ARCH CQ_CROSS_COMPILE CQ_SYSROOT
 	# shellcheck source=/dev/null
 	. "$env"
+	CQ_ARCH="${CQ_ARCH:-x86_64}"
+}
+
+# cq_kbuild_args: the make arguments that build modules for the kernel of
+# cq_kernel_env (ARCH= and CROSS_COMPILE= for a foreign one), one per line
+cq_kbuild_args() {
+	[[ "$CQ_ARCH" == x86_64 ]] || printf '%s\n' "ARCH=$CQ_ARCH" "CROSS_COMPILE=$CQ_CROSS_COMPILE"
 }
 
 # cq_sha256 FILE...: one hash over the names and contents of the files
@@ -67,10 +77,24 @@ cq_vermagic_check() {
 #        QEMU 7.2's constraints: vq_flexible >= 2 * max_vfs, max_ioqpairs >=
 #        vq_flexible + 2, vi_flexible >= max_vfs, msix_qsize >= vi_flexible + 1
 #        (and < 257, else the VF BARs overlap)
+#   virt: arm64 (qemu-system-aarch64 -M virt, generic ECAM host bridge
+#        gpex-root 00:00.0), device-tree boot: the same root ports and devices
+#        as q35 (e1000e on bus 1, edu on bus 2, bus 3 empty)
+#   virt-uefi: the same machine booted through UEFI (qemu-efi-aarch64's
+#        QEMU_EFI.fd, -kernel handed to it by fw_cfg): ACPI, MCFG
 # nic1 uses netdev n1 (run-cycle.sh -N). NICs get romfile= (no iPXE option
 # ROM: faster, and no ipxe-qemu needed).
 cq_topology() {
 	case "$1" in
+	virt | virt-uefi)
+		printf '%s\n' -M virt \
+			-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x1 \
+			-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0,addr=0x2 \
+			-device pcie-root-port,id=rp3,chassis=3,slot=3,bus=pcie.0,addr=0x3 \
+			-device e1000e,id=nic1,bus=rp1,netdev=n1,romfile= \
+			-device edu,id=edu1,bus=rp2
+		[[ "$1" != virt-uefi ]] || printf '%s\n' -bios "$CQ_AARCH64_EFI"
+		;;
 	q35)
 		printf '%s\n' -M q35 \
 			-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x1 \
@@ -94,7 +118,18 @@ cq_topology() {
 			-device nvme,id=nvme0,serial=cqsriov,subsys=nvs0,bus=rp1,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,msix_qsize=3,max_ioqpairs=6 \
 			-device e1000e,id=nic1,bus=rp2,netdev=n1,romfile=
 		;;
-	*) cq_die "unknown topology $1 (q35, pc, q35-bare, q35-sriov)" ;;
+	*) cq_die "unknown topology $1 (q35, pc, q35-bare, q35-sriov, virt, virt-uefi)" ;;
+	esac
+}
+
+# UEFI firmware of the virt-uefi topology (package qemu-efi-aarch64)
+CQ_AARCH64_EFI=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
+
+# cq_topology_arch NAME: the guest architecture of a topology (CQ_ARCH's values)
+cq_topology_arch() {
+	case "$1" in
+	virt | virt-uefi) echo arm64 ;;
+	*) echo x86_64 ;;
 	esac
 }
 

@@ -16,6 +16,10 @@
 # makedumpfile with the shared libraries ldd finds, the kernel's own vmlinuz and
 # modules (decompressed for busybox insmod). The capture kernel's initramfs
 # (busybox, makedumpfile, init) is embedded uncompressed as /capture.cpio.
+# An arm64 kernel (LINE 6.12-arm64) takes busybox, kexec, makedumpfile and
+# their libraries (readelf -d, recursively) from the arm64 packages that
+# fetch-kernels.sh unpacked into its CQ_SYSROOT; its busybox cannot run on the
+# host to list its applets, so /init installs the applet links itself.
 # Result: $CQ_CACHE/initramfs/KVER-HASH.cpio.gz, HASH over every input, so a
 # second call with the same inputs only hashes.
 
@@ -43,14 +47,61 @@ for f in ${module:+"$module"} ${marker:+"$marker"}; do
 	cq_vermagic_check "$f" "$CQ_KVER"
 done
 
-busybox=/bin/busybox
-kexec="$(PATH="$PATH:/usr/sbin:/sbin" command -v kexec)" || cq_die "kexec missing (kexec-tools)"
-makedumpfile="$(command -v makedumpfile)" || cq_die "makedumpfile missing"
-ldd "$busybox" >/dev/null 2>&1 && cq_die "$busybox is not static (install busybox-static)"
+# libroot: where the guest's libraries are on the host ('' for the host's own)
+if [[ "$CQ_ARCH" == x86_64 ]]; then
+	libroot='' vmcore_dmesg=''
+	busybox=/bin/busybox
+	kexec="$(PATH="$PATH:/usr/sbin:/sbin" command -v kexec)" || cq_die "kexec missing (kexec-tools)"
+	makedumpfile="$(command -v makedumpfile)" || cq_die "makedumpfile missing"
+	ldd "$busybox" >/dev/null 2>&1 && cq_die "$busybox is not static (install busybox-static)"
+else
+	libroot="$CQ_SYSROOT" multiarch=aarch64-linux-gnu
+	busybox="$libroot/bin/busybox" kexec="$libroot/sbin/kexec"
+	makedumpfile="$libroot/usr/bin/makedumpfile" vmcore_dmesg="$libroot/sbin/vmcore-dmesg"
+	for f in "$busybox" "$kexec" "$makedumpfile" "$vmcore_dmesg"; do
+		[[ -f "$f" ]] || cq_die "no $f: fetch the kernel again (rm -r ${CQ_SYSROOT%/root})"
+	done
+	readelf -d "$busybox" | grep -q NEEDED && cq_die "$busybox is not static"
+fi
 
-# libs BIN: the shared libraries BIN needs, as ldd names them (incl. the loader)
+# guest_lib SONAME: the guest path of the library SONAME in $libroot
+guest_lib() {
+	local d
+	for d in "/lib/$multiarch" "/usr/lib/$multiarch" /lib /usr/lib; do
+		if [[ -e "$libroot$d/$1" ]]; then
+			echo "$d/$1"
+			return
+		fi
+	done
+	cq_die "no $1 in $libroot (a library of $2)"
+}
+
+# elf_libs BIN: the loader and the shared libraries of BIN (a file under
+# $libroot), recursively, as guest paths
+elf_libs() {
+	local todo=("$1") seen=' ' f so
+	readelf -l "$1" | sed -n 's|.*Requesting program interpreter: \(/[^]]*\)].*|\1|p'
+	while [[ ${#todo[@]} -gt 0 ]]; do
+		f="${todo[0]}"
+		todo=("${todo[@]:1}")
+		for so in $(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+			[[ "$seen" != *" $so "* ]] || continue
+			seen+="$so "
+			so="$(guest_lib "$so" "$f")"
+			echo "$so"
+			todo+=("$libroot$so")
+		done
+	done | awk '!($0 in s) { print; s[$0] = 1 }'
+}
+
+# libs BIN: the shared libraries BIN needs, incl. the loader, as guest paths
+# (on the host: $libroot/PATH); for the host's own binaries as ldd names them
 libs() {
-	ldd "$1" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
+	if [[ -z "$libroot" ]]; then
+		ldd "$1" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
+	else
+		elf_libs "$1"
+	fi
 }
 
 # modfile NAME: the module file of NAME in the extracted kernel
@@ -75,8 +126,14 @@ moddeps() {
 declare -A kmod_files ckmod_files
 inputs=("$CQ_QEMU_DIR/guest/init" "$CQ_QEMU_DIR"/guest/hooks/*.sh "$0" "$CQ_QEMU_DIR/lib.sh"
 	"$busybox" "$kexec" "$makedumpfile" "$CQ_VMLINUZ")
-mapfile -t bin_libs < <(libs "$kexec"; libs "$makedumpfile")
-inputs+=("${bin_libs[@]}")
+kexec_libs="$(libs "$kexec")"
+mdf_libs="$(libs "$makedumpfile")"
+vd_libs=''
+[[ -z "$vmcore_dmesg" ]] || vd_libs="$(libs "$vmcore_dmesg")"
+for f in $kexec_libs $mdf_libs $vd_libs; do
+	inputs+=("$libroot$f")
+done
+[[ -z "$vmcore_dmesg" ]] || inputs+=("$vmcore_dmesg")
 for k in ${kmods//,/ }; do
 	mapfile -t files < <(moddeps "$k")
 	kmod_files[$k]="${files[*]}"
@@ -116,7 +173,7 @@ put_bin() {
 	local lib
 	put "$1" "$2" "$3" 0755
 	for lib in $(libs "$1"); do
-		put "$lib" "$2" "$lib" 0755
+		put "$libroot$lib" "$2" "$lib" 0755
 	done
 }
 
@@ -125,12 +182,17 @@ base() {
 	local t="$1" a e
 	mkdir -p "$t"/{bin,dev,proc,sys,tmp,cq/hooks,cq/kmods}
 	put "$busybox" "$t" /bin/busybox 0755
-	for a in $("$busybox" --list); do
-		[[ "$a" == busybox ]] || ln -s busybox "$t/bin/$a"
-	done
+	if [[ -z "$libroot" ]]; then # else /init runs busybox --install
+		for a in $("$busybox" --list); do
+			[[ "$a" == busybox ]] || ln -s busybox "$t/bin/$a"
+		done
+	fi
 	put "$CQ_QEMU_DIR/guest/init" "$t" /init 0755
 	cp "$CQ_QEMU_DIR"/guest/hooks/*.sh "$t/cq/hooks/"
 	put_bin "$makedumpfile" "$t" /usr/bin/makedumpfile
+	# arm64: makedumpfile 1.7.2 cannot read a 52-bit VA kernel's dump, /init
+	# falls back to kexec-tools' vmcore-dmesg for the crashed kernel's log
+	[[ -z "$vmcore_dmesg" ]] || put_bin "$vmcore_dmesg" "$t" /usr/sbin/vmcore-dmesg
 	for e in "${extras[@]}"; do
 		put "${e%%:*}" "$t" "${e#*:}" 0755
 	done

@@ -9,7 +9,9 @@
 #     -a 'ARGS'    its arguments, space-separated (passed as cq.modargs)
 #     -c 'WORDS'   extra kernel command line words (the capture kernel gets them too)
 #     -x MODE      cq.mode: kdump (default) or boot (load, dump state, power off)
-#     -t TOPO      q35 (default), pc or q35-bare, see cq_topology in lib.sh
+#     -t TOPO      q35 (default), pc, q35-bare or q35-sriov, see cq_topology in
+#                  lib.sh; for an arm64 kernel (LINE 6.12-arm64) virt (default:
+#                  device tree) or virt-uefi (UEFI firmware, ACPI and MCFG)
 #     -o DIR       output directory (default $CQ_CACHE/runs/TIME-KVER-PID)
 #     -T SECONDS   global timeout, QEMU is killed after it (default 300)
 #     -K a,b       kernel modules to bundle (mkinitramfs -K, default e1000e)
@@ -25,6 +27,11 @@
 #                  (where QEMU wants it: before the devices it translates), e.g.
 #                  intel-iommu,intremap=on,caching-mode=on
 #
+# An arm64 kernel boots in qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on
+# (pointer authentication with QEMU's own cheap cipher: the architected one
+# costs TCG about twice the time) with console=ttyAMA0; the module and
+# cq_marker.ko must be cross-built for it (build-marker.sh does the marker).
+#
 # DIR gets: serial.log (both kernels' console), trace.log (pci_cfg_write and -e
 # events, with -msg timestamp=on), segments.txt (trace-segments.sh), qemu.log
 # (QEMU's own messages), qemu.cmd, qmp.sock while running, and result.env.
@@ -37,7 +44,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-module='' modargs='' words='' mode=kdump topo=q35 out='' timeout=300 kmods=e1000e ckmods=''
+module='' modargs='' words='' mode=kdump topo='' out='' timeout=300 kmods=e1000e ckmods=''
 nomarker=0 extras=() events=() netdev=user,restrict=on iommu='' post=crash_kexec_post_notifiers
 while getopts 'm:a:c:x:t:o:T:K:C:f:e:nPN:I:h' opt; do
 	case "$opt" in
@@ -67,8 +74,19 @@ shift
 [[ "$modargs" != *';'* ]] || cq_die "-a: ';' is not allowed in module arguments"
 case "$mode" in kdump | boot) ;; *) cq_die "-x: unknown mode $mode" ;; esac
 
-command -v qemu-system-x86_64 >/dev/null || cq_die "qemu-system-x86_64 missing: scripts/install-deps.sh"
 cq_kernel_env "$kernel"
+case "$CQ_ARCH" in
+x86_64)
+	qemu=(qemu-system-x86_64) cpu=max console=ttyS0 topo="${topo:-q35}"
+	;;
+arm64)
+	qemu=(qemu-system-aarch64) cpu=max,pauth-impdef=on console=ttyAMA0 topo="${topo:-virt}"
+	;;
+*) cq_die "no QEMU for a $CQ_ARCH kernel" ;;
+esac
+[[ "$(cq_topology_arch "$topo")" == "$CQ_ARCH" ]] ||
+	cq_die "topology $topo is not for an $CQ_ARCH kernel ($CQ_KVER)"
+command -v "${qemu[0]}" >/dev/null || cq_die "${qemu[0]} missing: scripts/install-deps.sh"
 
 marker=''
 [[ $nomarker -eq 1 ]] || marker="$("$CQ_QEMU_DIR/build-marker.sh" "$CQ_KVER")"
@@ -85,7 +103,7 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 rm -f "$out"/{serial.log,trace.log,segments.txt,qemu.log,qemu.cmd,result.env,qmp.sock} "$out"/try1-*
 
-append="console=ttyS0 crashkernel=256M panic=-1${post:+ $post} cq.mode=$mode"
+append="console=$console crashkernel=256M panic=-1${post:+ $post} cq.mode=$mode"
 [[ -z "$modargs" ]] || append+=" cq.modargs=${modargs// /;}"
 [[ -z "$words" ]] || append+=" $words"
 
@@ -104,7 +122,7 @@ if [[ -n "$iommu" ]]; then
 	topo_args=("${topo_args[@]:0:2}" -device "$iommu" "${topo_args[@]:2}")
 fi
 
-cmd=(qemu-system-x86_64 "${topo_args[@]}" -accel tcg -cpu max -m 1024 -smp 2
+cmd=("${qemu[@]}" "${topo_args[@]}" -accel tcg -cpu "$cpu" -m 1024 -smp 2
 	-nodefaults -nographic -no-reboot -msg timestamp=on
 	-serial "file:$out/serial.log" "${qmp_args[@]}" "${trace_args[@]}" -netdev "$netdev,id=n1"
 	-kernel "$CQ_VMLINUZ" -initrd "$initrd" -append "$append" "$@")

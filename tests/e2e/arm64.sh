@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# SPEC §7.12: the kdump cycle, the config writes and "DMA really stops" on
+# arm64: qemu-system-aarch64 -M virt with Debian's arm64 kernel and the
+# module cross-built for it (tests/build-matrix.sh 6.12-arm64), booted with a
+# device tree (topology virt: pci-host-generic) and through UEFI (virt-uefi:
+# ACPI, MCFG, host bridge PNP0A08). Per topology: a cycle with the module and
+# a control without it (scenarios 1 and 2), a DMA control that must find the
+# marker in the dump and the module (reset=bus; on virt also reset=none)
+# that must find none (scenario 3). One QEMU at a time: 9 runs, 2.5 min.
+# One TAP line per check.
+#
+#   tests/e2e/arm64.sh [LINE...]      (default: 6.12-arm64)
+#
+# Run directories are kept as out/e2e/LINE-TOPO{,-control,-dma-control,
+# -dma-reset-bus,-dma-reset-none}/ (TOPO virt or virt-uefi), logs beside them.
+
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=tests/lib/tap.sh
+. "$ROOT/tests/lib/tap.sh"
+Q="$ROOT/tests/qemu"
+OUT="$ROOT/out/e2e"
+# shellcheck source=tests/e2e/lib.sh
+. "$ROOT/tests/e2e/lib.sh"
+
+[[ $# -gt 0 ]] || set -- 6.12-arm64
+
+# dma NAME KVER TOPO [dma-cycle options...]: one DMA run into $OUT/NAME
+dma() {
+	local name="$1" kver="$2" topo="$3"
+	shift 3
+	rm -rf "${OUT:?}/$name"
+	"$Q/dma-cycle.sh" -t "$topo" -o "$OUT/$name" "$@" "$kver" >"$OUT/$name.log" 2>&1 || true
+}
+get() { env_get "$OUT/$1/dma.env" "$2"; }
+dma_control() {
+	[[ "$(get "$1" result)" == pass ]] || { echo "run failed: $(get "$1" reason)"; return 1; }
+	[[ "$(get "$1" markers)" -gt 0 ]] || { echo "no marker without the module: the check is broken"; return 1; }
+	echo "markers=$(get "$1" markers)"
+}
+dma_module() {
+	[[ "$(get "$1" result)" == pass ]] || { echo "run failed: $(get "$1" reason)"; return 1; }
+	[[ -n "$(get "$1" quiesced)" ]] || { echo "no summary line from the module"; return 1; }
+	[[ "$(get "$1" frames_offered)" -gt 0 ]] || { echo "the host sent no frame"; return 1; }
+	[[ "$(get "$1" markers)" == 0 ]] || { echo "markers=$(get "$1" markers) in the dump"; return 1; }
+}
+# fw NAME WANT: the primary's CQ-FW line has every word of WANT
+fw() {
+	local have w
+	have="$(grep -ao 'CQ-FW: .*' "$OUT/$1/serial.log" | tr -d '\r')" || { echo "no CQ-FW line"; return 1; }
+	for w in $2; do
+		[[ " ${have#CQ-FW: } " == *" $w "* ]] || { echo "$have: no $w"; return 1; }
+	done
+}
+all_ecam() {
+	grep -q 'CQ-DEBUGFS: devices: .* access=ecam ' "$OUT/$1/serial.log" &&
+		! grep -E 'CQ-DEBUGFS: devices: ' "$OUT/$1/serial.log" | grep -v ' access=ecam '
+}
+
+mkdir -p "$OUT"
+for line in "$@"; do
+	line_module "$line" || continue
+	for topo in virt virt-uefi; do
+		t="$line-$topo"
+		case "$topo" in
+		virt) want='acpi=0 mcfg=0 efi=0' resets='bus none' ;;
+		virt-uefi) want='acpi=1 mcfg=1 efi=1 hid=PNP0A08' resets='bus' ;;
+		esac
+		rm -rf "${OUT:?}/$t" "$OUT/$t-control"
+		cycle "$t" "$kver" "$topo" -m "$ko"
+		cycle "$t-control" "$kver" "$topo"
+		dma "$t-dma-control" "$kver" "$topo"
+		for r in $resets; do
+			dma "$t-dma-reset-$r" "$kver" "$topo" -m "$ko" -a "reset=$r"
+		done
+
+		tap_check "$t: firmware as booted ($want)" fw "$t" "$want"
+		check_kdump "$t"
+		tap_check "$t: every function uses the host bridge's ECAM" all_ecam "$t"
+		tap_check "$t-control: capture kernel up without the module" \
+			serial_has "$t-control" "CQ-MARK: capture-up"
+		tap_check "$t-control: crashed kernel's log read from /proc/vmcore" \
+			serial_has "$t-control" "CQ-MARK: dmesg-ok"
+		tap_check "$t-control: no summary line without the module (the check can fail)" \
+			no_summary "$t-control"
+		check_writes "$t"
+		tap_check "$t-control: write checks fail without the module (the check can fail)" \
+			writes_fail "$t-control"
+		tap_check "$t: the panic-end marker (cq_marker.ko through ECAM) is in the trace" \
+			grep -q '^# marker panic-end ' "$OUT/$t/segments.txt"
+		tap_check "$t dma control: markers reached the dump" dma_control "$t-dma-control"
+		for r in $resets; do
+			tap_check "$t dma reset=$r: no marker in the dump" dma_module "$t-dma-reset-$r"
+		done
+	done
+done
+tap_done
