@@ -83,7 +83,8 @@ while getopts 'm:a:o:i:T:vc:C:t:Ph' opt; do
 done
 shift $((OPTIND - 1))
 [[ $# -eq 1 ]] || cq_die "usage: $0 [-m FILE.ko] [-a ARGS] [-o DIR] [-i USEC] [-T SECONDS] [-v] [-c WORDS] [-C KMODS] [-t TOPO] [-P] LINE|KVER"
-cq_kernel_env "$1"
+kernel="$1" # the caller's name: two kernels may share a release (the debug one)
+cq_kernel_env "$kernel"
 
 sender="$("$CQ_QEMU_DIR/build-tool.sh" "$CQ_QEMU_DIR/frame-sender.c")"
 # the guest's counter, cross-built static for an arm64 guest
@@ -114,7 +115,7 @@ c="$cmods"
 	-c "$words" \
 	-N "dgram,local.type=unix,local.path=$qsock,remote.type=unix,remote.path=$hsock" \
 	-e e1000e_rx_written_to_guest -e e1000x_rx_can_recv_disabled \
-	"$CQ_KVER" -- -fw_cfg "name=opt/cq/marker,string=$marker" >"$out/cycle.log" 2>&1 &
+	"$kernel" -- -fw_cfg "name=opt/cq/marker,string=$marker" >"$out/cycle.log" 2>&1 &
 cycle_pid=$!
 
 serial="$out/serial.log" trace="$out/trace.log"

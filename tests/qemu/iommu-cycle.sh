@@ -80,7 +80,8 @@ done
 shift $((OPTIND - 1))
 [[ $# -eq 1 ]] || cq_die "usage: $0 [-m KO] [-a ARGS] [-I DEV] [-c WORDS] [-k WORDS] [-i USEC] [-w S] [-o DIR] [-T S] LINE|KVER"
 [[ "$cwords" != *';'* ]] || cq_die "-k: ';' is not allowed"
-cq_kernel_env "$1"
+kernel="$1" # the caller's name: two kernels may share a release (the debug one)
+cq_kernel_env "$kernel"
 
 sender="$("$CQ_QEMU_DIR/build-tool.sh" "$CQ_QEMU_DIR/frame-sender.c")"
 
@@ -98,7 +99,7 @@ trap 'cq_bg_cleanup "$sockdir" "$out"' EXIT
 	${modargs:+-a "$modargs"} -I "$iommu" -c "$all" \
 	-N "dgram,local.type=unix,local.path=$qsock,remote.type=unix,remote.path=$hsock" \
 	-e vtd_dmar_fault -e e1000e_rx_written_to_guest -e e1000x_rx_can_recv_disabled \
-	"$CQ_KVER" >"$out/cycle.log" 2>&1 &
+	"$kernel" >"$out/cycle.log" 2>&1 &
 cycle_pid=$!
 
 serial="$out/serial.log" trace="$out/trace.log"
