@@ -8,7 +8,9 @@
 # ACPI, MCFG, host bridge PNP0A08). Per topology: a cycle with the module and
 # a control without it (scenarios 1 and 2), a DMA control that must find the
 # marker in the dump and the module (reset=bus; on virt also reset=none)
-# that must find none (scenario 3). One QEMU at a time: 9 runs, 2.5 min.
+# that must find none (scenario 3); and the life-cycle checks (dry_run_now
+# makes no config write, parameters, permissions, unload) on virt. One QEMU
+# at a time: 10 runs, about 3 min.
 # One TAP line per check.
 #
 #   tests/e2e/arm64.sh [LINE...]      (default: 6.12-arm64)
@@ -95,5 +97,9 @@ for line in "$@"; do
 			tap_check "$t dma reset=$r: no marker in the dump" dma_module "$t-dma-reset-$r"
 		done
 	done
+	# dry_run_now without config writes, parameters, debugfs permissions,
+	# unload and reload: the life-cycle hook, on the device-tree boot
+	cycle "$line-virt-life" "$kver" virt -x boot -m "$ko" -c cq.hook=lifecycle
+	check_life "$line-virt-life"
 done
 tap_done

@@ -158,7 +158,7 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	cat /sys/kernel/debug/kmemleak >/tmp/kmemleak
 	say "INFO kmemleak reports $(grep -c '^unreferenced object' /tmp/kmemleak) blocks in all"
 	check "kmemleak: no leak allocated by pci_crash_quiesce" \
-		not grep -qE 'cq_|crash_quiesce' /tmp/kmemleak
+		not grep -qE 'pcq_|crash_quiesce' /tmp/kmemleak
 fi
 
 # --- unload and load/unload cycles ------------------------------------------
@@ -166,7 +166,14 @@ if [ ! -e /sys/module/pci_crash_quiesce/initstate ]; then
 	say "INFO built in: no unload checks"
 	exit 0
 fi
-check "ECAM pages are mapped while loaded" not test "$(ecam_maps)" = 0
+if [ "$(uname -m)" = aarch64 ]; then
+	# generic ECAM host bridges: the host bridge's own mapping, nothing new
+	check "nothing mapped while loaded (the host bridge's ECAM mapping is used)" \
+		test "$(ecam_maps)" = 0
+else
+	# out of tree on x86: each bus of a kernel ECAM window mapped once
+	check "ECAM pages are mapped while loaded" not test "$(ecam_maps)" = 0
+fi
 say "INFO ecam mappings while loaded: $(ecam_maps)"
 check "rmmod while armed" rmmod pci_crash_quiesce
 check "unload removes debugfs" not test -e "$D"
