@@ -24,10 +24,7 @@
 
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-# shellcheck source=tests/lib/tap.sh
-. "$ROOT/tests/lib/tap.sh"
-Q="$ROOT/tests/qemu"
-OUT="$ROOT/out/debug"
+CQ_E2E_OUT="$ROOT/out/debug"
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 mkdir -p "$OUT"

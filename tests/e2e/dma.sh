@@ -23,10 +23,6 @@
 
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-# shellcheck source=tests/lib/tap.sh
-. "$ROOT/tests/lib/tap.sh"
-Q="$ROOT/tests/qemu"
-OUT="$ROOT/out/e2e"
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 

@@ -1,9 +1,15 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Shared scenario helpers of tests/e2e/run.sh and tests/debug-kernel/run.sh.
-# Sourced, not run. The caller sets OUT (where run directories go) and Q
-# (tests/qemu), and sources tests/lib/tap.sh.
+# Shared scenario helpers of the scripts in tests/e2e/ and of
+# tests/debug-kernel/run.sh. Sourced, not run, after the caller set ROOT (the
+# repository) and, if it wants another than out/e2e, CQ_E2E_OUT (where run
+# directories go). Brings tests/lib/tap.sh, and Q (tests/qemu).
+
+# shellcheck source=tests/lib/tap.sh
+. "$ROOT/tests/lib/tap.sh"
+Q="$ROOT/tests/qemu"
+OUT="${CQ_E2E_OUT:-$ROOT/out/e2e}"
 
 # cycle NAME KVER TOPO [run-cycle options...]: one kdump cycle into $OUT/NAME
 cycle() {

@@ -256,6 +256,18 @@ static struct notifier_block pcq_pci_bus_nb = {
 	.notifier_call = pcq_pci_bus_notify,
 };
 
+/* Unpublish and free the snapshot, then what its accessors pointed into. */
+static void pcq_drop_snapshot(void)
+{
+	mutex_lock(&pcq_lock);
+	pcq_ready = false;
+	pcq_snapshot_free(pcq_current);
+	pcq_current = NULL;
+	mutex_unlock(&pcq_lock);
+	rcu_barrier();	/* kvfree_rcu() done: nothing points into ECAM maps */
+	pcq_ecam_release();
+}
+
 static int __init pcq_init(void)
 {
 	const struct pcq_snapshot *snap;
@@ -291,13 +303,7 @@ out_bus:
 	bus_unregister_notifier(&pci_bus_type, &pcq_pci_bus_nb);
 	cancel_work_sync(&pcq_rescan_work);
 out_free:
-	mutex_lock(&pcq_lock);
-	pcq_ready = false;
-	pcq_snapshot_free(pcq_current);
-	pcq_current = NULL;
-	mutex_unlock(&pcq_lock);
-	rcu_barrier();	/* kvfree_rcu() done: nothing points into ECAM maps */
-	pcq_ecam_release();
+	pcq_drop_snapshot();
 	return err;
 }
 module_init(pcq_init);
@@ -312,13 +318,7 @@ static void __exit pcq_exit(void)
 	mutex_unlock(&pcq_lock);
 	bus_unregister_notifier(&pci_bus_type, &pcq_pci_bus_nb);
 	cancel_work_sync(&pcq_rescan_work);
-	mutex_lock(&pcq_lock);
-	pcq_ready = false;
-	pcq_snapshot_free(pcq_current);
-	pcq_current = NULL;
-	mutex_unlock(&pcq_lock);
-	rcu_barrier();	/* kvfree_rcu() done: nothing points into ECAM maps */
-	pcq_ecam_release();
+	pcq_drop_snapshot();
 }
 module_exit(pcq_exit);
 
