@@ -287,8 +287,8 @@ function targets(   k, last, prev, grows, s, mprev, mgrows, ms, r) {
 	for (k = 1; k <= N; k++)
 		if (!bad[k]) s = s sprintf(" %s:%s", c["endpoints", k], c["accesses_per_endpoint", k])
 	printf "  <= 3 accesses per endpoint plus 2 per enabled MSI/MSI-X (endpoints:accesses):%s\n", s
-	printf "    (the walk makes 4: ID and header-type re-read, SPEC §3, and Command read and\n"
-	printf "    write; plus a read per disabled MSI/MSI-X of a function with Bus Master on)\n"
+	printf "    (the walk makes 3: the ID read, SPEC §3, and Command read and write; plus a\n"
+	printf "    read per disabled MSI/MSI-X of a function with Bus Master on)\n"
 }
 
 # log-log plot of cost versus function count

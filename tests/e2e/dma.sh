@@ -12,13 +12,16 @@
 # driver sets Bus Master again before it resets the card, so whatever a
 # card that was only parked queued lands in the dump; a control without
 # the module must find the marker, the module (reset=auto, the default:
-# the root port's bus reset) none. One TAP line per run.
+# the root port's bus reset) none. Then a DMA source that no bus reset
+# reaches (a virtio-net-pci behind a root port listed in skip) and that has
+# an FLR: the control finds the marker, the module (Bus Master off, then
+# the FLR) none. One TAP line per run.
 #
 #   tests/e2e/dma.sh [LINE...]      (default: 6.1 6.12)
 #
 # Needs tests/build-matrix.sh to have built out/modules/<kver>/. Run
 # directories are kept as out/e2e/dma-LINE-{control,reset-bus,reset-none,
-# load-control,load}/
+# load-control,load,virtio-control,virtio-flr}/
 # (dma.env has the numbers), their logs beside them. Two QEMUs at a time.
 
 set -euo pipefail
@@ -84,16 +87,27 @@ check_module() {
 mkdir -p "$OUT"
 lines=()
 load='cq.dma.kmods=e1000e cq.dma.up=1 cq.dma.wait=2'
+vload='cq.dma.kmods=virtio_net cq.dma.up=1 cq.dma.wait=2'
+# flr_made NAME BDF: a panic-segment write of Device Control with BCR_FLR
+# (0x8000) to BDF, not to Command
+flr_made() {
+	awk -v b="$2" '$1 == "panic" && $4 == b && $5 != "0x4" && length($6) >= 6 &&
+		index("89abcdef", substr($6, length($6) - 3, 1)) { f = 1 } END { exit !f }' \
+		"$OUT/$1/segments.txt"
+}
 # the capture kernel loaded the driver and brought the link up
 loaded() { grep -q 'CQ-DMA: up ' "$OUT/$1/serial.log"; }
 for line in "$@"; do
 	line_module "$line" || continue
-	rm -rf "$OUT/dma-$line"-{control,reset-bus,reset-none,load-control,load}
+	rm -rf "$OUT/dma-$line"-{control,reset-bus,reset-none,load-control,load,virtio-control,virtio-flr}
 	run "dma-$line-control" "$kver"
 	run "dma-$line-reset-bus" "$kver" -m "$ko" -a reset=bus
 	run "dma-$line-reset-none" "$kver" -m "$ko" -a reset=none
 	run "dma-$line-load-control" "$kver" -C e1000e -c "$load"
 	run "dma-$line-load" "$kver" -m "$ko" -C e1000e -c "$load"
+	run "dma-$line-virtio-control" "$kver" -t q35-virtio -K virtio_net -C virtio_net -c "$vload"
+	run "dma-$line-virtio-flr" "$kver" -t q35-virtio -K virtio_net -C virtio_net -c "$vload" \
+		-m "$ko" -a skip=0000:00:01.0
 	lines+=("$line")
 done
 wait
@@ -104,7 +118,18 @@ for line in "${lines[@]}"; do
 	check_module "dma-$line-reset-none" "$line reset=none" "dma-$line-control" no
 	check_control "dma-$line-load-control" "$line capture loads e1000e,"
 	check_module "dma-$line-load" "$line capture loads e1000e, reset=auto" "dma-$line-load-control" yes
-	for r in load-control load; do
+	# a DMA source no bus reset reaches (its root port is skipped), with an
+	# FLR of its own: virtio-net-pci behind a root port
+	check_control "dma-$line-virtio-control" "$line virtio-net, capture loads virtio_net,"
+	check_module "dma-$line-virtio-flr" "$line virtio-net under a skipped root port, FLR" \
+		"dma-$line-virtio-control" no
+	tap_check "$line dma-virtio-flr: devices plans an FLR for 01:00.0" \
+		grep -q 'CQ-DEBUGFS: devices: 0000:01:00.0 .* reset=flr' "$OUT/dma-$line-virtio-flr/serial.log"
+	tap_check "$line dma-virtio-flr: the trace has the FLR of 01:00.0 after the panic" \
+		flr_made "dma-$line-virtio-flr" 01:00.0
+	tap_check "$line dma-virtio-control: no FLR without the module (control)" \
+		eval "! flr_made dma-$line-virtio-control 01:00.0"
+	for r in load-control load virtio-control virtio-flr; do
 		tap_check "$line dma-$r: the capture kernel loaded e1000e and brought the link up" \
 			loaded "dma-$line-$r"
 	done

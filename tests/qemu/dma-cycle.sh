@@ -15,6 +15,7 @@
 #                  cq.dma.up=1 cq.dma.wait=2: the capture kernel loads the
 #                  NIC's driver first, see guest/hooks/dma.sh)
 #     -C a,b       more modules for the capture initramfs (run-cycle.sh -C)
+#     -K a,b       the primary's NIC driver modules (default e1000e)
 #     -t TOPO      run-cycle.sh's topology (default: q35; virt for an arm64
 #                  LINE such as 6.12-arm64, or virt-uefi): nic1 is behind
 #                  root port 00:01.0 in all of them
@@ -65,8 +66,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 module='' modargs='' out='' interval=3000 timeout=300 words='cq.hook=nic-up cq.chook=dma'
-nopost=() cmods='' topo=()
-while getopts 'm:a:o:i:T:vc:C:t:Ph' opt; do
+nopost=() cmods='' topo=() pmods=e1000e
+while getopts 'm:a:o:i:T:vc:C:K:t:Ph' opt; do
 	case "$opt" in
 	m) module="$(readlink -f "$OPTARG")" ;;
 	a) modargs="$OPTARG" ;;
@@ -76,13 +77,14 @@ while getopts 'm:a:o:i:T:vc:C:t:Ph' opt; do
 	v) words+=' cq.dmaverbose=1' ;;
 	c) words+=" $OPTARG" ;;
 	C) cmods="$OPTARG" ;;
+	K) pmods="$OPTARG" ;;
 	t) topo=(-t "$OPTARG") ;;
 	P) nopost=(-P -n) ;;
 	*) sed -n '3,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[[ $# -eq 1 ]] || cq_die "usage: $0 [-m FILE.ko] [-a ARGS] [-o DIR] [-i USEC] [-T SECONDS] [-v] [-c WORDS] [-C KMODS] [-t TOPO] [-P] LINE|KVER"
+[[ $# -eq 1 ]] || cq_die "usage: $0 [-m FILE.ko] [-a ARGS] [-o DIR] [-i USEC] [-T SECONDS] [-v] [-c WORDS] [-C KMODS] [-K KMODS] [-t TOPO] [-P] LINE|KVER"
 kernel="$1" # the caller's name: two kernels may share a release (the debug one)
 cq_kernel_env "$kernel"
 
@@ -106,7 +108,7 @@ trap 'cq_bg_cleanup "$sockdir" "$out"' EXIT
 # debug kernel has both built in and no modules)
 has_module() { [[ -n "$(find "$CQ_MODDIR" -name "$1.ko*" -print -quit 2>/dev/null)" ]]; }
 fwcfg=(-K '')
-! has_module e1000e || fwcfg=(-K e1000e)
+! has_module "${pmods%%,*}" || fwcfg=(-K "$pmods")
 c="$cmods"
 ! has_module qemu_fw_cfg || c="qemu_fw_cfg${c:+,$c}"
 [[ -z "$c" ]] || fwcfg+=(-C "$c")

@@ -69,6 +69,7 @@ cq_vermagic_check() {
 #        an empty root port 00:03.0 (bus 3) for hotplug
 #   pc:  no MCFG (type-1 config only); e1000e at 00:03.0, edu behind a PCI-PCI
 #        bridge at 00:04.0
+#   q35-virtio: as q35 with a virtio-net-pci (FLR behind a root port) as nic1
 #   q35-bare: the q35 machine's own 4 functions only; devices come from the
 #        extra QEMU arguments (tests/bench/topology.sh)
 #   q35-sriov: an SR-IOV nvme PF behind root port 00:01.0 (01:00.0; its 2 VFs
@@ -103,6 +104,13 @@ cq_topology() {
 			-device e1000e,id=nic1,bus=rp1,netdev=n1,romfile= \
 			-device edu,id=edu1,bus=rp2
 		;;
+	q35-virtio)
+		printf '%s\n' -M q35 \
+			-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x1 \
+			-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0,addr=0x2 \
+			-device virtio-net-pci,id=nic1,bus=rp1,netdev=n1,romfile= \
+			-device edu,id=edu1,bus=rp2
+		;;
 	pc)
 		printf '%s\n' -M pc \
 			-device e1000e,id=nic1,bus=pci.0,addr=0x3,netdev=n1,romfile= \
@@ -118,7 +126,7 @@ cq_topology() {
 			-device nvme,id=nvme0,serial=cqsriov,subsys=nvs0,bus=rp1,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,msix_qsize=3,max_ioqpairs=6 \
 			-device e1000e,id=nic1,bus=rp2,netdev=n1,romfile=
 		;;
-	*) cq_die "unknown topology $1 (q35, pc, q35-bare, q35-sriov, virt, virt-uefi)" ;;
+	*) cq_die "unknown topology $1 (q35, q35-virtio, pc, q35-bare, q35-sriov, virt, virt-uefi)" ;;
 	esac
 }
 

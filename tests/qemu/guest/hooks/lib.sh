@@ -16,13 +16,25 @@ marker() {
 	printf "$esc" | dd of=/sys/bus/pci/devices/0000:00:00.0/config bs=4 count=1 conv=notrunc 2>/dev/null
 }
 
+# pci_netdevs: "DEV BDF DIR" for every network interface of a PCI device,
+# also behind a virtio device (virtio-net: BDF/virtioN/net/DEV)
+pci_netdevs() {
+	# shellcheck disable=SC3043 # busybox ash has local
+	local d b
+	for d in /sys/bus/pci/devices/*/net/* /sys/bus/pci/devices/*/virtio*/net/*; do
+		[ -d "$d" ] || continue
+		b="${d#/sys/bus/pci/devices/}"
+		echo "${d##*/} ${b%%/*} $d"
+	done
+}
+
 # kmods_up SAY KMODS UP: insmod the bundled modules KMODS (names, with their
 # dependencies, from /cq/kmods/order: run-cycle.sh -C bundles them), then
 # with UP=1 bring every PCI network interface up (no address). SAY is the
 # hook's own reporting function.
 kmods_up() {
 	# shellcheck disable=SC3043 # busybox ash has local
-	local say="$1" kmods="$2" up="$3" loaded=' ' k f files d
+	local say="$1" kmods="$2" up="$3" loaded=' ' k f files
 	if [ -n "$kmods" ]; then
 		for k in $kmods; do
 			files="$(awk -v k="$k" '$1 == k { $1 = ""; print }' /cq/kmods/order)"
@@ -38,10 +50,9 @@ kmods_up() {
 		"$say" "kmods-loaded$(echo "$loaded" | sed 's/\.ko / /g; s/ $//')"
 	fi
 	if [ "$up" = 1 ]; then
-		for d in /sys/bus/pci/devices/*/net/*; do
-			[ -d "$d" ] || continue
-			ip link set "${d##*/}" up
-			"$say" "up ${d##*/} $(basename "$(dirname "$(dirname "$d")")")"
+		pci_netdevs | while read -r dev b d; do
+			ip link set "$dev" up
+			"$say" "up $dev $b"
 		done
 	fi
 }

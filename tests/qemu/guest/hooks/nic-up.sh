@@ -10,11 +10,11 @@
 set -eu
 say() { echo "CQ-NIC: $*" >/dev/console; }
 
+# shellcheck source=tests/qemu/guest/hooks/lib.sh
+. /cq/hooks/lib.sh
+pci_netdevs >/tmp/netdevs
 n=0
-for d in /sys/bus/pci/devices/*/net/*; do
-	[ -d "$d" ] || continue
-	dev="${d##*/}"
-	bdf="$(basename "$(dirname "$(dirname "$d")")")"
+while read -r dev bdf d; do
 	ip link set "$dev" up
 	i=0
 	while [ "$(cat "$d/carrier" 2>/dev/null || echo 0)" != 1 ] && [ $i -lt 100 ]; do
@@ -25,5 +25,5 @@ for d in /sys/bus/pci/devices/*/net/*; do
 	say "$dev $bdf carrier=$carrier rx_packets=$(cat "$d/statistics/rx_packets")"
 	[ "$carrier" = 1 ] || exit 1
 	n=$((n + 1))
-done
+done </tmp/netdevs
 [ $n -gt 0 ] || { say "no PCI network interface"; exit 1; }

@@ -58,12 +58,10 @@ for b in /sys/block/nvme*n1; do
 	say "disk $d $(bdf "/sys/block/$d") sha256=$back"
 done
 
-for n in /sys/bus/pci/devices/*/net/*; do
-	[ -d "$n" ] || continue
-	dev="${n##*/}"
+pci_netdevs | head -n 1 >/tmp/netdev
+while read -r dev b _; do
 	ip addr add 10.0.2.15/24 dev "$dev"
 	sent=no
 	nc -w 3 "${host%:*}" "${host#*:}" </tmp/head && sent=yes
-	say "net $dev $(basename "$(dirname "$(dirname "$n")")") sent=$sent"
-	break
-done
+	say "net $dev $b sent=$sent"
+done </tmp/netdev
