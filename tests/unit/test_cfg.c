@@ -13,12 +13,6 @@ static void test_addresses(void)
 	is(pcq_cfg_conf1_address(0, 0), 0x80000000, "conf1 address: 00:00.0");
 	is(pcq_cfg_conf1_address(0x12, 0x1b), 0x80121b00, "conf1 address: 12:03.3");
 	is(pcq_cfg_conf1_address(0xff, 0xff), 0x80ffff00, "conf1 address: ff:1f.7");
-	is(pcq_cfg_ecam_address(0xe0000000, 0, 0, 0), 0xe0000000, "ecam address: base for 00:00.0");
-	is(pcq_cfg_ecam_address(0xe0000000, 0, 1, 0x08), 0xe0108000, "ecam address: 01:01.0");
-	is(pcq_cfg_ecam_address(0xb0000000, 0x10, 0x12, 0xff), 0xb02ff000,
-	   "ecam address: start bus 0x10, 12:1f.7");
-	is(pcq_cfg_ecam_address(0x4000000000ULL, 0, 0xff, 0xff), 0x4000000000ULL + 0x0ffff000,
-	   "ecam address: above 4 GiB, ff:1f.7");
 }
 
 /* Two functions with distinct contents. */

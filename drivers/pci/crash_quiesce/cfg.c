@@ -48,20 +48,6 @@ u32 pcq_cfg_conf1_address(u8 bus, u8 devfn)
 }
 
 /**
- * pcq_cfg_ecam_address() - physical address of a function's ECAM page
- * @base:      physical base of the ECAM window (the MCFG base address)
- * @start_bus: first bus the window decodes
- * @bus:       bus number, at least @start_bus
- * @devfn:     device and function
- *
- * Return: the physical address of the function's 4 KiB config page.
- */
-u64 pcq_cfg_ecam_address(u64 base, u8 start_bus, u8 bus, u8 devfn)
-{
-	return base + ((u64)(bus - start_bus) << 20) + ((u64)devfn << 12);
-}
-
-/**
  * pcq_cfg_pick() - choose a function's lock-free accessor
  * @f:        the function, with its domain, bus and devfn filled in
  * @ecam_bus: the kernel's ECAM mapping of the function's bus, or NULL when

@@ -378,7 +378,6 @@ void pcq_cfg_write8(const struct pcq_func *f, unsigned int reg, u8 val,
 		    struct pcq_run *run);
 void pcq_cfg_pick(struct pcq_func *f, void __iomem *ecam_bus);
 u32 pcq_cfg_conf1_address(u8 bus, u8 devfn);
-u64 pcq_cfg_ecam_address(u64 base, u8 start_bus, u8 bus, u8 devfn);
 /* process context only: the PCI core's locked read, for dry runs */
 int pcq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
 			unsigned int size, u32 *val);
@@ -394,7 +393,6 @@ void pcq_ecam_release(void);
 
 /* plan.c: planning rules */
 u64 pcq_func_key(unsigned int depth, u32 seg, u8 bus, u8 devfn);
-bool pcq_skip_match(const struct pcq_skip_list *skip, const struct pcq_func *f);
 void pcq_plan(struct pcq_snapshot *snap, const struct pcq_skip_list *skip);
 /* seal.c: snapshot layout and checksum */
 size_t pcq_snapshot_size(unsigned int nr);

@@ -175,14 +175,8 @@ static bool pcq_can_reset_bus(const struct pcq_func *f)
 	}
 }
 
-/**
- * pcq_skip_match() - is a function listed in the skip parameter?
- * @skip: the parsed skip list
- * @f:    the function
- *
- * Return: true if an address or vendor:device entry matches @f.
- */
-bool pcq_skip_match(const struct pcq_skip_list *skip, const struct pcq_func *f)
+/* Is @f listed in the skip parameter, by address or by vendor:device? */
+static bool pcq_skip_match(const struct pcq_skip_list *skip, const struct pcq_func *f)
 {
 	unsigned int i;
 
