@@ -101,13 +101,25 @@ static void pcq_publish_locked(struct pcq_snapshot *snap)
  */
 int pcq_rebuild_locked(void)
 {
-	struct pcq_snapshot *snap;
-
 	lockdep_assert_held(&pcq_lock);
 	if (!pcq_ready)
 		return 0;
 	pcq_ecam_refresh();
-	snap = pcq_snapshot_build(&pcq_settings, &pcq_skip, pcq_generation + 1);
+	return pcq_take_locked(pcq_snapshot_build(&pcq_settings, &pcq_skip,
+						  pcq_generation + 1));
+}
+
+/**
+ * pcq_take_locked() - publish a new snapshot of the topology, or keep the
+ * current one, marked stale
+ * @snap: the new snapshot, or the ERR_PTR() its build returned
+ *
+ * Context: process context with pcq_lock held.
+ * Return: 0, or the build's error.
+ */
+int pcq_take_locked(struct pcq_snapshot *snap)
+{
+	lockdep_assert_held(&pcq_lock);
 	if (IS_ERR(snap)) {
 		pcq_stale_err = PTR_ERR(snap);
 		if (pcq_current)

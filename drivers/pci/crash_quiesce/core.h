@@ -23,6 +23,7 @@ extern struct pcq_run pcq_last_run;
 const struct pcq_snapshot *pcq_snapshot_locked(void);
 int pcq_snapshot_stale_locked(void);
 int pcq_rebuild_locked(void);
+int pcq_take_locked(struct pcq_snapshot *snap);
 int pcq_replan_locked(void);
 int pcq_arm_locked(void);
 void pcq_dry_run_now_locked(void);

@@ -6,11 +6,12 @@
  * kernel compiles them.
  */
 #include <kunit/test.h>
+#include <linux/err.h>
 #include <linux/pci_regs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "crash_quiesce.h"
+#include "core.h"
 
 #define PCQ_TEST_MSI_CAP	0x50
 
@@ -229,7 +230,41 @@ static void pcq_test_walk_mismatch_and_corrupt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, run.config_reads + run.config_writes, 0U);
 }
 
+/*
+ * A rebuild that fails (here: the build's -ENOMEM handed in) keeps the
+ * published snapshot and marks it stale; the next one that works clears
+ * the mark.  On the driver's own live state, under its lock, and left as
+ * it was found but for the generation.
+ */
+static void pcq_test_stale(struct kunit *test)
+{
+	const struct pcq_snapshot *before;
+	struct pcq_snapshot *copy;
+
+	mutex_lock(&pcq_lock);
+	before = pcq_snapshot_locked();
+	if (!before) {
+		mutex_unlock(&pcq_lock);
+		kunit_skip(test, "no snapshot published");
+	}
+	KUNIT_EXPECT_EQ(test, pcq_take_locked(ERR_PTR(-ENOMEM)), -ENOMEM);
+	KUNIT_EXPECT_PTR_EQ(test, pcq_snapshot_locked(), before);
+	KUNIT_EXPECT_EQ(test, pcq_snapshot_stale_locked(), -ENOMEM);
+	copy = pcq_snapshot_replan(before, &before->settings, &pcq_skip,
+				   before->generation + 1);
+	if (IS_ERR(copy)) {
+		mutex_unlock(&pcq_lock);
+		KUNIT_FAIL(test, "no memory for a copy of the snapshot");
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, pcq_take_locked(copy), 0);
+	KUNIT_EXPECT_PTR_EQ(test, pcq_snapshot_locked(), (const struct pcq_snapshot *)copy);
+	KUNIT_EXPECT_EQ(test, pcq_snapshot_stale_locked(), 0);
+	mutex_unlock(&pcq_lock);
+}
+
 static struct kunit_case pcq_test_cases[] = {
+	KUNIT_CASE(pcq_test_stale),
 	KUNIT_CASE(pcq_test_plan_switch),
 	KUNIT_CASE(pcq_test_plan_skip_and_mode),
 	KUNIT_CASE(pcq_test_parse),
