@@ -107,10 +107,17 @@ trap 'cq_bg_cleanup "$sockdir" "$out"' EXIT
 # e1000e, and qemu_fw_cfg for the capture kernel, unless built in (the
 # debug kernel has both built in and no modules)
 has_module() { [[ -n "$(find "$CQ_MODDIR" -name "$1.ko*" -print -quit 2>/dev/null)" ]]; }
-fwcfg=(-K '')
-! has_module "${pmods%%,*}" || fwcfg=(-K "$pmods")
-c="$cmods"
-! has_module qemu_fw_cfg || c="qemu_fw_cfg${c:+,$c}"
+# modules A,B: those of the list this kernel has as modules (the others
+# are built in: e.g. virtio_pci in Debian's 6.12, not in its 6.1)
+modules() {
+	local m out=''
+	for m in ${1//,/ }; do
+		! has_module "$m" || out+="${out:+,}$m"
+	done
+	echo "$out"
+}
+fwcfg=(-K "$(modules "$pmods")")
+c="$(modules "qemu_fw_cfg${cmods:+,$cmods}")"
 [[ -z "$c" ]] || fwcfg+=(-C "$c")
 "$CQ_QEMU_DIR/run-cycle.sh" -o "$out" -T "$timeout" "${topo[@]}" "${nopost[@]}" ${module:+-m "$module"} \
 	${modargs:+-a "$modargs"} "${fwcfg[@]}" -f "$counter:/cq/bin/vmcore-count" \

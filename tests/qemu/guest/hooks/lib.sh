@@ -38,6 +38,8 @@ kmods_up() {
 	if [ -n "$kmods" ]; then
 		for k in $kmods; do
 			files="$(awk -v k="$k" '$1 == k { $1 = ""; print }' /cq/kmods/order)"
+			# not bundled because built in (e.g. virtio_pci on Debian's 6.12)
+			[ -n "$files" ] || [ ! -d "/sys/module/$k" ] || continue
 			[ -n "$files" ] || { "$say" "error: $k not bundled (run-cycle.sh -C $k)"; return 1; }
 			for f in $files; do
 				case "$loaded" in
