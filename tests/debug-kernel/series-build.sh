@@ -46,7 +46,11 @@ build_prefix() { # build_prefix K: series 1..K applied, vmlinux built
 	mapfile -t objs < <(cat "${patches[@]:0:k}" | grep -A1 '^--- /dev/null' |
 		sed -n 's|^+++ b/\(.*\)\.c$|\1.o|p')
 	if [[ ${#objs[@]} -gt 0 ]]; then
-		make -s -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION=-cqdebug W=1 "${objs[@]}" \
+		# as if their options were on: patch 1's crash_quiesce.c is only
+		# selected by the driver of patch 2, and the header has stubs for
+		# kernels without it
+		make -s -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION=-cqdebug W=1 \
+			KCFLAGS=-DCONFIG_CRASH_QUIESCE=1 "${objs[@]}" \
 			>>"$BASE/series-build-$k.log" 2>&1 || { tail -20 "$BASE/series-build-$k.log"; return 1; }
 	fi
 	! grep -E 'warning:|error:' "$BASE/series-build-$k.log"
