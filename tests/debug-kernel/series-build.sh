@@ -74,14 +74,15 @@ for ((k = 1; k <= n; k++)); do
 done
 tap_ok "${patches[$((n - 1))]##*/}: the whole series builds (the debug kernel, with the test-only patch, $CQ_DEBUG_HASH)"
 
-# The in-tree driver is built in only: its panic hook and its ECAM accessor
-# (pci_mmconfig_lookup(), not exported) are the kernel's own. Asking for =m
-# must give =y.
+# The in-tree driver is built in only: its crash hook and its ECAM accessor
+# (pci_mmconfig_lookup(), not exported) are the kernel's own. Kconfig must
+# not take =m (a bool drops it); the debug configuration has it =y.
 refuses_module() {
 	build_prefix "$n" >/dev/null || return 1
+	grep -qx 'CONFIG_PCI_CRASH_QUIESCE=y' "$obj/.config" || return 1
 	"$src/scripts/config" --file "$obj/.config" --module PCI_CRASH_QUIESCE
 	make -s -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION=-cqdebug olddefconfig >/dev/null
-	grep -qx 'CONFIG_PCI_CRASH_QUIESCE=y' "$obj/.config"
+	! grep -q '^CONFIG_PCI_CRASH_QUIESCE=m' "$obj/.config"
 }
 if refuses_module; then
 	tap_ok "the in-tree driver is built in only: =m is refused by Kconfig"

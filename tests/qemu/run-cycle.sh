@@ -205,7 +205,7 @@ fi
 		"$initrd" "$(secs "$t0" "$t1")" "$(secs "$t1" "$t2")" "$rc"
 	printf 'trace_writes=%q\n' "${segments% }"
 	printf 'result=%s\nreason=%q\n' "$([[ -z "$reason" ]] && echo pass || echo fail)" "$reason"
-	printf 'infra_retry=%q\n' "$infra"
+	[[ -z "$infra" ]] || printf 'infra_retry=%q\n' "$infra"
 } >"$out/result.env"
 
 if [[ -z "$reason" ]]; then
