@@ -13,9 +13,9 @@
 # second run with the same inputs builds nothing. The object directory is
 # kept between builds, so a changed series rebuilds only what it touches.
 # kernel.env is in the harness's format (scripts/fetch-kernels.sh), under
-# $CQ_CACHE/kernels/<release>/, so tests/qemu/run-cycle.sh <release> boots it;
-# its CQ_DEBUG_CONTROL names the control kernel built without the hook's
-# call in __crash_kexec() (run-cycle.sh <release>-nohook).
+# $CQ_CACHE/kernels/<release>-<hash>/, so tests/qemu/run-cycle.sh with its
+# CQ_DEBUG_NAME boots it; its CQ_DEBUG_CONTROL names the control kernel built
+# without the hook's call in __crash_kexec().
 
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -76,7 +76,11 @@ start=$SECONDS
 log "built in $((SECONDS - start)) s"
 
 kver="$(cat "$obj/include/config/kernel.release")"
-dest="$CACHE/kernels/$kver"
+# Each build its own directory and kernel.env, named after the release and
+# the hash (what tests/qemu/run-cycle.sh is given): a cache hit for one
+# series never boots the kernel of another.
+name="$kver-$hash"
+dest="$CACHE/kernels/$name"
 mkdir -p "$dest/modules"
 cp "$obj/arch/x86/boot/bzImage" "$dest/vmlinuz-$kver-$hash"
 cp "$obj/.config" "$dest/config-$hash"
@@ -90,7 +94,7 @@ sed -i '/^\t\t\tcrash_quiesce();$/d' "$src/kernel/crash_core.c"
 ! grep -q 'crash_quiesce();' "$src/kernel/crash_core.c" || { log "the hook is still there"; exit 1; }
 "${m[@]}" -j"$(nproc)" bzImage >"$BASE/build-nohook.log" 2>&1 ||
 	{ tail -30 "$BASE/build-nohook.log" >&2; exit 1; }
-control="$CACHE/kernels/$kver-nohook"
+control="$CACHE/kernels/$name-nohook"
 mkdir -p "$control/modules"
 cp "$obj/arch/x86/boot/bzImage" "$control/vmlinuz-$kver-$hash"
 {
@@ -110,7 +114,8 @@ cp "$obj/arch/x86/boot/bzImage" "$control/vmlinuz-$kver-$hash"
 	printf 'CQ_KDIR=%q\n' "$obj"
 	printf 'CQ_DEBUG_HASH=%q\n' "$hash"
 	printf 'CQ_DEBUG_BUILD_S=%q\n' "$((SECONDS - start))"
-	printf 'CQ_DEBUG_CONTROL=%q\n' "$kver-nohook"
+	printf 'CQ_DEBUG_NAME=%q\n' "$name"
+	printf 'CQ_DEBUG_CONTROL=%q\n' "$name-nohook"
 } >"$dest/kernel.env"
 echo "$dest/kernel.env" >"$done_file"
 cat "$done_file"

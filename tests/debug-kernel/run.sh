@@ -39,7 +39,7 @@ else
 fi
 # shellcheck source=/dev/null
 . "$env_file"
-k="$CQ_KVER"
+k="$CQ_DEBUG_NAME" # this build's own directory under the kernel cache
 
 # Signatures of the reports that fail the tier, in either kernel's log.
 splat_re='WARNING: |BUG: |possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|scheduling while atomic|suspected memory leak|INFO: task .* blocked'
