@@ -146,7 +146,7 @@ infra_failure() {
 	grep -qE 'pcq_|pci_crash_quiesce\]|cq_marker\]' "$serial" && return 1
 	last="$(grep -m1 -aoE 'Oops: .*|BUG: .*|rcu: INFO: .*|Kernel panic - not syncing: .*' "$serial")" ||
 		last="$(grep -ao 'CQ-MARK: [a-z-]*' "$serial" | tail -n1)"
-	echo "qemu exit $rc before the crash${last:+, last: $last}"
+	echo "qemu exit $rc before the crash${last:+, last: ${last//$'\r'/}}"
 }
 
 cq_log "$CQ_KVER $mode ${module:+module=$module }-> $out"
