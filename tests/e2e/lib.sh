@@ -69,7 +69,8 @@ check_kdump() {
 		grep -qE "$summary_re" "$OUT/$name/serial.log"
 }
 
-# check_writes NAME: scenario 2, one TAP line per check-writes.sh line
+# check_writes NAME [PREFIX]: scenario 2, one TAP line per check-writes.sh
+# line (PREFIX: which devices dump is the plan, default CQ-DEBUGFS)
 check_writes() {
 	local name="$1" line
 	while IFS= read -r line; do
@@ -77,7 +78,7 @@ check_writes() {
 		PASS\ *) tap_ok "$name: ${line#PASS }" ;;
 		FAIL\ *) tap_not_ok "$name: ${line#FAIL }" ;;
 		esac
-	done < <("$Q/check-writes.sh" "$OUT/$name")
+	done < <("$Q/check-writes.sh" "$OUT/$name" "${2:-CQ-DEBUGFS}")
 }
 
 # hotplug_cycle NAME KVER [run-cycle options...]: a kdump cycle in which the

@@ -81,11 +81,6 @@ for line in "$@"; do
 	tap_check "$h: capture kernel up" serial_has "$h" "CQ-MARK: capture-up"
 	tap_check "$h: the hot-added function's Command was written after the panic" panic_cmd_write "$h" 03:00.0
 	tap_check "$h: the root port above it was reset" grep -qE '^panic .* 00:03.0 0x3e ' "$OUT/$h/segments.txt"
-	while IFS= read -r line; do
-		case "$line" in
-		PASS\ *) tap_ok "$h: ${line#PASS }" ;;
-		FAIL\ *) tap_not_ok "$h: ${line#FAIL }" ;;
-		esac
-	done < <("$Q/check-writes.sh" "$OUT/$h" CQ-DEBUGFS-HP)
+	check_writes "$h" CQ-DEBUGFS-HP
 done
 tap_done

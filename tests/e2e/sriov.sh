@@ -126,12 +126,7 @@ check_sriov() {
 		tap_check "$name: VF $vf Bus Master cleared after the panic (Command ${b:-?} -> ${p:-none})" \
 			vf_bme_cleared "$name" "$vf"
 	done
-	while IFS= read -r line; do
-		case "$line" in
-		PASS\ *) tap_ok "$name: ${line#PASS }" ;;
-		FAIL\ *) tap_not_ok "$name: ${line#FAIL }" ;;
-		esac
-	done < <("$Q/check-writes.sh" "$OUT/$name" CQ-DEBUGFS-SRIOV)
+	check_writes "$name" CQ-DEBUGFS-SRIOV
 }
 
 mkdir -p "$OUT"

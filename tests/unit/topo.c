@@ -140,13 +140,7 @@ int topo_bridge(struct topo *t, int parent, u8 type, u8 dev, u8 fn)
 
 struct pcq_settings topo_settings(void)
 {
-	return (struct pcq_settings){
-		.enable = true,
-		.reset = PCQ_RESET_AUTO,
-		.msi = true,
-		.reset_hold_ms = PCQ_RESET_HOLD_DEF_MS,
-		.budget_ms = PCQ_BUDGET_DEF_MS,
-	};
+	return (struct pcq_settings)PCQ_SETTINGS_DEFAULT;
 }
 
 static void topo_fake(const struct tnode *n, int i)

@@ -7,22 +7,23 @@
  * been stopped by NMI with the lock taken.  These accessors take no lock.
  * Two backends:
  *
- * - ECAM: the function's 4 KiB configuration page was ioremap()ed at snapshot
- *   time, so an access is a single MMIO load or store.
+ * - ECAM: the function's 4 KiB configuration page, inside the kernel's own
+ *   ECAM mapping, found at snapshot time, so an access is a single MMIO load
+ *   or store.
  * - Type 1 (0xCF8/0xCFC): the address is written to 0xCF8 before every data
  *   access.  The other CPUs are stopped, so nobody races us; but the panic
  *   CPU itself may have been interrupted between its own 0xCF8 and 0xCFC
  *   accesses, so the content of 0xCF8 is never assumed.
  *
  * Every access is counted in the caller's struct pcq_run: the counts are the
- * deterministic cost figure reported in last_run and by the benchmark.
+ * deterministic cost figure reported in last_run.
  * A function without a backend reads as all-ones, the same convention as a
  * failed config read, so callers treat it as gone.
  *
  * A dry run started from process context (dry_run_now) must not use either
  * backend: its bare 0xCF8/0xCFC pair would race with the PCI core on other
  * CPUs.  Its walk sets run->locked and reads through the PCI core instead
- * (pcq_cfg_locked_read(), defined by the process-context code).
+ * (pcq_cfg_locked_read(), cfg_locked.c).
  */
 #include <linux/io.h>
 #include <linux/kconfig.h>

@@ -26,14 +26,7 @@
 /* Serialises snapshot builds, settings and dry runs; see core.h. */
 DEFINE_MUTEX(pcq_lock);
 
-struct pcq_settings pcq_settings = {
-	.enable		= true,
-	.dry_run	= false,
-	.reset		= PCQ_RESET_AUTO,
-	.msi		= true,
-	.reset_hold_ms	= PCQ_RESET_HOLD_DEF_MS,
-	.budget_ms	= PCQ_BUDGET_DEF_MS,
-};
+struct pcq_settings pcq_settings = PCQ_SETTINGS_DEFAULT;
 
 struct pcq_skip_list pcq_skip;
 
@@ -193,7 +186,7 @@ void pcq_dry_run_now_locked(void)
  */
 static void pcq_panic_quiesce(void)
 {
-	/* Pairs with smp_store_release() in pcq_rebuild_locked(). */
+	/* Pairs with smp_store_release() in pcq_publish_locked(). */
 	const struct pcq_snapshot *snap = smp_load_acquire(&pcq_current);
 	struct pcq_run *run = &pcq_last_run;
 

@@ -221,6 +221,16 @@ struct pcq_settings {
 	u32 budget_ms;
 };
 
+/* The parameters' defaults, as a struct pcq_settings initializer. */
+#define PCQ_SETTINGS_DEFAULT {				\
+	.enable		= true,				\
+	.dry_run	= false,			\
+	.reset		= PCQ_RESET_AUTO,		\
+	.msi		= true,				\
+	.reset_hold_ms	= PCQ_RESET_HOLD_DEF_MS,	\
+	.budget_ms	= PCQ_BUDGET_DEF_MS,		\
+}
+
 /**
  * struct pcq_skip_entry - one element of the skip parameter
  * @by_id:  match @vendor/@device instead of an address

@@ -193,28 +193,25 @@ static struct pcq_param pcq_param_skip = {
 module_param_cb(skip, &pcq_param_ops, &pcq_param_skip, 0644);
 MODULE_PARM_DESC(skip, "Functions to leave untouched: comma list of [seg:]bus:dev.fn and vendor:device, hex (default: empty)");
 
-static struct pcq_param pcq_param_reset_hold_ms = {
-	.name = "reset_hold_ms",
-	.kind = PCQ_PARAM_MS,
-	.offset = offsetof(struct pcq_settings, reset_hold_ms),
-	.min = PCQ_RESET_HOLD_MIN_MS,
-	.max = PCQ_RESET_HOLD_MAX_MS,
-	.accepted = "whole milliseconds from " __stringify(PCQ_RESET_HOLD_MIN_MS)
-		    " (the PCIe minimum) to " __stringify(PCQ_RESET_HOLD_MAX_MS),
-};
+#define PCQ_MS_PARAM(field, lo, hi, why) {				\
+	.name = #field,							\
+	.kind = PCQ_PARAM_MS,						\
+	.offset = offsetof(struct pcq_settings, field),			\
+	.min = lo,							\
+	.max = hi,							\
+	.accepted = "whole milliseconds from " __stringify(lo) why	\
+		    " to " __stringify(hi),				\
+}
+
+static struct pcq_param pcq_param_reset_hold_ms =
+	PCQ_MS_PARAM(reset_hold_ms, PCQ_RESET_HOLD_MIN_MS, PCQ_RESET_HOLD_MAX_MS,
+		     " (the PCIe minimum)");
 module_param_cb(reset_hold_ms, &pcq_param_ops, &pcq_param_reset_hold_ms, 0644);
 MODULE_PARM_DESC(reset_hold_ms, "Secondary Bus Reset hold time in ms, at least 1 (default: "
 		 __stringify(PCQ_RESET_HOLD_DEF_MS) ")");
 
-static struct pcq_param pcq_param_budget_ms = {
-	.name = "budget_ms",
-	.kind = PCQ_PARAM_MS,
-	.offset = offsetof(struct pcq_settings, budget_ms),
-	.min = PCQ_BUDGET_MIN_MS,
-	.max = PCQ_BUDGET_MAX_MS,
-	.accepted = "whole milliseconds from " __stringify(PCQ_BUDGET_MIN_MS)
-		    " to " __stringify(PCQ_BUDGET_MAX_MS),
-};
+static struct pcq_param pcq_param_budget_ms =
+	PCQ_MS_PARAM(budget_ms, PCQ_BUDGET_MIN_MS, PCQ_BUDGET_MAX_MS, "");
 module_param_cb(budget_ms, &pcq_param_ops, &pcq_param_budget_ms, 0644);
 MODULE_PARM_DESC(budget_ms, "Total panic-path time budget in ms (default: "
 		 __stringify(PCQ_BUDGET_DEF_MS) ")");

@@ -2,7 +2,7 @@
 /*
  * The panic-path walk: follow the plan of a sealed snapshot and quiesce.
  *
- * This runs from a panic notifier with interrupts off and the other CPUs
+ * This runs on the way into kdump with interrupts off and the other CPUs
  * stopped by NMI, wherever they were.  Nothing here takes a lock, sleeps,
  * allocates, WARNs or calls into the PCI core; all it touches is the
  * snapshot, the scratch area allocated with it, and config space through

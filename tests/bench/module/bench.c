@@ -70,14 +70,10 @@
 /* The driver's lock, which its ECAM code asserts: here, the bench's own. */
 DEFINE_MUTEX(pcq_lock);
 
-/* The driver's defaults, with a budget the walk never runs out of under TCG. */
-static const struct pcq_settings pcq_bench_settings = {
-	.enable		= true,
-	.reset		= PCQ_RESET_AUTO,
-	.msi		= true,
-	.reset_hold_ms	= PCQ_RESET_HOLD_DEF_MS,
-	.budget_ms	= PCQ_BUDGET_MAX_MS,
-};
+/* The driver's defaults; pcq_bench_init() sets a budget the walk never
+ * runs out of under TCG.
+ */
+static struct pcq_settings pcq_bench_settings = PCQ_SETTINGS_DEFAULT;
 
 static const struct pcq_skip_list pcq_bench_skip;
 
@@ -741,6 +737,7 @@ static const struct file_operations pcq_bench_fops = {
 
 static int __init pcq_bench_init(void)
 {
+	pcq_bench_settings.budget_ms = PCQ_BUDGET_MAX_MS;
 	pcq_bench_dir = debugfs_create_dir("pci_crash_quiesce_bench", NULL);
 	debugfs_create_file("bench", 0600, pcq_bench_dir, NULL, &pcq_bench_fops);
 	return 0;
