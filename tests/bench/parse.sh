@@ -27,7 +27,7 @@ dir="$1"
 
 if [[ -f "$dir/serial.log" ]]; then
 	tr -d '\r' <"$dir/serial.log" | awk '
-		match($0, /CQ-BENCH: (dry|bench) [a-z_0-9]+=/) {
+		match($0, /CQ-BENCH: (hook|dry|bench) [a-z_0-9]+=/) {
 			split(substr($0, RSTART + 10), w, " ")
 			print w[1] "_" w[2]
 		}

@@ -2,18 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check's smoke test of make bench: tests/bench/run.sh on the smallest
-# topology (8 functions: a root port with an e1000e below it, an nvme and an
-# edu on the root bus), then checks on what it measured that hold whatever
-# the machine's speed. No time is asserted: times are only checked to be
-# there.
+# topology (8 functions: the q35 chipset's 4, an nvme on the root bus, which
+# no bus reset reaches and which has a Function Level Reset, and a root port
+# with an e1000e and an nvme below it), then checks on what it measured that
+# hold whatever the machine's speed. No time is asserted: times are only
+# checked to be there.
 #
 #   tests/bench/smoke.sh [LINE]       (default: 6.12)
 #
 # Checks (TAP):
 # - the bench module builds (W=1, sparse) and all three kdump cycles run;
 # - the snapshot holds every function the topology gave QEMU;
-# - the real walk, split in the bench into a quiesce and a reset phase,
-#   makes exactly the reads and writes its dry run counted;
+# - the real walk, split in the bench into a quiesce and function reset
+#   phase and a bus reset phase, makes exactly the reads and writes its dry
+#   run counted;
+# - the plan gives the root-bus nvme an FLR; the walk resets it (its Bus
+#   Master set by the bench hook), at exactly 2 accesses more than the same
+#   walk without function resets (the Transactions Pending read and the FLR
+#   write; none pending under QEMU);
 # - the floor is a lower bound on the walk's reads and needs the walk's
 #   writes, no fewer;
 # - the sequential way makes the same accesses as the shared reset: one
@@ -56,6 +62,8 @@ is() {
 }
 # add A B: A + B, empty unless both are numbers
 add() { [[ "$1" =~ ^[0-9]+$ && "$2" =~ ^[0-9]+$ ]] && echo $(($1 + $2)); }
+# sub A B: A - B, empty unless both are numbers
+sub() { [[ "$1" =~ ^[0-9]+$ && "$2" =~ ^[0-9]+$ ]] && echo $(($1 - $2)); }
 # le NAME A B: A <= B, both numbers
 le() {
 	if [[ "$2" =~ ^[0-9]+$ && "$3" =~ ^[0-9]+$ ]] && (($2 <= $3)); then
@@ -69,9 +77,19 @@ is "bench: measurement valid" "$(v b_bench_valid)" 1
 is "bench: snapshot holds every function of the topology" \
 	"$(v b_bench_functions)" "$(v topo_functions)"
 is "bench: real walk reads = dry run reads" \
-	"$(add "$(v b_bench_quiesce_reads)" "$(v b_bench_reset_reads)")" "$(v b_dry_config_reads)"
+	"$(add "$(v b_bench_fn_reads)" "$(v b_bench_reset_reads)")" "$(v b_dry_config_reads)"
 is "bench: real walk writes = dry run planned writes" \
-	"$(add "$(v b_bench_quiesce_writes)" "$(v b_bench_reset_writes)")" "$(v b_dry_planned_writes)"
+	"$(add "$(v b_bench_fn_writes)" "$(v b_bench_reset_writes)")" "$(v b_dry_planned_writes)"
+flr="$(v topo_rciep_flr)"
+is "bench: the hook set Bus Master on every function planned for an FLR" \
+	"$(v b_hook_bus_master_set)" "$flr"
+is "bench: function resets planned, mastering, made = the topology's FLR functions" \
+	"$(v b_bench_fresets)/$(v b_bench_fn_master)/$(v b_bench_fn_functions_reset)" "$flr/$flr/$flr"
+is "bench: dry run counts the same function resets" "$(v b_dry_functions_reset)" "$flr"
+is "bench: an FLR costs 2 accesses (walk with function resets - without, per reset)" \
+	"$(sub "$(add "$(v b_bench_fn_reads)" "$(v b_bench_fn_writes)")" \
+		"$(add "$(v b_bench_quiesce_reads)" "$(v b_bench_quiesce_writes)")")/$(v b_bench_fn_tp_pending)" \
+	"$((2 * flr))/0"
 le "bench: floor reads <= walk reads" "$(v b_bench_floor_reads)" "$(v b_dry_config_reads)"
 is "bench: floor writes = walk writes" "$(v b_bench_floor_writes)" "$(v b_dry_planned_writes)"
 resets="$(v b_bench_resets)"

@@ -8,7 +8,11 @@
 #     -s   print a summary instead: functions=N root_ports=R switches=S ...
 #
 # The q35 machine itself has 4 functions (host bridge 00:00.0, LPC 00:1f.0,
-# SATA 00:1f.2, SMBus 00:1f.3); the other N-4 are built from units, in turn:
+# SATA 00:1f.2, SMBus 00:1f.3). Then K = N/32 (1 to 8) nvme functions on
+# pcie.0 at 00:1e.x: integrated endpoints with a Function Level Reset, which
+# no bus reset reaches, so that the plan resets them one by one (the bench
+# hook sets their Bus Master Enable, as a driver would). The other N-4-K
+# are built from units, in turn:
 #   direct   root port, one multifunction endpoint
 #   switch   root port, x3130-upstream, up to 3 xio3130-downstream ports,
 #            each with one multifunction endpoint
@@ -39,7 +43,8 @@ shift $((OPTIND - 1))
 	{ echo "usage: $0 [-s] N (5..1024 functions)" >&2; exit 2; }
 
 CHIPSET=4
-left=$(($1 - CHIPSET))
+n_flr=$(($1 / 32 < 1 ? 1 : $1 / 32 > 8 ? 8 : $1 / 32))
+left=$(($1 - CHIPSET - n_flr))
 width=$((left / 6 < 2 ? 2 : left / 6 > 8 ? 8 : left / 6))
 args=()
 n_rp=0 n_up=0 n_dp=0 n_ppb=0 n_pb=0 n_ep=0 n_fn=0 n_nic=0 slot=0 chassis=1
@@ -107,6 +112,14 @@ unit_pci() {
 	done
 }
 
+# integrated endpoints with FLR, 00:1e.x (a slot q35 leaves free)
+for ((f = 0; f < n_flr; f++)); do
+	mf=''
+	[[ $f -ne 0 || $n_flr -eq 1 ]] || mf=',multifunction=on'
+	dev "nvme,bus=pcie.0,addr=0x1e.$f$mf,serial=cqf$f"
+	count[nvme]=$((${count[nvme]:-0} + 1))
+done
+
 units=(direct switch pci)
 u=0
 while ((left > 0)); do
@@ -126,7 +139,7 @@ if [[ $summary -eq 1 ]]; then
 	echo "functions=$1 root_ports=$n_rp switches=$n_up downstream_ports=$n_dp" \
 		"pcie_pci_bridges=$n_ppb pci_bridges=$n_pb bridges=$((n_rp + n_up + n_dp + n_ppb + n_pb))" \
 		"endpoint_devices=$n_ep endpoint_functions=$n_fn edu=${count[edu]:-0}" \
-		"nvme=${count[nvme]:-0} e1000e=${count[e1000e]:-0}"
+		"nvme=${count[nvme]:-0} e1000e=${count[e1000e]:-0} rciep_flr=$n_flr"
 else
 	printf '%s\n' "${args[@]}"
 fi

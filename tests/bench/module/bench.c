@@ -14,6 +14,8 @@
  *             1. snapshot builds like it, timed and freed;
  *             2. the accesses an ideal walk of the plan needs in the
  *                current device state (the floor's count), and its writes;
+ *                for a function reset, the read that tells whether
+ *                transactions are pending and the reset's write;
  *             3. the accesses the walk makes for endpoints alone: a dry
  *                run of pcq_walk() over the endpoints of the plan; and the
  *                cost of one config read: the Vendor ID of every function,
@@ -25,21 +27,26 @@
  *                that makes only the accesses the floor counts, knowing
  *                which capabilities are enabled); and ours, quiesce part
  *                (the real panic-path walk, pcq_walk(), over a copy of the
- *                snapshot without its resets; not undone the last time);
- *             5. ours, reset part: pcq_walk() over a copy of the snapshot
+ *                snapshot without its resets);
+ *             5. ours, function resets: pcq_walk() over a copy of the
+ *                snapshot without its bus resets, that is the quiesce
+ *                part again and then the function resets (FLR, PM) of
+ *                the functions no bus reset reaches; its accesses less
+ *                the quiesce part's are the function resets' own;
+ *             6. ours, bus resets: pcq_walk() over a copy of the snapshot
  *                that plans the bus resets alone (assert all, one shared
  *                hold, release all);
- *             6. on the buses now reset, in turns, ours again and the
+ *             7. on the buses now reset, in turns, ours again and the
  *                sequential way (per bridge: assert, hold, release, as
  *                pci_reset_secondary_bus() does), for their difference.
- *             Steps 3 to 6 run with interrupts off, as the panic path;
- *             3, 4 and 6 are repeated PCQ_BENCH_REPEAT times and the
+ *             Steps 3 to 7 run with interrupts off, as the panic path;
+ *             3, 4 and 7 are repeated PCQ_BENCH_REPEAT times and the
  *             fastest of each counts (in 4 also the median, which the
- *             report uses for ours and the floor).  The walk is split in
- *             two because a reset cannot be undone, and resetting live
+ *             report uses for ours and the floor).  The walk is split
+ *             because a reset cannot be undone, and resetting live
  *             devices costs far more under emulation than resetting reset
- *             ones: step 5, the walk's own reset phase, is the only reset
- *             of live devices.
+ *             ones: steps 5 and 6, the walk's own reset phases, are the
+ *             only resets of live devices.
  *   read      key=value lines of the last measurement.
  *
  * Only for test machines: a measurement leaves every function quiesced and
@@ -99,7 +106,10 @@ static const struct pcq_skip_list pcq_bench_skip;
  *                  function, the control word of every enabled MSI/MSI-X
  *                  capability, Bridge Control of every planned reset
  * @floor_writes:   writes an ideal walk needs: Command where it changes, every
- *                  enabled MSI/MSI-X capability, assert and release per reset
+ *                  enabled MSI/MSI-X capability, assert and release per reset,
+ *                  the reset of each bus-mastering function to reset
+ * @fresets:        functions the plan resets one by one (FLR, PM)
+ * @fn_master:      those with Bus Master on: the ones the walk resets
  * @enabled_caps:   MSI and MSI-X capabilities found enabled
  * @ep_enabled_caps: those of endpoints
  * @ep_dry:         a dry run of the walk over the planned endpoints only
@@ -114,6 +124,7 @@ static const struct pcq_skip_list pcq_bench_skip;
  * @quiesce_med_ns: the median of those walks' durations
  * @pair_permille:  per turn, the walk's time over the ideal accesses' time
  *                  in the same turn, in thousandths: min, median, max
+ * @fn_run:         the walk without bus resets: quiesce, then function resets
  * @reset_ns:       the planned resets of live buses, our way
  * @reset_hold_ns:  the hold within @reset_ns
  * @reset_run:      config accesses of @reset_ns
@@ -135,6 +146,8 @@ struct pcq_bench_result {
 	u64 build_ns_sum;
 	u32 floor_reads;
 	u32 floor_writes;
+	u32 fresets;
+	u32 fn_master;
 	u32 enabled_caps;
 	u32 ep_enabled_caps;
 	struct pcq_run ep_dry;
@@ -148,6 +161,7 @@ struct pcq_bench_result {
 	struct pcq_run quiesce;
 	u64 quiesce_med_ns;
 	u32 pair_permille[3];
+	struct pcq_run fn_run;
 	u64 reset_ns;
 	u64 reset_hold_ns;
 	struct pcq_run reset_run;
@@ -238,10 +252,13 @@ static void pcq_bench_floor_cap(struct pcq_bench_result *res, const struct pcq_f
  * state, and list its writes: the ID read that verifies a function, its
  * Command read and write (the write only if it changes anything), read and
  * write of each enabled MSI/MSI-X control word of a function that has Bus
- * Master on, and Bridge Control read, assert and release for each planned
- * reset.  The walk also reads the header type of a bridge to reset and the
- * control words of disabled capabilities of bus-mastering functions; the
- * floor does not.
+ * Master on, Bridge Control read, assert and release for each planned
+ * reset, and for each function to reset that has Bus Master on, the read
+ * that tells whether it has transactions pending (PCIe r6.0 sec 6.6.2
+ * asks for none before an FLR) and the reset's write.  The walk also reads
+ * the header type of a bridge to reset and the control words of disabled
+ * capabilities of bus-mastering functions; the floor does not.  The
+ * function resets' writes are counted, not listed: they cannot be undone.
  */
 static void pcq_bench_floor(const struct pcq_snapshot *snap, struct pcq_bench_result *res)
 {
@@ -273,6 +290,13 @@ static void pcq_bench_floor(const struct pcq_snapshot *snap, struct pcq_bench_re
 					    PCI_MSIX_FLAGS_ENABLE, &scratch);
 	}
 	res->floor_reads += snap->nr_resets;
+	res->fresets = snap->nr_fresets;
+	for (k = 0; k < snap->nr_fresets; k++) {
+		cmd = pcq_cfg_read16(&snap->func[snap->fresets[k]], PCI_COMMAND, &scratch);
+		if (cmd != 0xffff && (cmd & PCI_COMMAND_MASTER))
+			res->fn_master++;
+	}
+	res->floor_reads += res->fn_master;
 }
 
 /*
@@ -376,6 +400,7 @@ static u64 pcq_bench_ideal(const struct pcq_snapshot *snap, unsigned int nr_writ
 
 enum pcq_bench_part {
 	PCQ_BENCH_QUIESCE,	/* the quiesce steps, no reset */
+	PCQ_BENCH_FN_RESETS,	/* the quiesce steps, then the function resets */
 	PCQ_BENCH_ENDPOINTS,	/* the endpoints' quiesce steps alone */
 	PCQ_BENCH_BUS_RESETS,	/* the bus resets alone */
 };
@@ -395,7 +420,8 @@ static struct pcq_snapshot *pcq_bench_copy(const struct pcq_snapshot *snap,
 		return NULL;
 	memcpy(copy, snap, snap->size);
 	pcq_snapshot_init(copy, snap->nr);	/* point the lists into the copy */
-	copy->nr_fresets = 0;
+	if (part != PCQ_BENCH_FN_RESETS)
+		copy->nr_fresets = 0;
 	if (part == PCQ_BENCH_BUS_RESETS)
 		copy->nr_order = 0;
 	else
@@ -439,16 +465,15 @@ static u64 pcq_bench_median(u64 *v, unsigned int n)
 	return v[n / 2];
 }
 
-/* The walk's quiesce part over a copy without resets; undone unless @keep. */
+/* The walk's quiesce part over a copy without resets, then undone. */
 static u64 pcq_bench_walk(const struct pcq_snapshot *copy, unsigned int nr_writes,
-			  bool keep, struct pcq_run *walk)
+			  struct pcq_run *walk)
 {
 	unsigned long flags;
 
 	local_irq_save(flags);
 	pcq_walk(copy, false, false, walk);
-	if (!keep)
-		pcq_bench_undo(nr_writes);
+	pcq_bench_undo(nr_writes);
 	local_irq_restore(flags);
 	touch_nmi_watchdog();
 	return walk->duration_ns;
@@ -460,8 +485,7 @@ static u64 pcq_bench_walk(const struct pcq_snapshot *copy, unsigned int nr_write
  * path's quiesce part, with its verification and budget checks),
  * PCQ_BENCH_REPEAT of each: the fastest and the median count, and the ratio
  * of walk to ideal within each turn.  Ideal and walk swap places every
- * other turn so that neither always follows the other; the last turn ends
- * with the walk, which alone is not undone.
+ * other turn so that neither always follows the other.
  */
 static int pcq_bench_quiesce(const struct pcq_snapshot *snap, unsigned int nr_writes,
 			     struct pcq_bench_result *res)
@@ -484,12 +508,12 @@ static int pcq_bench_quiesce(const struct pcq_snapshot *snap, unsigned int nr_wr
 		res->writes = run.config_writes;
 
 		if (walk_first)
-			walk[i] = pcq_bench_walk(copy, nr_writes, false, &w);
+			walk[i] = pcq_bench_walk(copy, nr_writes, &w);
 		memset(&run, 0, sizeof(run));
 		ideal[i] = pcq_bench_ideal(snap, nr_writes, &run);
 		res->ideal_run = run;
 		if (!walk_first)
-			walk[i] = pcq_bench_walk(copy, nr_writes, i == PCQ_BENCH_REPEAT - 1, &w);
+			walk[i] = pcq_bench_walk(copy, nr_writes, &w);
 
 		if (!i || ideal[i] < res->ideal_ns)
 			res->ideal_ns = ideal[i];
@@ -503,6 +527,26 @@ static int pcq_bench_quiesce(const struct pcq_snapshot *snap, unsigned int nr_wr
 	res->pair_permille[1] = pcq_bench_median(pair, PCQ_BENCH_REPEAT);
 	res->pair_permille[0] = pair[0];
 	res->pair_permille[2] = pair[PCQ_BENCH_REPEAT - 1];
+	return 0;
+}
+
+/*
+ * The walk without bus resets, for real and not undone: the quiesce part,
+ * then the function resets of the functions that master (the Transactions
+ * Pending read of each, a shared wait if any has some, the resets).
+ */
+static int pcq_bench_fn_resets(const struct pcq_snapshot *snap, struct pcq_run *run)
+{
+	struct pcq_snapshot *copy = pcq_bench_copy(snap, PCQ_BENCH_FN_RESETS);
+	unsigned long flags;
+
+	if (!copy)
+		return -ENOMEM;
+	local_irq_save(flags);
+	pcq_walk(copy, false, false, run);
+	local_irq_restore(flags);
+	touch_nmi_watchdog();
+	kvfree(copy);
 	return 0;
 }
 
@@ -624,7 +668,7 @@ static int pcq_bench_measure_locked(struct pcq_bench_result *res)
 		return err;
 	pcq_bench_floor(snap, res);
 	nr_writes = res->floor_writes;
-	res->floor_writes += 2 * snap->nr_resets;
+	res->floor_writes += 2 * snap->nr_resets + res->fn_master;
 	err = pcq_bench_endpoints(snap, &res->ep_dry);
 	if (err)
 		return err;
@@ -637,6 +681,9 @@ static int pcq_bench_measure_locked(struct pcq_bench_result *res)
 		res->reads = run.config_reads;
 	}
 	err = pcq_bench_quiesce(snap, nr_writes, res);
+	if (err)
+		return err;
+	err = pcq_bench_fn_resets(snap, &res->fn_run);
 	if (err)
 		return err;
 	res->reset_ns = pcq_bench_shared(snap, &res->reset_run, &res->reset_hold_ns);
@@ -692,6 +739,11 @@ static int pcq_bench_show(struct seq_file *m, void *v)
 		   r->quiesce.duration_ns, r->quiesce_med_ns);
 	seq_printf(m, "pair_permille_min=%u\npair_permille_med=%u\npair_permille_max=%u\n",
 		   r->pair_permille[0], r->pair_permille[1], r->pair_permille[2]);
+	seq_printf(m, "fresets=%u\nfn_master=%u\nfn_functions_reset=%u\nfn_no_reset=%u\n",
+		   r->fresets, r->fn_master, r->fn_run.functions_reset, r->fn_run.no_reset);
+	seq_printf(m, "fn_reads=%u\nfn_writes=%u\nfn_ns=%llu\nfn_tp_pending=%u\nfn_tp_wait_ns=%llu\n",
+		   r->fn_run.config_reads, r->fn_run.config_writes, r->fn_run.duration_ns,
+		   r->fn_run.tp_pending, r->fn_run.tp_wait_ns);
 	seq_printf(m, "reset_reads=%u\nreset_writes=%u\nreset_ns=%llu\nreset_hold_ns=%llu\n",
 		   r->reset_run.config_reads, r->reset_run.config_writes, r->reset_ns,
 		   r->reset_hold_ns);

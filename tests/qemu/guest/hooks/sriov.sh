@@ -32,17 +32,6 @@ die() {
 # shellcheck source=tests/qemu/guest/hooks/lib.sh
 . /cq/hooks/lib.sh
 
-# rd16 FILE OFFSET / rd32 FILE OFFSET: one aligned config read, in decimal
-rd16() { dd if="$1" bs=2 skip=$(($2 / 2)) count=1 2>/dev/null | od -An -tu2 | tr -d ' \n'; }
-rd32() { dd if="$1" bs=4 skip=$(($2 / 4)) count=1 2>/dev/null | od -An -tu4 | tr -d ' \n'; }
-# wr16 FILE OFFSET VALUE: one aligned 16-bit config write (sysfs turns a
-# 2-byte write at an even offset into one word access)
-wr16() {
-	# shellcheck disable=SC2059 # the escapes are the format
-	printf "\\$(printf '%03o' $(($3 & 255)))\\$(printf '%03o' $(($3 >> 8)))" |
-		dd of="$1" bs=2 seek=$(($2 / 2)) count=1 conv=notrunc 2>/dev/null
-}
-hex4() { printf '0x%04x' "$1"; }
 
 # sriov_cap FILE: offset of the SR-IOV extended capability (ID 0x0010)
 sriov_cap() {
