@@ -436,17 +436,22 @@ static struct pcq_snapshot *pcq_bench_copy(const struct pcq_snapshot *snap,
 	return copy;
 }
 
-/* The accesses the walk makes for the planned endpoints: a dry run. */
-static int pcq_bench_endpoints(const struct pcq_snapshot *snap, struct pcq_run *run)
+/*
+ * pcq_walk() over a copy of @snap that plans only @part, with interrupts
+ * off as on the panic path; a real run is not undone.
+ */
+static int pcq_bench_walk_part(const struct pcq_snapshot *snap, enum pcq_bench_part part,
+			       bool dry_run, struct pcq_run *run)
 {
-	struct pcq_snapshot *copy = pcq_bench_copy(snap, PCQ_BENCH_ENDPOINTS);
+	struct pcq_snapshot *copy = pcq_bench_copy(snap, part);
 	unsigned long flags;
 
 	if (!copy)
 		return -ENOMEM;
 	local_irq_save(flags);
-	pcq_walk(copy, true, false, run);
+	pcq_walk(copy, dry_run, false, run);
 	local_irq_restore(flags);
+	touch_nmi_watchdog();
 	kvfree(copy);
 	return 0;
 }
@@ -530,26 +535,6 @@ static int pcq_bench_quiesce(const struct pcq_snapshot *snap, unsigned int nr_wr
 	return 0;
 }
 
-/*
- * The walk without bus resets, for real and not undone: the quiesce part,
- * then the function resets of the functions that master (the Transactions
- * Pending read of each, a shared wait if any has some, the resets).
- */
-static int pcq_bench_fn_resets(const struct pcq_snapshot *snap, struct pcq_run *run)
-{
-	struct pcq_snapshot *copy = pcq_bench_copy(snap, PCQ_BENCH_FN_RESETS);
-	unsigned long flags;
-
-	if (!copy)
-		return -ENOMEM;
-	local_irq_save(flags);
-	pcq_walk(copy, false, false, run);
-	local_irq_restore(flags);
-	touch_nmi_watchdog();
-	kvfree(copy);
-	return 0;
-}
-
 /* mdelay() in 1 ms steps, touching the watchdog, as the panic path holds. */
 static void pcq_bench_hold(unsigned int ms)
 {
@@ -585,15 +570,8 @@ static void pcq_bench_release(const struct pcq_snapshot *snap, unsigned int k,
 static u64 pcq_bench_shared(const struct pcq_snapshot *snap, struct pcq_run *run,
 			    u64 *hold_ns)
 {
-	struct pcq_snapshot *copy = pcq_bench_copy(snap, PCQ_BENCH_BUS_RESETS);
-	unsigned long flags;
-
-	if (!copy)
+	if (pcq_bench_walk_part(snap, PCQ_BENCH_BUS_RESETS, false, run))
 		return 0;
-	local_irq_save(flags);
-	pcq_walk(copy, false, false, run);
-	local_irq_restore(flags);
-	kvfree(copy);
 	if (hold_ns)
 		*hold_ns = run->reset_hold_ns;
 	return run->duration_ns;
@@ -669,7 +647,8 @@ static int pcq_bench_measure_locked(struct pcq_bench_result *res)
 	pcq_bench_floor(snap, res);
 	nr_writes = res->floor_writes;
 	res->floor_writes += 2 * snap->nr_resets + res->fn_master;
-	err = pcq_bench_endpoints(snap, &res->ep_dry);
+	/* the accesses the walk makes for the planned endpoints: a dry run */
+	err = pcq_bench_walk_part(snap, PCQ_BENCH_ENDPOINTS, true, &res->ep_dry);
 	if (err)
 		return err;
 
@@ -683,7 +662,12 @@ static int pcq_bench_measure_locked(struct pcq_bench_result *res)
 	err = pcq_bench_quiesce(snap, nr_writes, res);
 	if (err)
 		return err;
-	err = pcq_bench_fn_resets(snap, &res->fn_run);
+	/*
+	 * the quiesce part again, then the function resets of the functions
+	 * that master (the Transactions Pending read of each, a shared wait
+	 * if any has some, the resets); cannot be undone
+	 */
+	err = pcq_bench_walk_part(snap, PCQ_BENCH_FN_RESETS, false, &res->fn_run);
 	if (err)
 		return err;
 	res->reset_ns = pcq_bench_shared(snap, &res->reset_run, &res->reset_hold_ns);
