@@ -257,7 +257,7 @@ static int fake_ecam(const volatile void *addr, unsigned int width,
 	return -1;
 }
 
-u32 readl(const volatile void __iomem *addr)
+u32 mmio_config_readl(void __iomem *addr)
 {
 	unsigned int off = 0;
 	int fn = fake_ecam(addr, 4, &off);
@@ -265,7 +265,7 @@ u32 readl(const volatile void __iomem *addr)
 	return fake_read(fn, off, 4);
 }
 
-u16 readw(const volatile void __iomem *addr)
+u16 mmio_config_readw(void __iomem *addr)
 {
 	unsigned int off = 0;
 	int fn = fake_ecam(addr, 2, &off);
@@ -273,7 +273,7 @@ u16 readw(const volatile void __iomem *addr)
 	return fake_read(fn, off, 2);
 }
 
-void writew(u16 val, volatile void __iomem *addr)
+void mmio_config_writew(void __iomem *addr, u16 val)
 {
 	unsigned int off = 0;
 	int fn = fake_ecam(addr, 2, &off);
@@ -281,7 +281,7 @@ void writew(u16 val, volatile void __iomem *addr)
 	fake_write16(fn, off, val);
 }
 
-void writeb(u8 val, volatile void __iomem *addr)
+void mmio_config_writeb(void __iomem *addr, u8 val)
 {
 	unsigned int off = 0;
 	int fn = fake_ecam(addr, 1, &off);

@@ -9,7 +9,10 @@
  *
  * - ECAM: the function's 4 KiB configuration page, inside the kernel's own
  *   ECAM mapping, found at snapshot time, so an access is a single MMIO load
- *   or store.
+ *   or store, made the way the kernel's own ECAM accessors make it: on x86
+ *   through %eax (mmio_config_*(), as pci_mmcfg_read() does: AMD Family 10h
+ *   processors require it), elsewhere with readl()/writew() and friends, as
+ *   pci_generic_config_read() does.
  * - Type 1 (0xCF8/0xCFC): the address is written to 0xCF8 before every data
  *   access.  The other CPUs are stopped, so nobody races us; but the panic
  *   CPU itself may have been interrupted between its own 0xCF8 and 0xCFC
@@ -28,6 +31,10 @@
 #include <linux/io.h>
 #include <linux/kconfig.h>
 #include <linux/types.h>
+
+#ifdef CONFIG_X86
+#include <asm/pci_x86.h>
+#endif
 
 #include "crash_quiesce.h"
 
@@ -130,6 +137,20 @@ static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
 	else
 		outb(val, PCQ_CONF1_DATA_PORT + (reg & 3));
 }
+
+/* ECAM on x86: every MMIO config access through %eax, see pci_x86.h */
+static u32 pcq_ecam_read(void __iomem *addr, unsigned int size)
+{
+	return size == 4 ? mmio_config_readl(addr) : mmio_config_readw(addr);
+}
+
+static void pcq_ecam_write(void __iomem *addr, unsigned int size, u32 val)
+{
+	if (size == 2)
+		mmio_config_writew(addr, val);
+	else
+		mmio_config_writeb(addr, val);
+}
 #else
 static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
 			  unsigned int size)
@@ -140,6 +161,19 @@ static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
 static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
 			    unsigned int size, u32 val)
 {
+}
+
+static u32 pcq_ecam_read(void __iomem *addr, unsigned int size)
+{
+	return size == 4 ? readl(addr) : readw(addr);
+}
+
+static void pcq_ecam_write(void __iomem *addr, unsigned int size, u32 val)
+{
+	if (size == 2)
+		writew(val, addr);
+	else
+		writeb(val, addr);
 }
 #endif /* CONFIG_X86 */
 
@@ -194,9 +228,7 @@ static u32 pcq_cfg_read(const struct pcq_func *f, unsigned int reg,
 	run->config_reads++;
 	if (f->cfg.method == PCQ_ACCESS_CONF1)
 		return pcq_conf1_read(&f->cfg, reg, size);
-	if (size == 4)
-		return readl(f->cfg.ecam + reg);
-	return readw(f->cfg.ecam + reg);
+	return pcq_ecam_read(f->cfg.ecam + reg, size);
 }
 
 /**
@@ -251,10 +283,8 @@ static void pcq_cfg_write(const struct pcq_func *f, unsigned int reg,
 	run->config_writes++;
 	if (f->cfg.method == PCQ_ACCESS_CONF1)
 		pcq_conf1_write(&f->cfg, reg, size, val);
-	else if (size == 2)
-		writew(val, f->cfg.ecam + reg);
 	else
-		writeb(val, f->cfg.ecam + reg);
+		pcq_ecam_write(f->cfg.ecam + reg, size, val);
 }
 
 /**

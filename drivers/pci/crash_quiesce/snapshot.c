@@ -12,7 +12,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bsearch.h>
-#include <linux/io.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -161,14 +160,15 @@ static s32 pcq_index_of(const struct pcq_ent *ents, unsigned int nr,
 static void pcq_pick_access(struct pcq_func *f)
 {
 	void __iomem *bus = pcq_ecam_bus(f->seg, f->bus);
+	struct pcq_run scratch = { };
 
 	pcq_cfg_pick(f, bus);
 	if (f->cfg.method != PCQ_ACCESS_ECAM)
 		return;
 	if (f->flags & PCQ_F_VF) {
-		if (readl(f->cfg.ecam + PCI_CLASS_REVISION) == f->class_rev)
+		if (pcq_cfg_read32(f, PCI_CLASS_REVISION, &scratch) == f->class_rev)
 			return;
-	} else if (readl(f->cfg.ecam + PCI_VENDOR_ID) ==
+	} else if (pcq_cfg_read32(f, PCI_VENDOR_ID, &scratch) ==
 		   ((u32)f->device << 16 | f->vendor)) {
 		return;
 	}

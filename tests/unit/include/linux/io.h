@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* MMIO and port I/O, implemented by the fake config space (fake_pci.c). */
+/*
+ * Port I/O, implemented by the fake config space (fake_pci.c); its MMIO
+ * side is <asm/pci_x86.h>'s mmio_config_*().
+ */
 #ifndef _STUB_LINUX_IO_H
 #define _STUB_LINUX_IO_H
 
 #include <linux/types.h>
 
-u32 readl(const volatile void __iomem *addr);
-u16 readw(const volatile void __iomem *addr);
-void writew(u16 val, volatile void __iomem *addr);
-void writeb(u8 val, volatile void __iomem *addr);
 u8 inb(unsigned long port);
 void outb(u8 val, unsigned long port);
 u32 inl(unsigned long port);
