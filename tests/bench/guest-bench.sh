@@ -24,6 +24,7 @@ awk '/ reset=flr( |$)/ { print $1 }' "$D/devices" >/tmp/bench-flr.txt
 while read -r f; do
 	cfg="/sys/bus/pci/devices/$f/config"
 	c="$(rd16 "$cfg" 4)"
+	[ -n "$c" ] || { echo "CQ-BENCH: error cannot read Command of $f"; exit 1; }
 	wr16 "$cfg" 4 $((c | 4))
 	[ $(($(rd16 "$cfg" 4) & 4)) -ne 0 ] ||
 		{ echo "CQ-BENCH: error cannot set Bus Master on $f"; exit 1; }

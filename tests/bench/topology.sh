@@ -19,8 +19,9 @@
 #   pci      root port, pcie-pci-bridge, pci-bridge, up to 2 multifunction
 #            endpoints on the conventional bus
 # until the count is reached (the last unit is cut short; one or two
-# functions too few for a unit go on pcie.0 as integrated endpoints).
-# An endpoint device has W = (N-4)/6 functions, 2 to 8, so that small
+# functions too few for a unit go on pcie.0 as integrated endpoints, FLR
+# ones too when they are nvme: rciep_flr in the summary counts them all).
+# An endpoint device has W = (N-4-K)/6 functions, 2 to 8, so that small
 # topologies still have every kind of bridge. Root ports are
 # packed 8 to a slot of pcie.0 (multifunction=on). Endpoint functions are
 # edu (MSI), nvme (MSI-X) and, once, e1000e (MSI-X, IO BAR; netdev n1, so
@@ -47,7 +48,7 @@ n_flr=$(($1 / 32 < 1 ? 1 : $1 / 32 > 8 ? 8 : $1 / 32))
 left=$(($1 - CHIPSET - n_flr))
 width=$((left / 6 < 2 ? 2 : left / 6 > 8 ? 8 : left / 6))
 args=()
-n_rp=0 n_up=0 n_dp=0 n_ppb=0 n_pb=0 n_ep=0 n_fn=0 n_nic=0 slot=0 chassis=1
+n_rp=0 n_up=0 n_dp=0 n_ppb=0 n_pb=0 n_ep=0 n_fn=0 n_nic=0 slot=0 chassis=1 n_rc_flr=0
 declare -A count=()
 
 dev() { args+=(-device "$1"); }
@@ -77,6 +78,7 @@ endpoint() {
 			kind=edu
 		fi
 		count[$kind]=$((${count[$kind]:-0} + 1))
+		[[ $bus != pcie.0 || $kind != nvme ]] || n_rc_flr=$((n_rc_flr + 1))
 		dev "$kind,bus=$bus,addr=$(printf '0x%x.%d' "$d" "$f")$extra"
 	done
 	n_ep=$((n_ep + 1)) n_fn=$((n_fn + nf)) left=$((left - nf))
@@ -139,7 +141,7 @@ if [[ $summary -eq 1 ]]; then
 	echo "functions=$1 root_ports=$n_rp switches=$n_up downstream_ports=$n_dp" \
 		"pcie_pci_bridges=$n_ppb pci_bridges=$n_pb bridges=$((n_rp + n_up + n_dp + n_ppb + n_pb))" \
 		"endpoint_devices=$n_ep endpoint_functions=$n_fn edu=${count[edu]:-0}" \
-		"nvme=${count[nvme]:-0} e1000e=${count[e1000e]:-0} rciep_flr=$n_flr"
+		"nvme=${count[nvme]:-0} e1000e=${count[e1000e]:-0} rciep_flr=$((n_flr + n_rc_flr))"
 else
 	printf '%s\n' "${args[@]}"
 fi

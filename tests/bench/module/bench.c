@@ -104,7 +104,8 @@ static const struct pcq_skip_list pcq_bench_skip;
  * @build_ns_sum:   all of them together
  * @floor_reads:    reads an ideal walk needs: ID and Command of every planned
  *                  function, the control word of every enabled MSI/MSI-X
- *                  capability, Bridge Control of every planned reset
+ *                  capability, Bridge Control of every planned reset, Device
+ *                  Control/Status of each bus-mastering function to reset
  * @floor_writes:   writes an ideal walk needs: Command where it changes, every
  *                  enabled MSI/MSI-X capability, assert and release per reset,
  *                  the reset of each bus-mastering function to reset
