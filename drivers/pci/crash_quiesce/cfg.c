@@ -34,6 +34,18 @@
 
 #ifdef CONFIG_X86
 #include <asm/pci_x86.h>
+
+/* as pci_mmcfg_read() does: through %eax (AMD Family 10h, see pci_x86.h) */
+#define pcq_ecam_readl(addr)		mmio_config_readl(addr)
+#define pcq_ecam_readw(addr)		mmio_config_readw(addr)
+#define pcq_ecam_writew(addr, val)	mmio_config_writew(addr, val)
+#define pcq_ecam_writeb(addr, val)	mmio_config_writeb(addr, val)
+#else
+/* as pci_generic_config_read() does */
+#define pcq_ecam_readl(addr)		readl(addr)
+#define pcq_ecam_readw(addr)		readw(addr)
+#define pcq_ecam_writew(addr, val)	writew(val, addr)
+#define pcq_ecam_writeb(addr, val)	writeb(val, addr)
 #endif
 
 #include "crash_quiesce.h"
@@ -137,20 +149,6 @@ static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
 	else
 		outb(val, PCQ_CONF1_DATA_PORT + (reg & 3));
 }
-
-/* ECAM on x86: every MMIO config access through %eax, see pci_x86.h */
-static u32 pcq_ecam_read(void __iomem *addr, unsigned int size)
-{
-	return size == 4 ? mmio_config_readl(addr) : mmio_config_readw(addr);
-}
-
-static void pcq_ecam_write(void __iomem *addr, unsigned int size, u32 val)
-{
-	if (size == 2)
-		mmio_config_writew(addr, val);
-	else
-		mmio_config_writeb(addr, val);
-}
 #else
 static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
 			  unsigned int size)
@@ -161,19 +159,6 @@ static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
 static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
 			    unsigned int size, u32 val)
 {
-}
-
-static u32 pcq_ecam_read(void __iomem *addr, unsigned int size)
-{
-	return size == 4 ? readl(addr) : readw(addr);
-}
-
-static void pcq_ecam_write(void __iomem *addr, unsigned int size, u32 val)
-{
-	if (size == 2)
-		writew(val, addr);
-	else
-		writeb(val, addr);
 }
 #endif /* CONFIG_X86 */
 
@@ -228,7 +213,9 @@ static u32 pcq_cfg_read(const struct pcq_func *f, unsigned int reg,
 	run->config_reads++;
 	if (f->cfg.method == PCQ_ACCESS_CONF1)
 		return pcq_conf1_read(&f->cfg, reg, size);
-	return pcq_ecam_read(f->cfg.ecam + reg, size);
+	if (size == 4)
+		return pcq_ecam_readl(f->cfg.ecam + reg);
+	return pcq_ecam_readw(f->cfg.ecam + reg);
 }
 
 /**
@@ -283,8 +270,10 @@ static void pcq_cfg_write(const struct pcq_func *f, unsigned int reg,
 	run->config_writes++;
 	if (f->cfg.method == PCQ_ACCESS_CONF1)
 		pcq_conf1_write(&f->cfg, reg, size, val);
+	else if (size == 2)
+		pcq_ecam_writew(f->cfg.ecam + reg, val);
 	else
-		pcq_ecam_write(f->cfg.ecam + reg, size, val);
+		pcq_ecam_writeb(f->cfg.ecam + reg, val);
 }
 
 /**
