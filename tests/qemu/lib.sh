@@ -87,22 +87,15 @@ cq_vermagic_check() {
 # ROM: faster, and no ipxe-qemu needed).
 cq_topology() {
 	case "$1" in
-	virt | virt-uefi)
-		printf '%s\n' -M virt \
+	virt | virt-uefi | q35)
+		# the same root ports and devices on both machines
+		printf '%s\n' -M "${1%-uefi}" \
 			-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x1 \
 			-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0,addr=0x2 \
 			-device pcie-root-port,id=rp3,chassis=3,slot=3,bus=pcie.0,addr=0x3 \
 			-device e1000e,id=nic1,bus=rp1,netdev=n1,romfile= \
 			-device edu,id=edu1,bus=rp2
 		[[ "$1" != virt-uefi ]] || printf '%s\n' -bios "$CQ_AARCH64_EFI"
-		;;
-	q35)
-		printf '%s\n' -M q35 \
-			-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x1 \
-			-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0,addr=0x2 \
-			-device pcie-root-port,id=rp3,chassis=3,slot=3,bus=pcie.0,addr=0x3 \
-			-device e1000e,id=nic1,bus=rp1,netdev=n1,romfile= \
-			-device edu,id=edu1,bus=rp2
 		;;
 	q35-virtio)
 		printf '%s\n' -M q35 \

@@ -37,15 +37,9 @@ trace_marker() { marker "$1"; }
 # uptime in centiseconds
 now() { sed 's/^\([0-9]*\)\.\([0-9]*\) .*/\1\2/' /proc/uptime; }
 
-kmods='' up=0 wait=0
-read -r cmdline </proc/cmdline
-for w in $cmdline; do
-	case "$w" in
-	cq.dma.kmods=*) kmods="$(echo "${w#*=}" | tr ',' ' ')" ;;
-	cq.dma.up=*) up="${w#*=}" ;;
-	cq.dma.wait=*) wait="${w#*=}" ;;
-	esac
-done
+kmods="$(cmdline_arg cq.dma.kmods '' | tr ',' ' ')"
+up="$(cmdline_arg cq.dma.up 0)"
+wait="$(cmdline_arg cq.dma.wait 0)"
 kmods_up say "$kmods" "$up"
 [ "$wait" = 0 ] || sleep "$wait"
 

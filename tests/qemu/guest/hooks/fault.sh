@@ -12,17 +12,11 @@
 
 set -eu
 F=/sys/kernel/debug/pci_crash_quiesce/fault
-fault=''
-read -r cmdline </proc/cmdline
-for w in $cmdline; do
-	case "$w" in
-	cq.fault=*) fault="$(echo "${w#cq.fault=}" | tr ';' ' ')" ;;
-	esac
-done
 say() { echo "CQ-FAULT: $*" >/dev/console; }
 
 # shellcheck source=tests/qemu/guest/hooks/lib.sh
 . /cq/hooks/lib.sh
+fault="$(cmdline_arg cq.fault '' | tr ';' ' ')"
 
 case "$fault" in
 '') say "no cq.fault= word"; exit 1 ;;

@@ -21,18 +21,11 @@
 set -eu
 say() { echo "CQ-IOMMU: $*" >/dev/console; }
 
-kmods='' up=0 wait=0
-read -r cmdline </proc/cmdline
-for w in $cmdline; do
-	case "$w" in
-	cq.iommu.kmods=*) kmods="$(echo "${w#*=}" | tr ',' ' ')" ;;
-	cq.iommu.up=*) up="${w#*=}" ;;
-	cq.iommu.wait=*) wait="${w#*=}" ;;
-	esac
-done
-
 # shellcheck source=tests/qemu/guest/hooks/lib.sh
 . /cq/hooks/lib.sh
+kmods="$(cmdline_arg cq.iommu.kmods '' | tr ',' ' ')"
+up="$(cmdline_arg cq.iommu.up 0)"
+wait="$(cmdline_arg cq.iommu.wait 0)"
 kmods_up say "$kmods" "$up"
 
 [ "$wait" = 0 ] || sleep "$wait"

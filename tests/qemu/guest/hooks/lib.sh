@@ -16,6 +16,20 @@ marker() {
 	printf "$esc" | dd of=/sys/bus/pci/devices/0000:00:00.0/config bs=4 count=1 conv=notrunc 2>/dev/null
 }
 
+# cmdline_arg KEY DEFAULT: the value of the last KEY=VALUE word on the
+# kernel command line, else DEFAULT
+cmdline_arg() {
+	# shellcheck disable=SC3043 # busybox ash has local
+	local w v="$2" cmdline
+	read -r cmdline </proc/cmdline
+	for w in $cmdline; do
+		case "$w" in
+		"$1"=*) v="${w#*=}" ;;
+		esac
+	done
+	echo "$v"
+}
+
 # rd16 FILE OFFSET / rd32 FILE OFFSET: one aligned config read, in decimal
 rd16() { dd if="$1" bs=2 skip=$(($2 / 2)) count=1 2>/dev/null | od -An -tu2 | tr -d ' \n'; }
 rd32() { dd if="$1" bs=4 skip=$(($2 / 4)) count=1 2>/dev/null | od -An -tu4 | tr -d ' \n'; }

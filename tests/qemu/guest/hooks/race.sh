@@ -69,13 +69,7 @@ compare() {
 }
 
 [ -w "$D/dry_run_now" ] || die "no $D/dry_run_now"
-n=300
-read -r cmdline </proc/cmdline
-for w in $cmdline; do
-	case "$w" in
-	cq.race.n=*) n="${w#*=}" ;;
-	esac
-done
+n="$(cmdline_arg cq.race.n 300)"
 for dev in $DEVS; do
 	[ -e "$(cfg "$dev")" ] || die "no $dev"
 done

@@ -21,15 +21,9 @@ say() { echo "CQ-SAVE: $*" >/dev/console; }
 # shellcheck source=tests/qemu/guest/hooks/lib.sh
 . /cq/hooks/lib.sh
 
-kmods='' mib=8 host=10.0.2.100:4444
-read -r cmdline </proc/cmdline
-for w in $cmdline; do
-	case "$w" in
-	cq.save.kmods=*) kmods="$(echo "${w#*=}" | tr ',' ' ')" ;;
-	cq.save.mib=*) mib="${w#*=}" ;;
-	cq.save.host=*) host="${w#*=}" ;;
-	esac
-done
+kmods="$(cmdline_arg cq.save.kmods '' | tr ',' ' ')"
+mib="$(cmdline_arg cq.save.mib 8)"
+host="$(cmdline_arg cq.save.host 10.0.2.100:4444)"
 kmods_up say "$kmods" 1
 
 dd if=/proc/vmcore of=/tmp/head bs=1M count="$mib" 2>/dev/null

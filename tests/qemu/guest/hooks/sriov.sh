@@ -50,13 +50,7 @@ sriov_cap() {
 	return 1
 }
 
-vfe=on
-read -r cmdline </proc/cmdline
-for w in $cmdline; do
-	case "$w" in
-	cq.sriov.vfe=*) vfe="${w#*=}" ;;
-	esac
-done
+vfe="$(cmdline_arg cq.sriov.vfe on)"
 
 # The PF's driver must be bound: sriov_numvfs goes through it.
 i=0
