@@ -230,11 +230,6 @@ static void fake_write(int fn, unsigned int off, unsigned int width, u16 val)
 	}
 }
 
-static void fake_write16(int fn, unsigned int off, u16 val)
-{
-	fake_write(fn, off, 2, val);
-}
-
 /* ECAM: find the function whose page holds [addr, addr + width). */
 static int fake_ecam(const volatile void *addr, unsigned int width,
 		     unsigned int *off)
@@ -257,37 +252,26 @@ static int fake_ecam(const volatile void *addr, unsigned int width,
 	return -1;
 }
 
-u32 mmio_config_readl(void __iomem *addr)
+static u32 fake_ecam_read(const void *addr, unsigned int width)
 {
 	unsigned int off = 0;
-	int fn = fake_ecam(addr, 4, &off);
+	int fn = fake_ecam(addr, width, &off);
 
-	return fake_read(fn, off, 4);
+	return fake_read(fn, off, width);
 }
 
-u16 mmio_config_readw(void __iomem *addr)
+static void fake_ecam_write(const void *addr, unsigned int width, u16 val)
 {
 	unsigned int off = 0;
-	int fn = fake_ecam(addr, 2, &off);
+	int fn = fake_ecam(addr, width, &off);
 
-	return fake_read(fn, off, 2);
+	fake_write(fn, off, width, val);
 }
 
-void mmio_config_writew(void __iomem *addr, u16 val)
-{
-	unsigned int off = 0;
-	int fn = fake_ecam(addr, 2, &off);
-
-	fake_write16(fn, off, val);
-}
-
-void mmio_config_writeb(void __iomem *addr, u8 val)
-{
-	unsigned int off = 0;
-	int fn = fake_ecam(addr, 1, &off);
-
-	fake_write(fn, off, 1, val);
-}
+u32 mmio_config_readl(void __iomem *addr) { return fake_ecam_read(addr, 4); }
+u16 mmio_config_readw(void __iomem *addr) { return fake_ecam_read(addr, 2); }
+void mmio_config_writew(void __iomem *addr, u16 val) { fake_ecam_write(addr, 2, val); }
+void mmio_config_writeb(void __iomem *addr, u8 val) { fake_ecam_write(addr, 1, val); }
 
 /*
  * Type 1: decode the latched address for a data access of @width bytes at
@@ -329,53 +313,31 @@ void outl(u32 val, unsigned long port)
 	fake.cf8_writes++;
 }
 
-u32 inl(unsigned long port)
+/* Type 1 data accesses at 0xCFC..0xCFF, logged with the port */
+static u32 fake_conf1_read(unsigned long port, unsigned int width)
 {
 	unsigned int off = 0;
-	int fn = fake_conf1(port, 4, &off);
-	u32 val = fake_read(fn, off, 4);
+	int fn = fake_conf1(port, width, &off);
+	u32 val = fake_read(fn, off, width);
 
-	fake_io_log(port, 4, false, val);
+	fake_io_log(port, width, false, val);
 	return val;
 }
 
-u16 inw(unsigned long port)
+static void fake_conf1_write(unsigned long port, unsigned int width, u16 val)
 {
 	unsigned int off = 0;
-	int fn = fake_conf1(port, 2, &off);
-	u16 val = fake_read(fn, off, 2);
+	int fn = fake_conf1(port, width, &off);
 
-	fake_io_log(port, 2, false, val);
-	return val;
+	fake_io_log(port, width, true, val);
+	fake_write(fn, off, width, val);
 }
 
-void outw(u16 val, unsigned long port)
-{
-	unsigned int off = 0;
-	int fn = fake_conf1(port, 2, &off);
-
-	fake_io_log(port, 2, true, val);
-	fake_write16(fn, off, val);
-}
-
-u8 inb(unsigned long port)
-{
-	unsigned int off = 0;
-	int fn = fake_conf1(port, 1, &off);
-	u8 val = fake_read(fn, off, 1);
-
-	fake_io_log(port, 1, false, val);
-	return val;
-}
-
-void outb(u8 val, unsigned long port)
-{
-	unsigned int off = 0;
-	int fn = fake_conf1(port, 1, &off);
-
-	fake_io_log(port, 1, true, val);
-	fake_write(fn, off, 1, val);
-}
+u32 inl(unsigned long port) { return fake_conf1_read(port, 4); }
+u16 inw(unsigned long port) { return fake_conf1_read(port, 2); }
+u8 inb(unsigned long port) { return fake_conf1_read(port, 1); }
+void outw(u16 val, unsigned long port) { fake_conf1_write(port, 2, val); }
+void outb(u8 val, unsigned long port) { fake_conf1_write(port, 1, val); }
 
 /* The PCI core's locked read: no port or ECAM access, counted apart. */
 int pcq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
