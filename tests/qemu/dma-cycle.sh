@@ -160,6 +160,11 @@ fi
 rc=0
 wait "$cycle_pid" || rc=$?
 cycle_pid=''
+if [[ ! -f "$serial" ]]; then
+	# QEMU never ran: say what run-cycle.sh said, and parse an empty log
+	reason+=" (run-cycle.sh exit $rc before QEMU started: $(tail -n 1 "$out/cycle.log"))"
+	: >"$serial"
+fi
 
 # secs T0 T1: T1 - T0 with one decimal, empty if either is
 secs() { [[ -z "$1" || -z "$2" ]] || awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
