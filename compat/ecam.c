@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Out-of-tree build only: the kernel's ECAM decision, read from /proc/iomem.
+ * Out-of-tree build only: the kernel's ECAM and type 1 decisions, read
+ * from /proc/iomem and /proc/ioports.
  *
  * A module cannot reach pci_mmconfig_lookup() (not exported).  The kernel
  * publishes the windows it uses as "PCI ECAM ssss [bus bb-bb]" resources
@@ -8,11 +9,17 @@
  * window it rejected.  Each bus of such a window that holds a function is
  * mapped once, on first use, and stays mapped until the module goes: old
  * snapshots may point into it until they are freed.
+ *
+ * Nor can it reach raw_pci_ops.  pci_direct_probe() keeps the "PCI conf1"
+ * I/O region only when it found type 1 working and made it the kernel's
+ * config mechanism; a Xen PV guest reaches config space through its
+ * hypervisor instead, whatever it probed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
 #include <linux/io.h>
+#include <xen/xen.h>
 #include <linux/slab.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
@@ -20,6 +27,7 @@
 #include "../drivers/pci/crash_quiesce/core.h"
 
 #define PCQ_IOMEM_PATH	"/proc/iomem"
+#define PCQ_IOPORTS_PATH	"/proc/ioports"
 #define PCQ_ECAM_BUS_SIZE SZ_1M
 
 struct pcq_ecam_map {
@@ -40,6 +48,7 @@ struct pcq_ecam_window {
 
 static struct pcq_ecam_window *pcq_windows;
 static unsigned int pcq_nr_windows;
+static bool pcq_conf1;
 
 /* Parse "START-END : PCI ECAM SSSS [bus BB-BB]", one line of /proc/iomem. */
 static bool pcq_iomem_line(const char *line, struct pcq_ecam_window *w)
@@ -72,33 +81,40 @@ static void pcq_ecam_add_window(const struct pcq_ecam_window *w)
 	pcq_windows[pcq_nr_windows++] = *w;
 }
 
-/**
- * pcq_ecam_refresh() - read the kernel's ECAM windows again
- *
- * Before a full rebuild: a host bridge added at run time brings its own.
- *
- * Context: process context, under pcq_lock; reads /proc/iomem.
- */
-void pcq_ecam_refresh(void)
+static void pcq_iomem_take(const char *line)
 {
 	struct pcq_ecam_window w;
+
+	if (pcq_iomem_line(line, &w))
+		pcq_ecam_add_window(&w);
+}
+
+/* "0cf8-0cff : PCI conf1", one line of /proc/ioports */
+static void pcq_ioports_take(const char *line)
+{
+	unsigned int start, end;
+	char name[16];
+
+	if (sscanf(line, " %x-%x : PCI %15s", &start, &end, name) == 3 &&
+	    start == 0xcf8 && !strcmp(name, "conf1"))
+		pcq_conf1 = true;
+}
+
+/* Call @take for every line of the file at @path; false if unreadable. */
+static bool pcq_read_lines(const char *path, void (*take)(const char *line))
+{
 	struct file *file;
 	loff_t pos = 0;
 	size_t have = 0;
 	char *buf, *nl;
+	bool read;
 	ssize_t n;
 
-	lockdep_assert_held(&pcq_lock);
-	kfree(pcq_windows);
-	pcq_windows = NULL;
-	pcq_nr_windows = 0;
-	file = filp_open(PCQ_IOMEM_PATH, O_RDONLY, 0);
-	if (IS_ERR(file)) {
-		pr_warn("cannot read %s (%ld): no ECAM access, type 1 only\n",
-			PCQ_IOMEM_PATH, PTR_ERR(file));
-		return;
-	}
+	file = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(file))
+		return false;
 	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	read = buf;
 	while (buf) {
 		n = kernel_read(file, buf + have, PAGE_SIZE - 1 - have, &pos);
 		if (n <= 0)
@@ -107,8 +123,7 @@ void pcq_ecam_refresh(void)
 		buf[have] = '\0';
 		while ((nl = strchr(buf, '\n'))) {
 			*nl = '\0';
-			if (pcq_iomem_line(buf, &w))
-				pcq_ecam_add_window(&w);
+			take(buf);
 			have -= nl + 1 - buf;
 			memmove(buf, nl + 1, have + 1);
 		}
@@ -117,6 +132,42 @@ void pcq_ecam_refresh(void)
 	}
 	kfree(buf);
 	filp_close(file, NULL);
+	return read;
+}
+
+/**
+ * pcq_ecam_refresh() - read the kernel's ECAM windows and type 1 use again
+ *
+ * Before a full rebuild: a host bridge added at run time brings its own.
+ *
+ * Context: process context, under pcq_lock; reads /proc/iomem and
+ * /proc/ioports.
+ */
+void pcq_ecam_refresh(void)
+{
+	lockdep_assert_held(&pcq_lock);
+	kfree(pcq_windows);
+	pcq_windows = NULL;
+	pcq_nr_windows = 0;
+	pcq_conf1 = false;
+	if (!pcq_read_lines(PCQ_IOMEM_PATH, pcq_iomem_take))
+		pr_warn("cannot read %s: no ECAM access\n", PCQ_IOMEM_PATH);
+	if (!pcq_read_lines(PCQ_IOPORTS_PATH, pcq_ioports_take))
+		pr_warn("cannot read %s: no type 1 access\n", PCQ_IOPORTS_PATH);
+	if (xen_pv_domain())
+		pcq_conf1 = false;
+}
+
+/**
+ * pcq_conf1_used() - does the kernel reach domain 0 through type 1?
+ *
+ * Context: process context, under pcq_lock, after pcq_ecam_refresh().
+ * Return: true if the "PCI conf1" region is the kernel's.
+ */
+bool pcq_conf1_used(void)
+{
+	lockdep_assert_held(&pcq_lock);
+	return pcq_conf1;
 }
 
 /**

@@ -14,8 +14,10 @@
 
 #include <linux/crash_quiesce.h>
 
-int pcq_oot_register(crash_quiesce_fn fn);
-void pcq_oot_unregister(crash_quiesce_fn fn);
+int pcq_oot_register(const struct crash_quiesce_ops *ops);
+void pcq_oot_unregister(const struct crash_quiesce_ops *ops);
+void pcq_oot_crash_cpus_init(void);
+void pcq_oot_crash_cpus_exit(void);
 
 #define crash_quiesce_register pcq_oot_register
 #define crash_quiesce_unregister pcq_oot_unregister

@@ -31,6 +31,9 @@
  * @action: unused
  * @data:   the panic message, unused
  *
+ * A second call, for a crash raised inside the handler, lets the handler
+ * recover (crash_quiesce()) before the nested panic goes on into kdump.
+ *
  * Context: panic, interrupts off, other CPUs stopped; may be NMI (the NMI
  * watchdog, unknown_nmi_panic).  Takes no lock.
  * Return: NOTIFY_DONE always: kdump must go on whatever happens here.
@@ -70,7 +73,7 @@ static bool pcq_oot_post_notifiers(void)
 
 /**
  * pcq_oot_register() - install the handler behind a panic notifier
- * @fn: the handler
+ * @ops: the handler
  *
  * Warns once per missing condition: crash_kexec_post_notifiers off (kdump
  * would run before the notifier chain, so the handler never runs) or no
@@ -79,12 +82,13 @@ static bool pcq_oot_post_notifiers(void)
  * Context: process context.
  * Return: 0, or -EBUSY if a handler is already installed.
  */
-int pcq_oot_register(crash_quiesce_fn fn)
+int pcq_oot_register(const struct crash_quiesce_ops *ops)
 {
-	int err = crash_quiesce_register(fn);
+	int err = crash_quiesce_register(ops);
 
 	if (err)
 		return err;
+	pcq_oot_crash_cpus_init();
 	atomic_notifier_chain_register(&panic_notifier_list, &pcq_oot_nb);
 	if (!pcq_oot_post_notifiers())
 		pr_warn("crash_kexec_post_notifiers is off: kdump runs before panic notifiers, so devices will NOT be quiesced; boot with crash_kexec_post_notifiers\n");
@@ -95,12 +99,13 @@ int pcq_oot_register(crash_quiesce_fn fn)
 
 /**
  * pcq_oot_unregister() - remove the panic notifier and the handler
- * @fn: the handler given to pcq_oot_register()
+ * @ops: the handler given to pcq_oot_register()
  *
  * Context: process context; sleeps.
  */
-void pcq_oot_unregister(crash_quiesce_fn fn)
+void pcq_oot_unregister(const struct crash_quiesce_ops *ops)
 {
 	atomic_notifier_chain_unregister(&panic_notifier_list, &pcq_oot_nb);
-	crash_quiesce_unregister(fn);
+	crash_quiesce_unregister(ops);
+	pcq_oot_crash_cpus_exit();
 }

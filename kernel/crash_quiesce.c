@@ -18,77 +18,89 @@
 enum {
 	CRASH_QUIESCE_IDLE,
 	CRASH_QUIESCE_RUNNING,
+	CRASH_QUIESCE_RECOVERED,
 	CRASH_QUIESCE_DONE,
 };
 
-static crash_quiesce_fn crash_quiesce_handler;
+static const struct crash_quiesce_ops *crash_quiesce_ops;
 static atomic_t crash_quiesce_state = ATOMIC_INIT(CRASH_QUIESCE_IDLE);
 
 /**
  * crash_quiesce() - run the quiesce handler, once
  *
- * The guard is a single atomic compare-and-exchange, which is safe in NMI
- * context and needs no lock: a second entry, from NMI or from a crash
- * raised inside the handler, finds it taken and returns at once, so that
- * kdump goes on.
+ * The first entry runs the handler's quiesce(); an entry while it runs is
+ * a crash raised inside it (a nested panic, an oops, an NMI), and runs its
+ * recover(), once; any other entry returns at once.  The guard is atomic
+ * compare-and-exchange, safe in NMI context, with no lock: whatever
+ * happens, kdump goes on.
  *
  * Context: crash: called by __crash_kexec() with interrupts off and the
  * other CPUs stopped; may be NMI.  Takes no lock.
  */
 void crash_quiesce(void)
 {
-	crash_quiesce_fn fn = READ_ONCE(crash_quiesce_handler);
-	int idle = CRASH_QUIESCE_IDLE;
+	const struct crash_quiesce_ops *ops = READ_ONCE(crash_quiesce_ops);
+	int state = CRASH_QUIESCE_IDLE;
 
-	if (!fn || !atomic_try_cmpxchg(&crash_quiesce_state, &idle, CRASH_QUIESCE_RUNNING))
+	if (!ops)
 		return;
-	fn();
-	atomic_set(&crash_quiesce_state, CRASH_QUIESCE_DONE);
+	if (atomic_try_cmpxchg(&crash_quiesce_state, &state, CRASH_QUIESCE_RUNNING)) {
+		ops->quiesce();
+		atomic_set(&crash_quiesce_state, CRASH_QUIESCE_DONE);
+	} else if (state == CRASH_QUIESCE_RUNNING &&
+		   atomic_try_cmpxchg(&crash_quiesce_state, &state,
+				      CRASH_QUIESCE_RECOVERED)) {
+		ops->recover();
+	}
 }
 
 /**
  * crash_quiesce_interrupted() - did the handler itself crash?
  *
- * A panic raised inside the handler (a nested panic, an oops with
- * panic_on_oops, an NMI) finds __crash_kexec() locked by the crash that
- * called the handler.  This tells it that this crash already shut the
- * machine down for kdump, so that it can go on into the capture kernel
- * rather than give up on the dump.
+ * A crash raised inside the handler finds __crash_kexec() locked by the
+ * crash that called the handler.  This tells it that this crash already
+ * shut the machine down for kdump, so that it can let the handler recover
+ * (crash_quiesce() again) and go on into the capture kernel rather than
+ * give up on the dump.  That bypasses the kexec lock safely: the crash
+ * that holds it is the one on this CPU, interrupted in the handler, which
+ * never resumes; every other CPU is stopped.
  *
  * Context: crash, on the CPU that runs the handler (the others are
  * stopped).
- * Return: true while the handler runs.
+ * Return: true while the handler runs, or recovers.
  */
 bool crash_quiesce_interrupted(void)
 {
-	return atomic_read(&crash_quiesce_state) == CRASH_QUIESCE_RUNNING;
+	int state = atomic_read(&crash_quiesce_state);
+
+	return state == CRASH_QUIESCE_RUNNING || state == CRASH_QUIESCE_RECOVERED;
 }
 
 /**
  * crash_quiesce_register() - install the quiesce handler
- * @fn: the handler
+ * @ops: the handler
  *
  * Context: process context.
  * Return: 0, or -EBUSY if a handler is already installed.
  */
-int crash_quiesce_register(crash_quiesce_fn fn)
+int crash_quiesce_register(const struct crash_quiesce_ops *ops)
 {
-	if (cmpxchg(&crash_quiesce_handler, NULL, fn))
+	if (cmpxchg(&crash_quiesce_ops, NULL, ops))
 		return -EBUSY;
 	return 0;
 }
 
 /**
  * crash_quiesce_unregister() - remove the quiesce handler
- * @fn: the handler given to crash_quiesce_register()
+ * @ops: the handler given to crash_quiesce_register()
  *
  * On return the handler is not running and will not be called: a crash
  * runs it with interrupts off, an RCU read-side critical section.
  *
  * Context: process context; sleeps (waits for an RCU grace period).
  */
-void crash_quiesce_unregister(crash_quiesce_fn fn)
+void crash_quiesce_unregister(const struct crash_quiesce_ops *ops)
 {
-	if (cmpxchg(&crash_quiesce_handler, fn, NULL) == fn)
+	if (cmpxchg(&crash_quiesce_ops, ops, NULL) == ops)
 		synchronize_rcu();
 }

@@ -91,7 +91,7 @@ cp "$obj/.config" "$dest/config-$hash"
 # and the next build of the series rebuilds that file again.
 log "building the control kernel, without the crash_quiesce() call"
 sed -i '/^\t\t\tcrash_quiesce();$/d' "$src/kernel/crash_core.c"
-! grep -q 'crash_quiesce();' "$src/kernel/crash_core.c" || { log "the hook is still there"; exit 1; }
+! grep -qP '^\t\t\tcrash_quiesce\(\);$' "$src/kernel/crash_core.c" || { log "the hook is still there"; exit 1; }
 "${m[@]}" -j"$(nproc)" bzImage >"$BASE/build-nohook.log" 2>&1 ||
 	{ tail -30 "$BASE/build-nohook.log" >&2; exit 1; }
 control="$CACHE/kernels/$name-nohook"

@@ -118,7 +118,7 @@ image_package() {
 			return
 		fi
 	done
-	die "no linux-image package for $1 in the apt lists"
+	die "no kernel $1 in $CACHE/kernels/ and no linux-image-$1 package in the apt lists (a local build, such as the debug kernel, is looked up by its cache name, RELEASE-HASH)"
 }
 
 # headers_dep KVER WHAT: the package of WHAT (common or kbuild) that

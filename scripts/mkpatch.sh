@@ -132,18 +132,18 @@ driver_kconfig() {
 }
 
 # 1. the crash side
-put kernel/crash_quiesce.c include/linux/crash_quiesce.h
+put kernel/crash_quiesce.c kernel/crash_cpus.c include/linux/crash_quiesce.h
 cat "$ROOT/kernel/Kconfig.crash_quiesce" >>kernel/Kconfig.kexec
 # shellcheck disable=SC2016 # $(CONFIG_...) is make syntax
-sed -i 's|^obj-$(CONFIG_CRASH_DUMP) += crash_core.o$|&\nobj-$(CONFIG_CRASH_QUIESCE) += crash_quiesce.o|' kernel/Makefile
+sed -i 's|^obj-$(CONFIG_CRASH_DUMP) += crash_core.o$|&\nobj-$(CONFIG_CRASH_QUIESCE) += crash_quiesce.o crash_cpus.o|' kernel/Makefile
 sed -i 's|^#include <linux/crash_core.h>$|&\n#include <linux/crash_quiesce.h>|' kernel/crash_core.c
 sed -i 's|^\t\t\tmachine_crash_shutdown(&fixed_regs);$|&\n\t\t\tcrash_quiesce();|' kernel/crash_core.c
-perl -0pi -e 's|(\t\tkexec_unlock\(\);\n\t\})\n\}\nSTACK_FRAME_NON_STANDARD\(__crash_kexec\);|$1 else if (crash_quiesce_interrupted()) {\n\t\t/* the quiesce handler crashed: this crash already shut down for kdump */\n\t\tmachine_kexec(kexec_crash_image);\n\t}\n}\nSTACK_FRAME_NON_STANDARD(__crash_kexec);|' kernel/crash_core.c
+perl -0pi -e 's|(\t\tkexec_unlock\(\);\n\t\})\n\}\nSTACK_FRAME_NON_STANDARD\(__crash_kexec\);|$1 else if (crash_quiesce_interrupted()) {\n\t\t/*\n\t\t * The quiesce handler crashed: this crash already shut the\n\t\t * machine down for kdump.  Let the handler release what it must\n\t\t * not leave behind (a bus in reset), then go on.\n\t\t */\n\t\tcrash_quiesce();\n\t\tmachine_kexec(kexec_crash_image);\n\t}\n}\nSTACK_FRAME_NON_STANDARD(__crash_kexec);|' kernel/crash_core.c
 grep -q CONFIG_CRASH_QUIESCE kernel/Makefile
 grep -q '^#include <linux/crash_quiesce.h>$' kernel/crash_core.c
 grep -q '^			crash_quiesce();$' kernel/crash_core.c
 grep -q '^	} else if (crash_quiesce_interrupted()) {$' kernel/crash_core.c
-maintainers_entry include/linux/crash_quiesce.h kernel/crash_quiesce.c
+maintainers_entry include/linux/crash_quiesce.h kernel/crash_cpus.c kernel/crash_quiesce.c
 commit "crash: quiesce devices on the way into kdump" \
 "Devices the crashed kernel programmed keep doing DMA and raising MSIs
 while the kdump capture kernel boots. With an IOMMU that shows as DMAR
@@ -161,8 +161,16 @@ crash_quiesce() runs the registered handler at most once: an atomic
 guard makes a second entry return at once. A crash raised inside the
 handler itself (a nested panic, an oops, an NMI) finds __crash_kexec()
 locked by the crash that called it; crash_quiesce_interrupted() tells it
-that the machine is already shut down for kdump, and it goes on into the
-capture kernel instead of giving up on the dump."
+that the machine is already shut down for kdump, and it calls
+crash_quiesce() again, which lets the handler recover once (release a bus
+it held in reset), then goes on into the capture kernel instead of giving
+up on the dump. Bypassing the kexec lock there is safe: its holder is the
+interrupted crash on this same CPU, which never resumes, and every other
+CPU is stopped.
+
+The shootdown of the other CPUs is best effort: crash_cpus_not_stopped()
+counts the online CPUs that saved no crash note, so that the handler can
+say when one may still be running."
 
 # 2. the accessors
 put $P/crash_quiesce.h $P/cfg.c $P/cfg_locked.c

@@ -12,22 +12,30 @@
 #include <linux/types.h>
 
 /**
- * typedef crash_quiesce_fn - a quiesce handler
+ * struct crash_quiesce_ops - a quiesce handler
+ * @quiesce: stop the devices; called at most once, by crash_quiesce(),
+ *           after the other CPUs were stopped and just before the jump to
+ *           the capture kernel
+ * @recover: called at most once, by crash_quiesce(), for a crash raised
+ *           inside @quiesce, before that crash goes on into the capture
+ *           kernel: undo what must not outlive an interrupted @quiesce
+ *           (a bus held in reset)
  *
- * Called at most once, by crash_quiesce(), after the other CPUs were
- * stopped and just before the jump to the capture kernel.
- *
- * Context: crash: interrupts off, other CPUs stopped at arbitrary points,
- * possibly from NMI.  The handler must not take locks, sleep, allocate or
+ * Context of both: crash: interrupts off, other CPUs stopped at arbitrary
+ * points, possibly from NMI.  They must not take locks, sleep, allocate or
  * WARN, and must return within a bounded time.
  */
-typedef void (*crash_quiesce_fn)(void);
+struct crash_quiesce_ops {
+	void (*quiesce)(void);
+	void (*recover)(void);
+};
 
 #ifdef CONFIG_CRASH_QUIESCE
-int crash_quiesce_register(crash_quiesce_fn fn);
-void crash_quiesce_unregister(crash_quiesce_fn fn);
+int crash_quiesce_register(const struct crash_quiesce_ops *ops);
+void crash_quiesce_unregister(const struct crash_quiesce_ops *ops);
 void crash_quiesce(void);
 bool crash_quiesce_interrupted(void);
+unsigned int crash_cpus_not_stopped(void);
 #else
 static inline void crash_quiesce(void) { }
 static inline bool crash_quiesce_interrupted(void) { return false; }

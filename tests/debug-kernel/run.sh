@@ -41,6 +41,22 @@ fi
 . "$env_file"
 k="$CQ_DEBUG_NAME" # this build's own directory under the kernel cache
 
+# The lookup of a local build by its one name, as on a machine whose cache
+# holds nothing else: a new cache with only this build in it. The initramfs
+# and the trace marker must be made for it from that name alone (no apt, no
+# other entry); its release alone names no kernel there (control).
+fresh="$(mktemp -d)"
+mkdir -p "$fresh/kernels"
+cp -a "$(dirname "$env_file")" "$fresh/kernels/"
+lookup() { CQ_CACHE="$fresh" "$Q/$1" "$2" >"$OUT/lookup-$1.log" 2>&1; }
+tap_check "a new cache holding only $k: its initramfs is built by its name" \
+	lookup mkinitramfs.sh "$k"
+tap_check "a new cache holding only $k: its trace marker is built by its name" \
+	lookup build-marker.sh "$k"
+tap_check "a new cache holding only $k: its release $CQ_KVER names no kernel (control)" \
+	eval "! lookup mkinitramfs.sh $CQ_KVER"
+rm -rf "$fresh"
+
 # Signatures of the reports that fail the tier, in either kernel's log.
 splat_re='WARNING: |BUG: |possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|scheduling while atomic|suspected memory leak|INFO: task .* blocked'
 no_splat_file() {
@@ -96,16 +112,11 @@ fault_cycle() { # fault_cycle NAME FAULT [run-cycle options...]
 }
 
 nmi_cycle() {
-	local name="$1" dir="$OUT/$1" pid i
-	rm -rf "$dir"
+	local name="$1" pid
+	rm -rf "${OUT:?}/$name"
 	fault_cycle "$name" nmi &
 	pid=$!
-	for ((i = 0; i < 1200; i++)); do
-		grep -qs "CQ-FAULT: ready for nmi" "$dir/serial.log" && break
-		sleep 0.1
-	done
-	sleep 1
-	"$Q/qmp.sh" "$dir/qmp.sock" '{"execute":"inject-nmi"}' >"$dir.qmp.log" 2>&1 || true
+	qmp_when_ready "$name" "$pid" "CQ-FAULT: ready for nmi" '{"execute":"inject-nmi"}' || true
 	wait "$pid"
 }
 
@@ -125,7 +136,7 @@ wait
 fault_cycle dbg-corrupt corrupt-snapshot &
 fault_cycle dbg-all-ones "all-ones;01:00.0" &
 wait
-cycle dbg-budget "$k" q35 -K '' -P -n -c "pci_crash_quiesce.budget_ms=1" &
+cycle dbg-budget "$k" q35 -K '' -P -n -c "pci_crash_quiesce.budget_ms=2 pci_crash_quiesce.reset_hold_ms=1" &
 nmi_cycle dbg-nmi &
 wait
 
@@ -152,6 +163,7 @@ tap_check "dbg-dma: the in-tree hook stops the NIC: 0 marker frames in the dump"
 tap_check "dbg-dma-nohook: without the hook the frames reach the dump (control, $(dma_markers dbg-dma-nohook) markers)" \
 	test "$(dma_markers dbg-dma-nohook)" -gt 0 2>/dev/null
 check_life dbg-life
+tap_check "dbg-hotplug: QMP sent once the guest was ready" qmp_sent dbg-hotplug
 tap_check "dbg-hotplug: snapshot updated after device_add/device_del" serial_has dbg-hotplug "CQ-HOTPLUG: snapshot-updated"
 tap_check "dbg-hotplug: capture kernel up" serial_has dbg-hotplug "CQ-MARK: capture-up"
 tap_check "dbg-hotplug: the hot-added function's Command was written after the panic" panic_cmd_write dbg-hotplug 03:00.0
@@ -169,6 +181,7 @@ tap_check "dbg-nested: the nested panic happened" serial_has dbg-nested "injecte
 nmi_panicked() {
 	serial_has dbg-nmi "panic-line=yes" && ! serial_has dbg-nmi "CQ-MARK: crashing"
 }
+tap_check "dbg-nmi: the NMI was injected once the guest was ready" qmp_sent dbg-nmi
 tap_check "dbg-nmi: the panic came from the NMI, not from sysrq-c" nmi_panicked
 tap_check "dbg-nmi: summary line in the dump" grep -qE "$summary_re" "$OUT/dbg-nmi/serial.log"
 

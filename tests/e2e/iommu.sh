@@ -4,7 +4,7 @@
 # Scenario 4 of SPEC §7, "IOMMU": q35 with an emulated Intel IOMMU
 # (-device intel-iommu,intremap=on,caching-mode=on, before every other
 # device), intel_iommu=on in both kernels, and an e1000e receiving frames
-# from the host when the machine panics (tests/qemu/iommu-cycle.sh). With
+# from the host when the machine panics (tests/qemu/dma-cycle.sh -S up). With
 # the module, the capture kernel's log must hold no DMAR fault line and
 # QEMU's trace no vtd_dmar_fault event after the panic.
 #
@@ -38,39 +38,42 @@
 #
 # Needs tests/build-matrix.sh to have built out/modules/<kver>/. Run
 # directories are kept as out/e2e/iommu-LINE-{copied,not-copied}-{control,module}/
-# (iommu.env has the numbers), their logs beside them. Two QEMUs at a time.
+# (dma.env has the numbers), their logs beside them. Two QEMUs at a time.
 
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-IOMMU=intel-iommu,intremap=on,caching-mode=on
+IOMMU=intel-iommu,intremap=on,caching-mode=on WORDS=intel_iommu=on
 # the not-copied configuration (see above)
 NC_IOMMU="$IOMMU,x-scalable-mode=on" NC_WORDS=intel_iommu=on,sm_on NC_CAPTURE=intel_iommu=sm_off
 
 [[ $# -gt 0 ]] || set -- 6.1 6.12
 
-# run NAME KVER [iommu-cycle options...]: one cycle into $OUT/NAME
-run() { run_bg "$Q/iommu-cycle.sh" "$@"; }
+# run NAME KVER [dma-cycle options...]: one cycle into $OUT/NAME, the NIC
+# receiving from its bring-up on, the capture kernel waiting 3 s before it
+# counts (its IOMMU set up, the crashed kernel's NIC maybe still writing)
+run() { run_bg "$Q/dma-cycle.sh" "$@" -S up -w 3 -e vtd_dmar_fault; }
 
-# get NAME KEY: KEY from $OUT/NAME/iommu.env (empty if absent)
-get() { env_get "$OUT/$1/iommu.env" "$2"; }
+# get NAME KEY: KEY from $OUT/NAME/dma.env (empty if absent)
+get() { env_get "$OUT/$1/dma.env" "$2"; }
 # num NAME KEY: the same, 0 when empty
 num() { local v; v="$(get "$1" "$2")"; echo "${v:-0}"; }
 
 # faults NAME: the numbers of one run
 faults() {
-	printf '%s DMAR fault lines in the capture kernel log (%s DMA, %s DRHD, %s INTR-REMAP), %s vtd_dmar_fault events after the panic; NIC wrote %s frames after the panic, %s after the capture init started' \
+	printf '%s DMAR fault lines in the capture kernel log (%s DMA, %s DRHD, %s INTR-REMAP), %s vtd_dmar_fault events after the panic; NIC wrote %s frames after the panic, %s after the capture init started; %s marker frames in the dump' \
 		"$(num "$1" fault_lines)" "$(num "$1" dma_lines)" "$(num "$1" drhd_lines)" \
-		"$(num "$1" intr_remap_lines)" "$(num "$1" vtd_faults_after_panic)" \
-		"$(num "$1" rx_after_panic)" "$(num "$1" rx_after_capture_start)"
+		"$(num "$1" intr_remap_lines)" "$(num "$1" ev_vtd_dmar_fault_after_panic)" \
+		"$(num "$1" rx_to_guest_after_panic)" "$(num "$1" rx_after_capture_start)" \
+		"$(num "$1" markers)"
 }
 
 # setup NAME TABLES: why the run does not show what it is meant to (empty: ok)
 setup() {
-	if [[ ! -f "$OUT/$1/iommu.env" ]]; then
-		echo "no iommu.env: tests/qemu/iommu-cycle.sh stopped early (see $OUT/$1.log)"
+	if [[ ! -f "$OUT/$1/dma.env" ]]; then
+		echo "no dma.env: tests/qemu/dma-cycle.sh stopped early (see $OUT/$1.log)"
 	elif [[ "$(get "$1" result)" != pass ]]; then
 		echo "run failed: $(get "$1" reason) (see $OUT/$1.log)"
 	elif [[ "$(num "$1" iommu_kernels)" -ne 2 ]]; then
@@ -102,10 +105,10 @@ check_copied() {
 
 	why="$(setup "$m" copied)"
 	[[ -n "$why" ]] || why="$(module_ran "$m")"
-	if [[ -z "$why" ]] && [[ "$(num "$m" fault_lines)" -ne 0 || "$(num "$m" vtd_faults_after_panic)" -ne 0 ]]; then
+	if [[ -z "$why" ]] && [[ "$(num "$m" fault_lines)" -ne 0 || "$(num "$m" ev_vtd_dmar_fault_after_panic)" -ne 0 ]]; then
 		why="faults with the module: $(faults "$m")"
 	fi
-	note="the control has $(num "$c" fault_lines) fault lines and $(num "$c" vtd_faults_after_panic) events: the copied tables keep the old IOVAs mapped, so this shows the module works with the IOMMU on, not that it prevents faults"
+	note="the control has $(num "$c" fault_lines) fault lines and $(num "$c" ev_vtd_dmar_fault_after_panic) events: the copied tables keep the old IOVAs mapped, so this shows the module works with the IOMMU on, not that it prevents faults"
 	if [[ -z "$why" ]]; then
 		tap_ok "$1 tables copied, module: no DMAR fault ($(faults "$m"); quiesced $(get "$m" quiesced), reset $(get "$m" reset) bridges; $note)"
 	else
@@ -116,7 +119,7 @@ check_copied() {
 # check_not_copied LINE: the configuration in which the control faults
 check_not_copied() {
 	local c="iommu-$1-not-copied-control" m="iommu-$1-not-copied-module" why cl cv summary
-	cl="$(num "$c" fault_lines)" cv="$(num "$c" vtd_faults_after_panic)"
+	cl="$(num "$c" fault_lines)" cv="$(num "$c" ev_vtd_dmar_fault_after_panic)"
 	why="$(setup "$c" not-copied)"
 	if [[ -z "$why" && ("$cl" -eq 0 || "$cv" -eq 0) ]]; then
 		why="the control must fault in the log and in the trace, else the module checks prove nothing: $(faults "$c")"
@@ -140,7 +143,7 @@ check_not_copied() {
 	if [[ -z "$twhy" ]]; then
 		if [[ "$cv" -eq 0 ]]; then
 			twhy="the control traced no vtd_dmar_fault after the panic: a zero here proves nothing"
-		elif [[ "$(num "$m" vtd_faults_after_panic)" -ne 0 ]]; then
+		elif [[ "$(num "$m" ev_vtd_dmar_fault_after_panic)" -ne 0 ]]; then
 			twhy="$(faults "$m")"
 		fi
 	fi
@@ -151,7 +154,7 @@ check_not_copied() {
 		tap_not_ok "$1 tables not copied, module: no DMAR fault line in the capture kernel's log" "$lwhy"
 	fi
 	if [[ -z "$twhy" ]]; then
-		tap_ok "$1 tables not copied, module: no vtd_dmar_fault trace event after the panic (0; control $cv; NIC wrote $(num "$m" rx_after_panic) frames after the panic, control $(num "$c" rx_after_panic))"
+		tap_ok "$1 tables not copied, module: no vtd_dmar_fault trace event after the panic (0; control $cv; NIC wrote $(num "$m" rx_to_guest_after_panic) frames after the panic, control $(num "$c" rx_to_guest_after_panic))"
 	else
 		tap_not_ok "$1 tables not copied, module: no vtd_dmar_fault trace event after the panic" "$twhy"
 	fi
@@ -165,8 +168,8 @@ for line in "$@"; do
 	nc=(-I "$NC_IOMMU" -c "$NC_WORDS" -k "$NC_CAPTURE")
 	run "iommu-$line-not-copied-control" "$kver" "${nc[@]}"
 	run "iommu-$line-not-copied-module" "$kver" "${nc[@]}" -m "$ko"
-	run "iommu-$line-copied-control" "$kver" -I "$IOMMU"
-	run "iommu-$line-copied-module" "$kver" -I "$IOMMU" -m "$ko"
+	run "iommu-$line-copied-control" "$kver" -I "$IOMMU" -c "$WORDS"
+	run "iommu-$line-copied-module" "$kver" -I "$IOMMU" -c "$WORDS" -m "$ko"
 	lines+=("$line")
 done
 wait

@@ -85,20 +85,37 @@ check_writes() {
 # host hot-adds an e1000e behind the empty root port and hot-removes the edu
 # through QMP while the guest's hotplug hook waits, before the crash.
 hotplug_cycle() {
-	local name="$1" kver="$2" dir="$OUT/$1" pid i
+	local name="$1" kver="$2" pid
 	shift 2
-	rm -rf "$dir"
+	rm -rf "${OUT:?}/$name"
 	cycle "$name" "$kver" q35 "$@" -c cq.hook=hotplug &
 	pid=$!
-	for ((i = 0; i < 1200; i++)); do
-		grep -qs "CQ-HOTPLUG: ready" "$dir/serial.log" && break
-		sleep 0.1
-	done
-	"$Q/qmp.sh" "$dir/qmp.sock" \
+	qmp_when_ready "$name" "$pid" "CQ-HOTPLUG: ready" \
 		'{"execute":"device_add","arguments":{"driver":"e1000e","id":"hp1","bus":"rp3","romfile":""}}' \
-		'{"execute":"device_del","arguments":{"id":"edu1"}}' >"$dir.qmp.log" 2>&1 || true
+		'{"execute":"device_del","arguments":{"id":"edu1"}}'
 	wait "$pid"
 }
+
+# qmp_when_ready NAME PID LINE JSON...: once run NAME's serial log has LINE,
+# send the QMP commands; record in $OUT/NAME.qmp.log either the replies or
+# why nothing was sent ("not sent: ..."), the guest never ready (cycle PID
+# over, or 120 s) or no socket. qmp_sent NAME: were they sent, and taken?
+qmp_when_ready() {
+	local name="$1" pid="$2" line="$3" dir="$OUT/$1" i
+	shift 3
+	for ((i = 0; i < 1200; i++)); do
+		grep -qsF "$line" "$dir/serial.log" && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! grep -qsF "$line" "$dir/serial.log"; then
+		echo "not sent: the guest never said '$line'" >"$dir.qmp.log"
+		return 1
+	fi
+	"$Q/qmp.sh" "$dir" "$@" >"$dir.qmp.log" 2>&1 ||
+		{ sed -i '1s/^/not sent or refused: /' "$dir.qmp.log"; return 1; }
+}
+qmp_sent() { [[ -s "$OUT/$1.qmp.log" ]] && ! grep -q '^not sent' "$OUT/$1.qmp.log"; }
 hp_dump_has() { grep -q "CQ-DEBUGFS-HP: devices: $2 " "$OUT/$1/serial.log"; }
 first_dump_has() { grep -q "CQ-DEBUGFS: devices: $2 " "$OUT/$1/serial.log"; }
 panic_cmd_write() { grep -qE "^panic .* $2 0x4 " "$OUT/$1/segments.txt"; }

@@ -73,6 +73,7 @@ for line in "$@"; do
 
 	# Hotplug through QMP: the snapshot follows, and the crash quiesces the new set.
 	h="$tag-hotplug"
+	tap_check "$h: QMP sent once the guest was ready" qmp_sent "$h"
 	tap_check "$h: snapshot updated after device_add/device_del" serial_has "$h" "CQ-HOTPLUG: snapshot-updated"
 	tap_check "$h: hot-added 03:00.0 appears in devices" hp_dump_has "$h" 0000:03:00.0
 	tap_check "$h: hot-removed 02:00.0 leaves devices" eval "! hp_dump_has $h 0000:02:00.0"

@@ -1,73 +1,97 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# One run of the DMA scenario (SPEC §7.3): does the NIC still write into the
-# crashed kernel's memory once the capture kernel is booting?
+# One run of a DMA scenario: does a NIC still write into the crashed
+# kernel's memory, or fault in an IOMMU, once the capture kernel is booting?
+# (SPEC §7 scenarios 3, 4, 11, 13, 14, 16.)
 #
-#   tests/qemu/dma-cycle.sh [options] LINE|KVER
+#   tests/qemu/dma-cycle.sh [options] LINE|KVER|NAME [-- extra QEMU args]
 #     -m FILE.ko   module under test (none: control run)
 #     -a 'ARGS'    its arguments (run-cycle.sh -a)
-#     -o DIR       output directory (default $CQ_CACHE/runs/TIME-KVER-dma-PID)
-#     -i USEC      interval between frames (default 3000)
+#     -o DIR       output directory (default $CQ_CACHE/runs/TIME-NAME-dma-PID)
+#     -i USEC      interval between frames (default 3000; with -S up 100000:
+#                  nobody refills the 256-entry RX ring after the panic, so it
+#                  lasts about 25 s, twice what the capture kernel takes to
+#                  reach its init under TCG with two QEMUs running)
 #     -T SECONDS   global timeout (default 300)
 #     -v           the capture kernel lists every match (CQ-DMA-MATCH: lines)
 #     -c 'WORDS'   extra words for both kernels (e.g. cq.dma.kmods=e1000e
-#                  cq.dma.up=1 cq.dma.wait=2: the capture kernel loads the
-#                  NIC's driver first, see guest/hooks/dma.sh)
+#                  cq.dma.up=1: the capture kernel loads the NIC's driver
+#                  first, see guest/hooks/dma.sh; intel_iommu=on)
+#     -k 'WORDS'   extra words for the capture kernel only (cq.cappend)
+#     -w SECONDS   the capture kernel waits this long before its scan, the
+#                  crashed kernel's devices still running (cq.dma.wait)
 #     -C a,b       more modules for the capture initramfs (run-cycle.sh -C)
 #     -K a,b       the primary's NIC driver modules (default e1000e)
 #     -t TOPO      run-cycle.sh's topology (default: q35; virt for an arm64
-#                  LINE such as 6.12-arm64, or virt-uefi): nic1 is behind
-#                  root port 00:01.0 in all of them
+#                  LINE such as 6.12-arm64, or virt-uefi)
+#     -I DEVICE    an IOMMU (run-cycle.sh -I), e.g. intel-iommu,intremap=on
+#     -e EVENT     one more QEMU trace event to count (e.g. vtd_dmar_fault,
+#                  smmuv3_record_event, amdvi_page_fault); repeatable
+#     -S WHEN      when the frames start: capture (default: once the capture
+#                  kernel is booting) or up (as soon as the primary's NIC is
+#                  up, so that it is receiving when the machine panics; the
+#                  frames carry another marker until the crash, and only the
+#                  marker sent from the crash on is counted)
 #     -P           no crash_kexec_post_notifiers and no panic-end marker
 #                  (run-cycle.sh -P -n): for a kernel with the in-tree hook,
 #                  which runs after the panic notifiers; the sender then
 #                  starts on the capture kernel's banner alone, and the
 #                  trace counts start at the panic-start marker
 #
-# The e1000e nic1 (q35: behind root port 00:01.0) gets a "-netdev dgram"
-# backend whose other end is a unix socket of tests/qemu/frame-sender. The
-# primary kernel brings the interface up (hook nic-up: RX ring armed, no
-# address) and crashes. Only when the capture kernel is booting (the
-# panic-end trace marker is in trace.log and the capture kernel's banner
-# follows "CQ-MARK: crashing" in serial.log) does the sender start sending
-# broadcast frames carrying a random marker, until the capture init has
-# counted. The capture init (hook dma) counts the marker in /proc/vmcore. The
-# marker reaches it only through QEMU's fw_cfg (opt/cq/marker), which the
-# crashed kernel never read: it appears on no guest command line and in no
-# guest file.
+# nic1 gets a "-netdev dgram" backend whose other end is a unix socket of
+# tests/qemu/frame-sender. The primary kernel brings the interface up (hook
+# nic-up: RX ring armed, no address) and crashes. The sender sends broadcast
+# frames carrying a random marker until the capture init has counted it.
+# The capture init (hook dma) counts the marker in /proc/vmcore, then its
+# own IOMMU fault lines. The marker reaches it only through QEMU's fw_cfg
+# (opt/cq/marker), which the crashed kernel never read: it appears on no
+# guest command line and in no guest file.
 #
-# DIR gets run-cycle.sh's files, sender.log, cycle.log and dma.env:
+# DIR gets run-cycle.sh's files, sender.log, cycle.log, capture.log (the
+# capture kernel's part of serial.log), primary.log and dma.env:
 #   result=pass|fail reason=...   the cycle ran to the end and the count is there
 #   markers=N                     marker copies found in /proc/vmcore, each physical
 #                                 address once (guest/vmcore-count.c)
 #   marker_aliases=N              further copies: the same memory seen twice through
 #                                 the kernel image's own PT_LOAD
 #   marker_where=MIB:N,...        where the copies are, by MiB of physical memory
-#   frames_offered=N              frames the host tried to send, all after the
-#                                 capture kernel started booting
+#   frames_offered=N              frames the host tried to send with the marker
 #   frames_accepted=N             of them, taken by QEMU's socket; the others found
 #                                 it full: QEMU stops reading when the NIC cannot
 #                                 receive (ring full, Bus Master off, reset)
 #   frames_before_scan=N          offered before the capture kernel's scan began
 #   rx_to_guest_after_panic=N     QEMU trace: frames the NIC wrote to guest memory
-#                                 after the panic-end marker, up to the scan's end
+#                                 after the panic (-end marker, -P: -start), up to
+#                                 the scan's end
 #   rx_refused_no_master=N        QEMU trace, same window: receive refused because
 #                                 Bus Master was off
+#   rx_after_capture_start=N      frames written after the capture init started
+#   ev_EVENT_before=N ev_EVENT_after_panic=N   each -e event, before and after
+#                                 the panic-start marker
+#   fault_lines=N                 the capture kernel's IOMMU fault lines (serial.log):
+#                                 dma_lines drhd_lines intr_remap_lines (Intel),
+#                                 amdvi_lines (AMD-Vi events), smmu_lines (SMMUv3)
+#   hook_fault_lines=N            the same from the capture kernel's own dmesg
+#   primary_fault_lines=N         the same patterns before the crash
+#   iommu_kernels=N               kernels that brought an IOMMU up (2: both did)
+#   tables=copied|not-copied|fresh  Intel: what the capture kernel did with the
+#                                 crashed kernel's translation tables
+#   ir_table=copied|fresh         and with its interrupt-remapping table
 #   vmcore_bytes=N scan_s=S       size of /proc/vmcore, time to scan it
 #   quiesced= reset= skipped= mismatched= panic_us=   from the summary line
 #                                 (empty without the module)
-#   send_delay_s=S                panic-end marker to the first frame
-#   flow_before_scan_s=S          first frame to the start of the scan
+#   send_delay_s=S                panic marker to the first marked frame
+#   flow_before_scan_s=S          first marked frame to the start of the scan
 # Exit status 0 when result=pass (whatever the count: the caller judges it).
 
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-module='' modargs='' out='' interval=3000 timeout=300 words='cq.hook=nic-up cq.chook=dma'
-nopost=() cmods='' topo=() pmods=e1000e
-while getopts 'm:a:o:i:T:vc:C:K:t:Ph' opt; do
+module='' modargs='' out='' interval='' timeout=300 words='cq.hook=nic-up cq.chook=dma'
+cwords='' wait=0 nopost=() cmods='' topo=() pmods=e1000e iommu=() events=() when=capture
+while getopts 'm:a:o:i:T:vc:k:w:C:K:t:I:e:S:Ph' opt; do
 	case "$opt" in
 	m) module="$(readlink -f "$OPTARG")" ;;
 	a) modargs="$OPTARG" ;;
@@ -76,16 +100,26 @@ while getopts 'm:a:o:i:T:vc:C:K:t:Ph' opt; do
 	T) timeout="$OPTARG" ;;
 	v) words+=' cq.dmaverbose=1' ;;
 	c) words+=" $OPTARG" ;;
+	k) cwords+=" $OPTARG" ;;
+	w) wait="$OPTARG" ;;
 	C) cmods="$OPTARG" ;;
 	K) pmods="$OPTARG" ;;
 	t) topo=(-t "$OPTARG") ;;
+	I) iommu=(-I "$OPTARG") ;;
+	e) events+=("$OPTARG") ;;
+	S) when="$OPTARG" ;;
 	P) nopost=(-P -n) ;;
 	*) sed -n '3,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[[ $# -eq 1 ]] || cq_die "usage: $0 [-m FILE.ko] [-a ARGS] [-o DIR] [-i USEC] [-T SECONDS] [-v] [-c WORDS] [-C KMODS] [-K KMODS] [-t TOPO] [-P] LINE|KVER"
+[[ $# -ge 1 ]] || cq_die "usage: $0 [options] LINE|KVER|NAME [-- qemu args] (-h: the options)"
 kernel="$1" # the caller's name: two kernels may share a release (the debug one)
+shift
+[[ "${1:-}" != -- ]] || shift
+case "$when" in capture | up) ;; *) cq_die "-S: capture or up, not $when" ;; esac
+[[ "$cwords" != *';'* ]] || cq_die "-k: ';' is not allowed"
+[[ -n "$interval" ]] || interval="$([[ $when == up ]] && echo 100000 || echo 3000)"
 cq_kernel_env "$kernel"
 
 sender="$("$CQ_QEMU_DIR/build-tool.sh" "$CQ_QEMU_DIR/frame-sender.c")"
@@ -100,62 +134,63 @@ qsock="$sockdir/qemu.sock" hsock="$sockdir/host.sock"
 
 # 24 random hex digits: in no guest file, on no guest command line.
 marker="cq-dma-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+pre=()
+[[ $when != up ]] || pre=(-p "cq-pre-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')")
 
 cycle_pid='' sender_pid=''
 trap 'cq_bg_cleanup "$sockdir" "$out"' EXIT
 
-# e1000e, and qemu_fw_cfg for the capture kernel, unless built in (the
-# debug kernel has both built in and no modules)
-has_module() { [[ -n "$(find "$CQ_MODDIR" -name "$1.ko*" -print -quit 2>/dev/null)" ]]; }
-# modules A,B: those of the list this kernel has as modules (the others
-# are built in: e.g. virtio_pci in Debian's 6.12, not in its 6.1)
-modules() {
-	local m out=''
-	for m in ${1//,/ }; do
-		! has_module "$m" || out+="${out:+,}$m"
-	done
-	echo "$out"
-}
-fwcfg=(-K "$(modules "$pmods")")
-c="$(modules "qemu_fw_cfg${cmods:+,$cmods}")"
+# the NIC's driver, and qemu_fw_cfg for the capture kernel, unless built in
+fwcfg=(-K "$(cq_modules_of "$pmods")")
+c="$(cq_modules_of "qemu_fw_cfg${cmods:+,$cmods}")"
 [[ -z "$c" ]] || fwcfg+=(-C "$c")
-"$CQ_QEMU_DIR/run-cycle.sh" -o "$out" -T "$timeout" "${topo[@]}" "${nopost[@]}" ${module:+-m "$module"} \
-	${modargs:+-a "$modargs"} "${fwcfg[@]}" -f "$counter:/cq/bin/vmcore-count" \
-	-c "$words" \
+all="$words cq.dma.wait=$wait"
+[[ -z "$cwords" ]] || all+=" cq.cappend=$(tr ' ' ';' <<<"${cwords# }")"
+trace_events=(-e e1000e_rx_written_to_guest -e e1000x_rx_can_recv_disabled)
+for e in "${events[@]}"; do
+	trace_events+=(-e "$e")
+done
+"$CQ_QEMU_DIR/run-cycle.sh" -o "$out" -T "$timeout" "${topo[@]}" "${nopost[@]}" "${iommu[@]}" \
+	${module:+-m "$module"} ${modargs:+-a "$modargs"} "${fwcfg[@]}" \
+	-f "$counter:/cq/bin/vmcore-count" -c "$all" \
 	-N "dgram,local.type=unix,local.path=$qsock,remote.type=unix,remote.path=$hsock" \
-	-e e1000e_rx_written_to_guest -e e1000x_rx_can_recv_disabled \
-	"$kernel" -- -fw_cfg "name=opt/cq/marker,string=$marker" >"$out/cycle.log" 2>&1 &
+	"${trace_events[@]}" "$kernel" -- -fw_cfg "name=opt/cq/marker,string=$marker" "$@" \
+	>"$out/cycle.log" 2>&1 &
 cycle_pid=$!
 
 serial="$out/serial.log" trace="$out/trace.log"
-alive() { kill -0 "$cycle_pid" 2>/dev/null; }
 capture_booting() {
 	{ [[ ${#nopost[@]} -gt 0 ]] || grep -qs "@0x0 <- $CQ_MAGIC_PANIC_END\$" "$trace"; } &&
 		awk '/CQ-MARK: crashing/ { c = 1 } c && /Linux version / { f = 1; exit } END { exit !f }' \
 			"$serial" 2>/dev/null
 }
-# wait_for CMD...: poll CMD every 20 ms while the cycle runs
-wait_for() {
-	while alive; do
-		"$@" && return 0
-		sleep 0.02
-	done
-	"$@"
-}
+send() { "$sender" -i "$interval" -t "$timeout" -b "$hsock" "${pre[@]}" "$marker" "$qsock"; }
 
 reason=''
-if wait_for capture_booting; then
-	"$sender" -i "$interval" -t 120 -b "$hsock" "$marker" "$qsock" >"$out/sender.log" 2>&1 &
+if [[ $when == up ]]; then
+	if cq_wait_while "$cycle_pid" grep -qs 'CQ-NIC: .* carrier=1' "$serial"; then
+		send >"$out/sender.log" 2>&1 &
+		sender_pid=$!
+		if cq_wait_while "$cycle_pid" grep -qs 'CQ-MARK: crashing' "$serial"; then
+			kill -USR2 "$sender_pid" 2>/dev/null || true
+		fi
+	else
+		reason="the primary's NIC never came up"
+	fi
+elif cq_wait_while "$cycle_pid" capture_booting; then
+	send >"$out/sender.log" 2>&1 &
 	sender_pid=$!
-	if wait_for grep -qs 'CQ-DMA: scan-start' "$serial"; then
+else
+	reason="the capture kernel never booted"
+fi
+if [[ -n "$sender_pid" ]]; then
+	if cq_wait_while "$cycle_pid" grep -qs 'CQ-DMA: scan-start' "$serial"; then
 		kill -USR1 "$sender_pid" 2>/dev/null || true
 	fi
-	wait_for grep -qs 'CQ-DMA: markers=' "$serial" || true
+	cq_wait_while "$cycle_pid" grep -qs 'CQ-DMA: markers=' "$serial" || true
 	kill -TERM "$sender_pid" 2>/dev/null || true
 	wait "$sender_pid" || true
 	sender_pid=''
-else
-	reason="the capture kernel never booted"
 fi
 rc=0
 wait "$cycle_pid" || rc=$?
@@ -165,12 +200,7 @@ if [[ ! -f "$serial" ]]; then
 	reason+=" (run-cycle.sh exit $rc before QEMU started: $(tail -n 1 "$out/cycle.log"))"
 	: >"$serial"
 fi
-
-# secs T0 T1: T1 - T0 with one decimal, empty if either is
-secs() { [[ -z "$1" || -z "$2" ]] || awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-
-# kv KEY: the last value of a KEY=VALUE word on stdin
-kv() { grep -o "\\b$1=[^ ]*" | tail -n1 | cut -d= -f2 || true; }
+[[ -f "$trace" ]] || : >"$trace"
 
 dma="$(grep -ao 'CQ-DMA: markers=.*' "$serial" | tr -d '\r' | tail -n1 || true)"
 markers="$(sed -n 's/.*markers=\([0-9]*\).*/\1/p' <<<"$dma")"
@@ -182,55 +212,88 @@ fi
 # and in the capture kernel's own memory).
 [[ -n "$reason" ]] || ! grep -aqF -- "$marker" "$serial" || reason="the marker leaked into the guest's output"
 
-# sender KIND KEY: KEY of the sender's last KIND line (start, progress, done)
-sender() { { grep "^$1 " "$out/sender.log" 2>/dev/null || true; } | kv "$2"; }
-# count KIND KEY: the same, 0 if absent
-count() { local v; v="$(sender "$1" "$2")"; echo "${v:-0}"; }
-accepted="$(count "done" sent)"
-offered=$((accepted + $(count "done" blocked)))
-before=$(($(count progress sent) + $(count progress blocked)))
-t_send="$(sender start at)"
+# The capture kernel's log: from the first kernel banner after "CQ-MARK: crashing".
+# (No early exit in awk: tr would die of SIGPIPE, and pipefail stop the script.)
+tr -d '\r' <"$serial" | awk '/CQ-MARK: crashing/ { c = 1 } c && /Linux version / { k = 1 } k' >"$out/capture.log"
+tr -d '\r' <"$serial" | awk '/CQ-MARK: crashing/ { s = 1 } !s' >"$out/primary.log"
+# lines RE FILE: lines of FILE matching the extended RE
+lines() { grep -acE -- "$1" "$2" || true; }
 
-# QEMU's e1000e trace events from the panic-end marker to the end of the
-# capture kernel's scan (hook dma writes $CQ_MAGIC_SCAN_END then): what the NIC
-# did while the crashed kernel's memory could still be changed under the dump.
-[[ -f "$trace" ]] || : >"$trace"
-# mark_time MAGIC: host time of the trace marker MAGIC (empty if absent)
-mark_time() { awk -v m="$1" '/ 00:00.0 @0x0 <- / && $NF == m { split($1, a, "[@:]"); print a[2]; exit }' "$trace"; }
-t_panic_end="$(mark_time "$CQ_MAGIC_PANIC_END")"
-[[ ${#nopost[@]} -eq 0 ]] || t_panic_end="$(mark_time "$CQ_MAGIC_PANIC_START")"
-t_scan_end="$(mark_time "$CQ_MAGIC_SCAN_END")"
-trace_after() {
-	awk -v t0="${t_panic_end:-9e99}" -v t1="${t_scan_end:-9e99}" -v ev="$1" -v pat="${2:-}" \
-		'index($0, ":" ev " ") { split($1, a, "[@:]"); if (a[2] + 0 > t0 && a[2] + 0 < t1 && index($0, pat)) n++ }
-		 END { print n + 0 }' "$trace"
-}
+# the sender's marked frames: all of them, or those from the switch on
+accepted="$(cq_sender_count "$out/sender.log" "done" sent)"
+offered=$((accepted + $(cq_sender_count "$out/sender.log" "done" blocked)))
+before=$(($(cq_sender_count "$out/sender.log" progress sent) + $(cq_sender_count "$out/sender.log" progress blocked)))
+t_send="$(cq_sender_value "$out/sender.log" start at)"
+if [[ $when == up ]]; then
+	pre_frames=$(($(cq_sender_count "$out/sender.log" switch sent) + $(cq_sender_count "$out/sender.log" switch blocked)))
+	offered=$((offered - pre_frames)) before=$((before - pre_frames))
+	accepted=$((accepted - $(cq_sender_count "$out/sender.log" switch sent)))
+	t_send="$(cq_sender_value "$out/sender.log" switch at)"
+fi
 
-# The summary line of the crashed kernel, as the capture init printed it
+# QEMU's trace events: the NIC's writes from the panic (its end marker, or
+# with -P its start) to the end of the capture kernel's scan (hook dma writes
+# $CQ_MAGIC_SCAN_END then): what it did while the crashed kernel's memory
+# could still be changed under the dump.
+t_panic_end="$(cq_trace_mark_time "$trace" "$CQ_MAGIC_PANIC_END")"
+[[ ${#nopost[@]} -eq 0 ]] || t_panic_end="$(cq_trace_mark_time "$trace" "$CQ_MAGIC_PANIC_START")"
+t_panic_start="$(cq_trace_mark_time "$trace" "$CQ_MAGIC_PANIC_START")"
+t_capture="$(cq_trace_mark_time "$trace" "$CQ_MAGIC_CAPTURE_USER")"
+t_scan_end="$(cq_trace_mark_time "$trace" "$CQ_MAGIC_SCAN_END")"
+
+# The capture kernel's IOMMU fault lines: Intel DMAR faults and interrupt
+# remapping faults, AMD-Vi event log entries, SMMUv3 events.
+re_dma='DMAR: \[DMA (Read|Write)' re_drhd='DMAR: DRHD: handling fault' re_ir='INTR-REMAP'
+re_amd='AMD-Vi: Event logged' re_smmu='arm-smmu-v3 .*: event 0x'
+fault_re="$re_dma|$re_drhd|$re_ir|$re_amd|$re_smmu"
+iommu_up_re='DMAR: Intel\(R\) Virtualization Technology for Directed I/O|AMD-Vi: Interrupt remapping enabled|arm-smmu-v3 .*: ias [0-9]+-bit'
+hook="$(grep -ao 'CQ-IOMMU: .*' "$serial" | tr -d '\r' | tail -n1 || true)"
+hook_lines=''
+[[ -z "$hook" ]] || hook_lines="$(cq_kv faults <<<"$hook")"
+tables=fresh
+grep -q 'Copied translation tables from previous kernel' "$out/capture.log" && tables=copied
+grep -q 'Failed to copy translation tables' "$out/capture.log" && tables=not-copied
+ir_table=fresh
+grep -q 'Copied IR table' "$out/capture.log" && ir_table=copied
+
 nums="$(sed -n 's/.*CQ-DMESG: .*pci_crash_quiesce: quiesced \([0-9]*\) functions, reset \([0-9]*\) bridges, skipped \([0-9]*\) (mismatched \([0-9]*\)) in \([0-9]*\) us.*/\1 \2 \3 \4 \5/p' \
 	"$serial" | tail -n1)"
 read -r quiesced bridges skipped mismatched panic_us <<<"$nums" || true
 
 {
-	printf 'kernel=%q\nmodule=%q\nmodargs=%q\n' "$CQ_KVER" "$module" "$modargs"
+	printf 'kernel=%q\nmodule=%q\nmodargs=%q\nwhen=%q\niommu=%q\nwords=%q\ncapture_words=%q\n' \
+		"$CQ_KNAME" "$module" "$modargs" "$when" "${iommu[1]:-}" "$words" "$cwords"
 	printf 'result=%s\nreason=%q\n' "$([[ -z "$reason" ]] && echo pass || echo fail)" "$reason"
 	printf 'markers=%s\nframes_offered=%s\nframes_accepted=%s\nframes_before_scan=%s\n' \
 		"${markers:-}" "$offered" "${accepted:-0}" "$before"
-	printf 'rx_to_guest_after_panic=%s\nrx_refused_no_master=%s\n' \
-		"$(trace_after e1000e_rx_written_to_guest)" \
-		"$(trace_after e1000x_rx_can_recv_disabled 'pci_master 0')"
-	printf 'vmcore_bytes=%s\nscan_s=%s\n' "$(kv bytes <<<"$dma")" "$(kv seconds <<<"$dma")"
-	printf 'marker_aliases=%s\nmarker_where=%s\n' "$(kv aliases <<<"$dma")" "$(kv where <<<"$dma")"
+	printf 'rx_to_guest_after_panic=%s\nrx_refused_no_master=%s\nrx_after_capture_start=%s\n' \
+		"$(cq_trace_count "$trace" e1000e_rx_written_to_guest "${t_panic_end:-9e99}" "$t_scan_end")" \
+		"$(cq_trace_count "$trace" e1000x_rx_can_recv_disabled "${t_panic_end:-9e99}" "$t_scan_end" 'pci_master 0')" \
+		"$(cq_trace_count "$trace" e1000e_rx_written_to_guest "${t_capture:-9e99}" "$t_scan_end")"
+	for e in "${events[@]}"; do
+		printf 'ev_%s_before=%s\nev_%s_after_panic=%s\n' \
+			"$e" "$(cq_trace_count "$trace" "$e" 0 "$t_panic_start")" \
+			"$e" "$(cq_trace_count "$trace" "$e" "${t_panic_start:-9e99}" "")"
+	done
+	printf 'fault_lines=%s\ndma_lines=%s\ndrhd_lines=%s\nintr_remap_lines=%s\namdvi_lines=%s\nsmmu_lines=%s\n' \
+		"$(lines "$fault_re" "$out/capture.log")" "$(lines "$re_dma" "$out/capture.log")" \
+		"$(lines "$re_drhd" "$out/capture.log")" "$(lines "$re_ir" "$out/capture.log")" \
+		"$(lines "$re_amd" "$out/capture.log")" "$(lines "$re_smmu" "$out/capture.log")"
+	printf 'hook_fault_lines=%s\nprimary_fault_lines=%s\niommu_kernels=%s\ntables=%s\nir_table=%s\n' \
+		"$hook_lines" "$(lines "$fault_re" "$out/primary.log")" "$(lines "$iommu_up_re" "$serial")" \
+		"$tables" "$ir_table"
+	printf 'vmcore_bytes=%s\nscan_s=%s\n' "$(cq_kv bytes <<<"$dma")" "$(cq_kv seconds <<<"$dma")"
+	printf 'marker_aliases=%s\nmarker_where=%s\n' "$(cq_kv aliases <<<"$dma")" "$(cq_kv where <<<"$dma")"
 	printf 'quiesced=%s\nreset=%s\nskipped=%s\nmismatched=%s\npanic_us=%s\n' \
 		"${quiesced:-}" "${bridges:-}" "${skipped:-}" "${mismatched:-}" "${panic_us:-}"
-	printf 'send_delay_s=%s\nflow_before_scan_s=%s\n' "$(secs "$t_panic_end" "$t_send")" \
-		"$(secs "$t_send" "$(mark_time "$CQ_MAGIC_SCAN_START")")"
+	printf 'send_delay_s=%s\nflow_before_scan_s=%s\n' "$(cq_secs "$t_panic_end" "$t_send")" \
+		"$(cq_secs "$t_send" "$(cq_trace_mark_time "$trace" "$CQ_MAGIC_SCAN_START")")"
 } >"$out/dma.env"
 
 what="${module:+module ${modargs:-(default arguments)}}"
 if [[ -z "$reason" ]]; then
-	cq_log "$CQ_KVER ${what:-control}: markers=$markers frames_offered=$offered ($out)"
+	cq_log "$CQ_KNAME ${what:-control}: markers=$markers frames_offered=$offered fault_lines=$(lines "$fault_re" "$out/capture.log") ($out)"
 else
-	cq_log "FAIL: $CQ_KVER: $reason ($out)"
+	cq_log "FAIL: $CQ_KNAME: $reason ($out)"
 	exit 1
 fi

@@ -8,18 +8,22 @@
  * number. No IP, no guest configuration: the guest NIC just DMAs the frame
  * into its RX ring.
  *
- *   frame-sender [-i USEC] [-t SECONDS] [-b PATH] MARKER QEMU-SOCKET
+ *   frame-sender [-i USEC] [-t SECONDS] [-b PATH] [-p PRE] MARKER QEMU-SOCKET
  *     -i USEC     interval between frames (default 3000)
  *     -t SECONDS  stop after this long (default 60)
  *     -b PATH     bind our end to PATH (the netdev's remote.path), and
  *                 drain what QEMU sends there
+ *     -p PRE      carry PRE instead of MARKER until SIGUSR2 (a DMA source
+ *                 running before the crash, whose frames the dump may hold
+ *                 legitimately: only MARKER, sent from the crash on, counts)
  *
  * Sends never block: when QEMU stops reading the socket (the NIC cannot
  * receive, e.g. its ring is full or Bus Master is off) the socket fills and a
  * send fails with EAGAIN; that frame is counted as "blocked", not "sent".
- * SIGUSR1 prints a progress line, SIGTERM/SIGINT (or the time limit) a final
- * one, both "KEY=VALUE ..." on stdout:
+ * SIGUSR1 prints a progress line, SIGUSR2 a switch line, SIGTERM/SIGINT (or
+ * the time limit) a final one, all "KEY=VALUE ..." on stdout:
  *   start at=UNIXTIME interval_us=N
+ *   switch at=UNIXTIME sent=N blocked=N    (with -p: MARKER from now on)
  *   progress at=UNIXTIME sent=N blocked=N errors=N
  *   done at=UNIXTIME sent=N blocked=N errors=N received=N first=UNIXTIME last=UNIXTIME
  * "errors" counts other send failures (e.g. QEMU gone).
@@ -37,12 +41,14 @@
 #define FRAME_LEN	128
 #define ETHERTYPE	0x88b5
 
-static volatile sig_atomic_t stop, report;
+static volatile sig_atomic_t stop, report, flip;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		report = 1;
+	else if (sig == SIGUSR2)
+		flip = 1;
 	else
 		stop = 1;
 }
@@ -71,7 +77,7 @@ static void set_addr(struct sockaddr_un *sa, const char *path)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: frame-sender [-i USEC] [-t SECONDS] [-b PATH] MARKER QEMU-SOCKET\n");
+		"usage: frame-sender [-i USEC] [-t SECONDS] [-b PATH] [-p PRE] MARKER QEMU-SOCKET\n");
 	exit(2);
 }
 
@@ -79,7 +85,7 @@ int main(int argc, char **argv)
 {
 	unsigned long sent = 0, blocked = 0, errors = 0, received = 0;
 	long interval_us = 3000, limit_s = 60;
-	const char *bind_path = NULL, *marker;
+	const char *bind_path = NULL, *marker, *pre = NULL, *carried;
 	unsigned char frame[FRAME_LEN], sink[2048];
 	char payload[FRAME_LEN];
 	double t_end, first = 0, last = 0;
@@ -94,9 +100,10 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	while ((opt = getopt(argc, argv, "i:t:b:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:t:b:p:")) != -1) {
 		switch (opt) {
 		case 'i':
 			interval_us = strtol(optarg, NULL, 10);
@@ -107,6 +114,9 @@ int main(int argc, char **argv)
 		case 'b':
 			bind_path = optarg;
 			break;
+		case 'p':
+			pre = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -115,10 +125,12 @@ int main(int argc, char **argv)
 		usage();
 	marker = argv[optind];
 	mlen = strlen(marker);
-	if (mlen == 0 || mlen > FRAME_LEN - 14 - 13 - 1) {
-		fprintf(stderr, "frame-sender: marker must be 1..%d bytes\n", FRAME_LEN - 28);
+	if (mlen == 0 || mlen > FRAME_LEN - 14 - 13 - 1 ||
+	    (pre && (!*pre || strlen(pre) > FRAME_LEN - 14 - 13 - 1))) {
+		fprintf(stderr, "frame-sender: markers must be 1..%d bytes\n", FRAME_LEN - 28);
 		return 2;
 	}
+	carried = pre ? pre : marker;
 	set_addr(&dst, argv[optind + 1]);
 
 	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
@@ -148,8 +160,14 @@ int main(int argc, char **argv)
 	printf("start at=%.6f interval_us=%ld\n", now(), interval_us);
 	while (!stop && now() < t_end) {
 		/* payload: "seq=NNNNNNNN " then the marker, once */
+		if (flip) {
+			flip = 0;
+			carried = marker;
+			printf("switch at=%.6f sent=%lu blocked=%lu\n", now(), sent, blocked);
+		}
 		n = snprintf(payload, sizeof(payload), "seq=%08lu %s",
-			     (sent + blocked) % 100000000, marker);
+			     (sent + blocked) % 100000000, carried);
+		memset(frame + 14, 0, sizeof(frame) - 14);
 		memcpy(frame + 14, payload, n);
 		if (sendto(fd, frame, sizeof(frame), MSG_DONTWAIT,
 			   (struct sockaddr *)&dst, sizeof(dst)) == (ssize_t)sizeof(frame)) {

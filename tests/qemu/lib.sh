@@ -22,10 +22,14 @@ export CQ_MAGIC_SCAN_START CQ_MAGIC_SCAN_END
 cq_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 cq_die() { cq_log "error: $*"; exit 1; }
 
-# cq_kernel_env LINE|KVER: fetch the kernel (cached) and source its env file,
-# which sets CQ_KLINE CQ_KVER CQ_KPKG CQ_VMLINUZ CQ_MODDIR CQ_KDIR, and for an
-# arm64 kernel (LINE 6.12-arm64) CQ_ARCH CQ_CROSS_COMPILE CQ_SYSROOT. CQ_ARCH is
-# always set afterwards: x86_64 when the env file has none.
+# cq_kernel_env LINE|KVER|NAME: fetch the kernel (cached) and source its env
+# file, which sets CQ_KLINE CQ_KVER CQ_KPKG CQ_VMLINUZ CQ_MODDIR CQ_KDIR, and
+# for an arm64 kernel (LINE 6.12-arm64) CQ_ARCH CQ_CROSS_COMPILE CQ_SYSROOT.
+# CQ_ARCH is always set afterwards: x86_64 when the env file has none. And
+# CQ_KNAME: the kernel's one name, its directory under $CQ_CACHE/kernels/
+# (the release for a Debian kernel; RELEASE-HASH for a local build such as
+# the debug kernel, whose release several builds share). Everything that
+# looks a kernel up again, or caches something for it, takes CQ_KNAME.
 cq_kernel_env() {
 	local env
 	env="$("$CQ_ROOT/scripts/fetch-kernels.sh" --env-file "$1")" || cq_die "cannot fetch kernel $1"
@@ -33,6 +37,7 @@ cq_kernel_env() {
 	# shellcheck source=/dev/null
 	. "$env"
 	CQ_ARCH="${CQ_ARCH:-x86_64}"
+	CQ_KNAME="$(basename "$(dirname "$env")")"
 }
 
 # cq_kbuild_args: the make arguments that build modules for the kernel of
@@ -138,7 +143,7 @@ cq_topology_arch() {
 # new run directory under the cache named after the kernel and KIND
 cq_fresh_dir() {
 	local out="$1"
-	[[ -n "$out" ]] || out="$CQ_CACHE/runs/$(date +%Y%m%d-%H%M%S)-$CQ_KVER-$2-$$"
+	[[ -n "$out" ]] || out="$CQ_CACHE/runs/$(date +%Y%m%d-%H%M%S)-$CQ_KNAME-$2-$$"
 	rm -rf "$out"
 	mkdir -p "$out"
 	(cd "$out" && pwd)
@@ -161,4 +166,55 @@ cq_bg_cleanup() {
 	[[ -z "${sender_pid:-}" ]] || kill "$sender_pid" 2>/dev/null || true
 	[[ -z "${cycle_pid:-}" ]] || kill "$cycle_pid" 2>/dev/null || true
 	[[ "$1" == "$2" ]] || rm -rf "$1"
+}
+
+# --- helpers of the cycle drivers that run something beside run-cycle.sh ---
+
+# cq_wait_while PID CMD...: poll CMD every 20 ms while process PID runs;
+# succeed as soon as CMD does (and once more after PID ended)
+cq_wait_while() {
+	local pid="$1"
+	shift
+	while kill -0 "$pid" 2>/dev/null; do
+		"$@" && return 0
+		sleep 0.02
+	done
+	"$@"
+}
+
+# cq_modules_of A,B: those of the modules A,B that the kernel of
+# cq_kernel_env has as modules (the others are built in: e.g. virtio_pci in
+# Debian's 6.12, not in its 6.1; everything in the debug kernel)
+cq_modules_of() {
+	local m out=''
+	for m in ${1//,/ }; do
+		[[ -z "$(find "$CQ_MODDIR" -name "$m.ko*" -print -quit 2>/dev/null)" ]] ||
+			out+="${out:+,}$m"
+	done
+	echo "$out"
+}
+
+# cq_kv KEY: the last value of a KEY=VALUE word on stdin
+cq_kv() { grep -o "\\b$1=[^ ]*" | tail -n1 | cut -d= -f2 || true; }
+
+# cq_sender_value LOG KIND KEY: KEY of frame-sender's last KIND line (start,
+# switch, progress, done); cq_sender_count: the same, 0 if absent
+cq_sender_value() { { grep "^$2 " "$1" 2>/dev/null || true; } | cq_kv "$3"; }
+cq_sender_count() { local v; v="$(cq_sender_value "$@")"; echo "${v:-0}"; }
+
+# cq_secs T0 T1: T1 - T0 with one decimal, empty if either is
+cq_secs() { [[ -z "$1" || -z "$2" ]] || awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+# cq_trace_mark_time TRACE MAGIC: host time of the trace marker MAGIC (empty
+# if absent)
+cq_trace_mark_time() {
+	awk -v m="$2" '/ 00:00.0 @0x0 <- / && $NF == m { split($1, a, "[@:]"); print a[2]; exit }' "$1"
+}
+
+# cq_trace_count TRACE EVENT T0 T1 [PATTERN]: EVENT lines (with PATTERN)
+# of TRACE after host time T0 and before T1 (empty: no bound)
+cq_trace_count() {
+	awk -v t0="${3:-0}" -v t1="${4:-9e99}" -v ev="$2" -v pat="${5:-}" \
+		'index($0, ":" ev " ") { split($1, a, "[@:]"); if (a[2] + 0 > t0 && a[2] + 0 < t1 && index($0, pat)) n++ }
+		 END { print n + 0 }' "$1"
 }

@@ -3,7 +3,7 @@
 #
 # Build the harness initramfs for one kernel and print its path.
 #
-#   tests/qemu/mkinitramfs.sh [options] LINE|KVER
+#   tests/qemu/mkinitramfs.sh [options] LINE|KVER|NAME
 #     -m FILE.ko   module under test (installed as /cq/pci_crash_quiesce.ko)
 #     -M FILE.ko   trace marker module (tests/qemu/build-marker.sh)
 #     -K a,b       kernel modules to bundle, with their dependencies (default e1000e)
@@ -20,8 +20,8 @@
 # their libraries (readelf -d, recursively) from the arm64 packages that
 # fetch-kernels.sh unpacked into its CQ_SYSROOT; its busybox cannot run on the
 # host to list its applets, so /init installs the applet links itself.
-# Result: $CQ_CACHE/initramfs/KVER-HASH.cpio.gz, HASH over every input, so a
-# second call with the same inputs only hashes.
+# Result: $CQ_CACHE/initramfs/NAME-HASH.cpio.gz (NAME: lib.sh's CQ_KNAME),
+# HASH over every input, so a second call with the same inputs only hashes.
 
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -39,7 +39,7 @@ while getopts 'm:M:K:C:f:h' opt; do
 	esac
 done
 shift $((OPTIND - 1))
-[[ $# -eq 1 ]] || cq_die "usage: $0 [-m mod.ko] [-M marker.ko] [-K kmods] [-C kmods] [-f src:dest] LINE|KVER"
+[[ $# -eq 1 ]] || cq_die "usage: $0 [-m mod.ko] [-M marker.ko] [-K kmods] [-C kmods] [-f src:dest] LINE|KVER|NAME"
 cq_kernel_env "$1"
 
 for f in ${module:+"$module"} ${marker:+"$marker"}; do
@@ -152,7 +152,7 @@ done
 
 key="$(printf '%s\n' "$(cq_sha256 "${inputs[@]}")" "$kmods" "${extras[@]}" \
 	"m=${module:+1} M=${marker:+1}" ${ckmods:+"C=$ckmods"} | sha256sum | cut -c1-16)"
-out="$CQ_CACHE/initramfs/$CQ_KVER-$key.cpio.gz"
+out="$CQ_CACHE/initramfs/$CQ_KNAME-$key.cpio.gz"
 if [[ -f "$out" ]]; then
 	touch "$out"
 	echo "$out"
@@ -250,6 +250,6 @@ done
 
 pack "$prim" | gzip -1 >"$tmp/initramfs.cpio.gz"
 mv "$tmp/initramfs.cpio.gz" "$out"
-cq_prune "$CQ_CACHE/initramfs" "$CQ_KVER-*.cpio.gz" 12
+cq_prune "$CQ_CACHE/initramfs" "$CQ_KNAME-*.cpio.gz" 12
 cq_log "built $out ($(du -h "$out" | cut -f1))"
 echo "$out"

@@ -34,7 +34,9 @@
 #
 # DIR gets: serial.log (both kernels' console), trace.log (pci_cfg_write and -e
 # events, with -msg timestamp=on), segments.txt (trace-segments.sh), qemu.log
-# (QEMU's own messages), qemu.cmd, qmp.sock while running, and result.env.
+# (QEMU's own messages), qemu.cmd, qmp.path (where the QMP socket is while
+# QEMU runs: DIR/qmp.sock, or a short directory when DIR's path is too long
+# for a socket), and result.env.
 # Exit status 0 when the cycle reached its last marker without a CQ-FAIL line.
 # A run that failed before the crash with nothing of ours involved (see
 # infra_failure) is run once more; result.env's infra_retry says why, and the
@@ -89,19 +91,19 @@ esac
 command -v "${qemu[0]}" >/dev/null || cq_die "${qemu[0]} missing: scripts/install-deps.sh"
 
 marker=''
-[[ $nomarker -eq 1 ]] || marker="$("$CQ_QEMU_DIR/build-marker.sh" "$CQ_KVER")"
+[[ $nomarker -eq 1 ]] || marker="$("$CQ_QEMU_DIR/build-marker.sh" "$CQ_KNAME")"
 t0="$(date +%s.%N)"
 initrd="$("$CQ_QEMU_DIR/mkinitramfs.sh" ${module:+-m "$module"} ${marker:+-M "$marker"} \
-	-K "$kmods" ${ckmods:+-C "$ckmods"} "${extras[@]}" "$CQ_KVER")"
+	-K "$kmods" ${ckmods:+-C "$ckmods"} "${extras[@]}" "$CQ_KNAME")"
 t1="$(date +%s.%N)"
 
 if [[ -z "$out" ]]; then
 	cq_prune "$CQ_CACHE/runs" '*' 50
-	out="$CQ_CACHE/runs/$(date +%Y%m%d-%H%M%S)-$CQ_KVER-$$"
+	out="$CQ_CACHE/runs/$(date +%Y%m%d-%H%M%S)-$CQ_KNAME-$$"
 fi
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-rm -f "$out"/{serial.log,trace.log,segments.txt,qemu.log,qemu.cmd,result.env,qmp.sock} "$out"/try1-*
+rm -f "$out"/{serial.log,trace.log,segments.txt,qemu.log,qemu.cmd,result.env,qmp.sock,qmp.path} "$out"/try1-*
 
 append="console=$console crashkernel=256M panic=-1${post:+ $post} cq.mode=$mode"
 [[ -z "$modargs" ]] || append+=" cq.modargs=${modargs// /;}"
@@ -112,10 +114,11 @@ for e in "${events[@]}"; do
 	# every -trace needs file=: QEMU keeps the last one's (none: stderr)
 	trace_args+=(-trace "enable=$e,file=$out/trace.log")
 done
-qmp_args=()
-if [[ ${#out} -lt 90 ]]; then
-	qmp_args=(-qmp "unix:$out/qmp.sock,server=on,wait=off")
-fi
+# A unix socket path must fit in 108 bytes: a long DIR gets its QMP socket
+# in a short directory of its own, named in DIR/qmp.path either way.
+qmp_dir="$(cq_sock_dir "$out" qmp)"
+echo "$qmp_dir/qmp.sock" >"$out/qmp.path"
+qmp_args=(-qmp "unix:$qmp_dir/qmp.sock,server=on,wait=off")
 mapfile -t topo_args < <(cq_topology "$topo")
 if [[ -n "$iommu" ]]; then
 	# cq_topology starts with -M MACHINE; the IOMMU must come before the devices
@@ -164,6 +167,7 @@ for try in 1 2; do
 	done
 done
 t2="$(date +%s.%N)"
+[[ "$qmp_dir" == "$out" ]] || rm -rf "$qmp_dir"
 
 # Verdict from the serial log: every marker of the mode, and no CQ-FAIL.
 serial="$out/serial.log"

@@ -133,9 +133,13 @@ static void fake_io_log(u16 port, u8 width, bool out, u32 val)
 		fake.io[fake.nio++] = (struct fake_io){ port, width, out, val };
 }
 
-static void fake_tick(void)
+static void fake_tick(int fn)
 {
+	if (fake.frozen)
+		return;
 	fake.now_ns += fake.ns_per_access;
+	if (fn >= 0)
+		fake.now_ns += fake.fn[fn].ns_per_access;
 }
 
 /* Function @i to its reset state; @by is the bridge, or FAKE_BY_* */
@@ -177,7 +181,7 @@ static u32 fake_read(int fn, unsigned int off, unsigned int width)
 	struct fake_fn *f;
 
 	fake.reads++;
-	fake_tick();
+	fake_tick(fn);
 	if (fn < 0)
 		return width == 4 ? ~0U : 0xffff;
 	f = &fake.fn[fn];
@@ -202,7 +206,7 @@ static void fake_write(int fn, unsigned int off, unsigned int width, u16 val)
 	u16 old;
 
 	fake.writes++;
-	fake_tick();
+	fake_tick(fn);
 	if (fn < 0) {
 		fake.bad++;
 		return;
@@ -228,6 +232,8 @@ static void fake_write(int fn, unsigned int off, unsigned int width, u16 val)
 		fake_set8(fn, off, 0);
 		fake_reset_fn(fn, FAKE_BY_AF_FLR);
 	}
+	if (fake.on_write && fake.writes == fake.on_write_at)
+		fake.on_write();
 }
 
 /* ECAM: find the function whose page holds [addr, addr + width). */
@@ -367,16 +373,28 @@ u64 ktime_get_mono_fast_ns(void)
 	return fake.now_ns;
 }
 
+#define FAKE_HOUR_NS	(3600ULL * 1000000000ULL)
+
 void mdelay(unsigned long ms)
 {
-	fake.now_ns += ms * 1000000ULL;
+	fake.mdelays++;
+	if (fake.on_mdelay && fake.mdelays == fake.on_mdelay_at)
+		fake.on_mdelay();
 	fake.delayed_ns += ms * 1000000ULL;
+	if (fake.mdelays == (fake.mdelay_limit ? fake.mdelay_limit : 100000)) {
+		/* a runaway wait: let it end, it has been counted */
+		fake.frozen = false;
+		fake.now_ns += FAKE_HOUR_NS;
+	}
+	if (!fake.frozen)
+		fake.now_ns += ms * 1000000ULL;
 }
 
 void udelay(unsigned long us)
 {
-	fake.now_ns += us * 1000ULL;
 	fake.delayed_ns += us * 1000ULL;
+	if (!fake.frozen)
+		fake.now_ns += us * 1000ULL;
 }
 
 void touch_nmi_watchdog(void)

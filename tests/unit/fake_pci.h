@@ -58,6 +58,7 @@ struct fake_fn {
 	int tp_reads;		/* Transactions Pending reads before it clears */
 	bool removed;		/* reads all-ones, writes dropped */
 	int remove_on_read;	/* if > 0: becomes removed when this offset is read */
+	u64 ns_per_access;	/* its own cost per access, on top (a slow device) */
 };
 
 struct fake_state {
@@ -67,6 +68,20 @@ struct fake_state {
 	u64 now_ns;		/* the fake clock */
 	u64 ns_per_access;	/* advance per config data access */
 	u64 delayed_ns;		/* total time spent in mdelay/udelay */
+	bool frozen;		/* the clock stands still (as after hpet_disable()) */
+	unsigned int mdelays;	/* mdelay() calls */
+	/*
+	 * A wait the fake ends for the code under test: after this many
+	 * mdelay() calls the clock jumps an hour ahead (0: 100000), so that a
+	 * wait bounded by the clock alone shows up as a count, not a hang.
+	 */
+	unsigned int mdelay_limit;
+	/* called at the start of mdelay() call number on_mdelay_at (from 1) */
+	void (*on_mdelay)(void);
+	unsigned int on_mdelay_at;
+	/* called after config write number on_write_at (from 1) */
+	void (*on_write)(void);
+	unsigned int on_write_at;
 	unsigned int nmi_touches;
 
 	unsigned int reads;	/* config data reads (ECAM or 0xCFC..) */

@@ -154,9 +154,9 @@ static void test_pick_vmd_twin(void)
 	u8 *bus_page;
 
 	two_functions();
-	pcq_cfg_pick(&vmd, NULL);
-	pcq_cfg_pick(&twin, NULL);
-	pcq_cfg_pick(&other, NULL);
+	pcq_cfg_pick(&vmd, NULL, true);
+	pcq_cfg_pick(&twin, NULL, true);
+	pcq_cfg_pick(&other, NULL, true);
 	is(vmd.cfg.method, PCQ_ACCESS_NONE, "pick: VMD domain 0x10000 without ECAM: no accessor");
 	is(twin.cfg.method, PCQ_ACCESS_CONF1, "pick: domain 0 without ECAM: type 1");
 	is(twin.cfg.conf1, pcq_cfg_conf1_address(3, 0x10), "pick: type 1 address of 03:02.0");
@@ -172,9 +172,33 @@ static void test_pick_vmd_twin(void)
 
 	/* with the kernel's mapping of bus 3, ECAM at base + devfn * 4 KiB */
 	bus_page = (u8 *)fake_page(0) - ((unsigned long)0x10 << 12);
-	pcq_cfg_pick(&vmd, bus_page);
+	pcq_cfg_pick(&vmd, bus_page, true);
 	ok(vmd.cfg.method == PCQ_ACCESS_ECAM && vmd.cfg.ecam == fake_page(0),
 	   "pick: ECAM page = bus mapping + devfn << 12");
+}
+
+/*
+ * Type 1 only where the kernel itself uses it: with other config ops (type
+ * 2, a Xen PV guest's pcifront), a domain-0 function without ECAM gets no
+ * accessor at all; ECAM is unaffected.
+ */
+static void test_pick_conf1_unused(void)
+{
+	struct pcq_func f = { .seg = 0, .bus = 3, .devfn = 0x10 };
+	struct pcq_run run = { 0 };
+	u8 *bus_page;
+
+	two_functions();
+	pcq_cfg_pick(&f, NULL, false);
+	is(f.cfg.method, PCQ_ACCESS_NONE, "pick: domain 0, the kernel not on type 1: no accessor");
+	is(pcq_cfg_read32(&f, PCI_VENDOR_ID, &run), 0xffffffff,
+	   "pick: ... reads all-ones, no port touched");
+	ok(fake.nio == 0 && fake.reads == 0, "pick: ... no access made");
+	pcq_cfg_pick(&f, NULL, true);
+	is(f.cfg.method, PCQ_ACCESS_CONF1, "pick: control: with the kernel on type 1, type 1");
+	bus_page = (u8 *)fake_page(0) - ((unsigned long)0x10 << 12);
+	pcq_cfg_pick(&f, bus_page, false);
+	is(f.cfg.method, PCQ_ACCESS_ECAM, "pick: ECAM whatever the kernel's type 1 use");
 }
 
 static void test_extended_and_bytes(void)
@@ -234,6 +258,7 @@ int main(void)
 	test_conf1();
 	test_none();
 	test_pick_vmd_twin();
+	test_pick_conf1_unused();
 	test_extended_and_bytes();
 	test_locked();
 	return tap_done();

@@ -382,6 +382,104 @@ static void test_names(void)
 	ok(!strcmp(pcq_noreset_name(99), "?"), "names: unknown noreset is ?");
 }
 
+/*
+ * CXL: memory is never reset, nor the ports above it; a port whose bus
+ * reset the hardware masks is not reset, the switch below it is.
+ *
+ *  00:1c.0 root port -> 01:00.0 CXL memory device (class 0502)
+ *  00:1c.1 root port, SBR masked -> 02:00.0 upstream port
+ *          -> 03:00.0 downstream port -> 04:00.0 endpoint
+ *  00:1c.2 root port -> 05:00.0 accelerator with a memory-capable CXL DVSEC
+ */
+static void test_cxl(void)
+{
+	int rp1, mem, rp2, usp, dsp, ep, rp3, acc;
+	struct pcq_snapshot *s;
+
+	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_host(&T);
+	rp1 = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
+	mem = topo_ep(&T, rp1, 0, 0);
+	rp2 = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 1);
+	usp = topo_bridge(&T, rp2, PCQ_TYPE_UPSTREAM_PORT, 0, 0);
+	dsp = topo_bridge(&T, usp, PCQ_TYPE_DOWNSTREAM_PORT, 0, 0);
+	ep = topo_ep(&T, dsp, 0, 0);
+	rp3 = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 2);
+	acc = topo_ep(&T, rp3, 0, 0);
+	T.n[mem].class = 0x050210;
+	T.n[mem].flags |= PCQ_F_CXL_MEM;
+	topo_flr(&T, mem);
+	T.n[acc].class = 0x120000;
+	T.n[acc].flags |= PCQ_F_CXL_MEM;
+	T.n[rp2].flags |= PCQ_F_CXL_SBR_MASKED;
+	s = build(NULL);
+	invariants(s, "cxl");
+	ok(blocked(s, rp1, mem), "cxl: the root port above CXL memory is not reset");
+	ok(s->func[mem].reach == PCQ_REACH_NONE && s->func[mem].why == PCQ_WHY_CXL_MEMORY,
+	   "cxl: CXL memory gets no function reset either, FLR or not (reset=none:%s)",
+	   pcq_why_name(s->func[mem].why));
+	ok(blocked(s, rp3, acc) && s->func[acc].why == PCQ_WHY_CXL_MEMORY,
+	   "cxl: a memory-capable CXL accelerator is protected the same way");
+	ok(s->func[rp2].action == PCQ_ACT_QUIESCE &&
+	   s->func[rp2].noreset == PCQ_NORESET_SBR_MASKED,
+	   "cxl: a port with its bus reset masked is not reset (%s)",
+	   pcq_noreset_name(s->func[rp2].noreset));
+	ok(s->func[usp].action == PCQ_ACT_QUIESCE_RESET && resets_only(s, usp, -1),
+	   "cxl: the switch below it is the top-most bridge reset");
+	ok(s->func[ep].reach == PCQ_REACH_BUS && s->func[ep].reset_by == usp,
+	   "cxl: its endpoint is reached by the switch's bus reset");
+	ok(s->func[mem].action == PCQ_ACT_QUIESCE && s->func[acc].action == PCQ_ACT_QUIESCE,
+	   "cxl: CXL memory still gets Bus Master cleared");
+	free(s);
+
+	/* control: without the CXL flags, the same topology resets all three ports */
+	T.n[mem].flags &= ~PCQ_F_CXL_MEM;
+	T.n[acc].flags &= ~PCQ_F_CXL_MEM;
+	T.n[rp2].flags &= ~PCQ_F_CXL_SBR_MASKED;
+	s = build(NULL);
+	is(s->nr_resets, 3, "cxl: control: without them, three root ports reset");
+	free(s);
+}
+
+/*
+ * The kernel's reset methods rule: a device whose first method is its own
+ * (device_specific, acpi) or whose methods the admin took away gets no
+ * function reset; a VF of such a PF its own FLR.
+ *
+ *  00:02.0 endpoint, first method device_specific       none:quirk
+ *  00:03.0 endpoint, reset_method emptied by the admin  none:admin
+ *  00:04.0 PF, first method device_specific -> 00:04.1 VF with FLR
+ *  00:05.0 endpoint, first method flr                  flr (control)
+ */
+static void test_reset_methods(void)
+{
+	int quirk, admin, pf, vf, plain;
+	struct pcq_snapshot *s;
+
+	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_host(&T);
+	quirk = topo_ep(&T, -1, 2, 0);
+	admin = topo_ep(&T, -1, 3, 0);
+	pf = topo_ep(&T, -1, 4, 0);
+	vf = topo_vf(&T, pf, 1);
+	plain = topo_ep(&T, -1, 5, 0);
+	T.n[quirk].flags |= PCQ_F_RESET_QUIRK;
+	T.n[admin].flags |= PCQ_F_RESET_ADMIN;
+	T.n[pf].flags |= PCQ_F_RESET_QUIRK;
+	topo_flr(&T, vf);
+	topo_flr(&T, plain);
+	s = build(NULL);
+	ok(s->func[quirk].reach == PCQ_REACH_NONE && s->func[quirk].why == PCQ_WHY_QUIRK,
+	   "methods: device-specific first: reset=none:%s", pcq_why_name(s->func[quirk].why));
+	ok(s->func[admin].reach == PCQ_REACH_NONE && s->func[admin].why == PCQ_WHY_ADMIN,
+	   "methods: emptied by the admin: reset=none:%s", pcq_why_name(s->func[admin].why));
+	ok(s->func[pf].why == PCQ_WHY_QUIRK && s->func[vf].reach == PCQ_REACH_FLR,
+	   "methods: the VF of such a PF gets its own FLR");
+	is(s->func[plain].reach, PCQ_REACH_FLR, "methods: control: first method flr: flr");
+	is(s->nr_fresets, 2, "methods: function resets: the VF and the plain endpoint");
+	free(s);
+}
+
 int main(void)
 {
 	S = topo_settings();
@@ -397,5 +495,7 @@ int main(void)
 	test_no_access();
 	test_bogus_parent();
 	test_names();
+	test_cxl();
+	test_reset_methods();
 	return tap_done();
 }

@@ -36,14 +36,14 @@ static void test_layout(void)
 	size_t sealed = sizeof(struct pcq_snapshot) + 3 * sizeof(struct pcq_func) +
 			9 * sizeof(u32);
 
-	ok(pcq_snapshot_size(3) >= sealed + 3 * (sizeof(u8) + sizeof(u16)),
+	ok(pcq_snapshot_size(3) >= sealed + 3 * 2 * sizeof(u16),
 	   "layout: size(3) = header + funcs + 3 index lists + scratch");
 	ok(s->magic == PCQ_SNAPSHOT_MAGIC && s->nr == 3 && s->nr_inv == ~3U &&
 	   s->size == sealed, "layout: init fills magic, nr, nr_inv, sealed size");
 	ok((u8 *)s->order == (u8 *)&s->func[3] && s->resets == s->order + 3 &&
 	   s->fresets == s->resets + 3, "layout: order, resets, fresets follow the functions");
-	ok(s->scratch.state == (u8 *)s + sealed &&
-	   (u8 *)s->scratch.saved >= s->scratch.state + 3 &&
+	ok((u8 *)s->scratch.state == (u8 *)s + sealed &&
+	   s->scratch.saved >= s->scratch.state + 3 &&
 	   (u8 *)(s->scratch.saved + 3) <= (u8 *)s + pcq_snapshot_size(3) &&
 	   !((unsigned long)s->scratch.saved & 1),
 	   "layout: scratch after the sealed part, inside the allocation, aligned");

@@ -479,20 +479,25 @@ static void test_budget(void)
 	struct pcq_run r;
 	int k, brw;
 
-	/* 1 ms per config access, 5 ms budget: stops in the first functions */
+	/*
+	 * 1 ms per config access, 5 ms budget: the quiesce phase stops in the
+	 * first functions, the bus resets keep their share (the hold and 1 ms,
+	 * from when they start): both bridges are verified and reset.
+	 */
 	S.budget_ms = 5;
 	s = std();
 	fake.ns_per_access = MS;
 	pcq_walk(s, false, false, &r);
-	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_BUDGET,
-	   "%s budget 5 ms at 1 ms/access: aborted, budget", M);
+	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_BUDGET &&
+	   r.abort_phase == PCQ_PHASE_QUIESCE,
+	   "%s budget 5 ms at 1 ms/access: aborted, budget, quiesce phase", M);
 	ok(r.functions_quiesced < s->nr_order, "%s budget 5 ms: stopped early (%u of %u)",
 	   M, r.functions_quiesced, s->nr_order);
-	is(fake_writes_at(RP1, PCI_BRIDGE_CONTROL) + fake_writes_at(RP2, PCI_BRIDGE_CONTROL), 0,
-	   "%s budget 5 ms: no reset started", M);
-	ok(r.duration_ns <= 5 * MS + 8 * MS,
-	   "%s budget 5 ms: overran by at most one function (%llu ns)", M,
-	   (unsigned long long)r.duration_ns);
+	ok(r.bridges_reset >= 1 && fake_writes_at(RP1, PCI_BRIDGE_CONTROL) == 2,
+	   "%s budget 5 ms: the bus resets kept their share (%u made)", M, r.bridges_reset);
+	ok(r.duration_ns <= 5 * MS + 8 * MS + s->nr_resets * 10 * MS + S.reset_hold_ms * MS,
+	   "%s budget 5 ms: overran by at most one function, and the resets' accesses "
+	   "(%llu ns)", M, (unsigned long long)r.duration_ns);
 	free(s);
 
 	/* every budget from 1 to 90 ms: resets always released, state consistent */
@@ -523,7 +528,7 @@ static void test_budget(void)
 			if (r.reset_hold_ns < S.reset_hold_ms * MS)
 				short_hold++;
 		}
-		if (r.duration_ns > (b + 8) * MS + 3 * s->nr_resets * MS)
+		if (r.duration_ns > (b + 8 + S.reset_hold_ms) * MS + 10 * s->nr_resets * MS)
 			overrun++;
 		free(s);
 	}
@@ -535,19 +540,30 @@ static void test_budget(void)
 	   "with resets (%u)", M, done, aborted, reset_runs);
 	is(overrun, 0, "%s budget sweep: overrun bounded by one function + reset accesses", M);
 
-	/* enough budget for the quiesce, not for the hold: no reset at all */
+	/*
+	 * A hold that takes nearly the whole budget keeps its share: the
+	 * quiesce phase gets nothing, the bus resets are still made, their
+	 * bridges verified and quiesced on the way.
+	 */
 	S.budget_ms = 5;
-	S.reset_hold_ms = 5;
+	S.reset_hold_ms = 4;
 	s = std();
 	fake.ns_per_access = 10000;
 	pcq_walk(s, false, false, &r);
-	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_BUDGET,
-	   "%s budget < quiesce + hold: aborted, budget", M);
-	is(r.functions_quiesced, s->nr_order, "%s budget < quiesce + hold: all quiesced", M);
-	ok(!fake_writes_at(RP1, PCI_BRIDGE_CONTROL) && !fake_writes_at(RP2, PCI_BRIDGE_CONTROL) &&
-	   r.bridges_reset == 0 && !fake_resets_of(EP1),
-	   "%s budget < quiesce + hold: no SBR written", M);
-	is(fake.delayed_ns, 0, "%s budget < quiesce + hold: no hold", M);
+	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_BUDGET &&
+	   r.abort_phase == PCQ_PHASE_QUIESCE,
+	   "%s hold 4 of 5 ms: aborted, budget, in the quiesce phase", M);
+	is(r.bridges_reset, s->nr_resets, "%s hold 4 of 5 ms: every bus reset made", M);
+	ok(fake_writes_at(RP1, PCI_BRIDGE_CONTROL) == 2 && fake_writes_at(RP2, PCI_BRIDGE_CONTROL) == 2 &&
+	   fake_resets_of(EP1) == 1, "%s hold 4 of 5 ms: asserted and released", M);
+	ok(!(fake_get16(RP1, PCI_COMMAND) & PCI_COMMAND_MASTER) &&
+	   !(fake_get16(RP2, PCI_COMMAND) & PCI_COMMAND_MASTER),
+	   "%s hold 4 of 5 ms: the reset bridges were quiesced on the way", M);
+	/* the phase sees its end only once the clock moved: one function in */
+	is(r.functions_quiesced, 1 + 2, "%s hold 4 of 5 ms: the first function and the two "
+	   "bridges quiesced", M);
+	is(r.unvisited, s->nr_order - 3, "%s hold 4 of 5 ms: the rest counted as unvisited", M);
+	is(r.delays_ms, 4, "%s hold 4 of 5 ms: 4 fixed delays, the hold", M);
 	free(s);
 
 	/*

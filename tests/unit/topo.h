@@ -40,7 +40,7 @@ struct tnode {
 	u8 sec, sub;		/* bridges */
 	u16 vendor, device;
 	u32 class;
-	u16 flags;		/* PCQ_F_* put into the snapshot */
+	u32 flags;		/* PCQ_F_* put into the snapshot */
 	u8 msi_cap, msix_cap;	/* 0: none */
 	bool msi_on, msix_on;	/* enable bits in the fake */
 	u16 command;		/* initial Command */

@@ -72,16 +72,20 @@ u32 pcq_cfg_conf1_address(u8 bus, u8 devfn)
  * @f:        the function, with its domain, bus and devfn filled in
  * @ecam_bus: the kernel's ECAM mapping of the function's bus, or NULL when
  *            the kernel uses no ECAM window for it
+ * @conf1:    the kernel itself reaches domain 0 through type 1
+ *            (pcq_conf1_used())
  *
- * ECAM where the kernel itself uses it.  Otherwise type 1, which only
- * reaches domain 0 of an x86 machine: a function of any other domain
- * (Intel VMD, Hyper-V vPCI, a host bridge with its own config mechanism)
- * gets no accessor, never one that would address the domain-0 function
- * at the same bus and devfn.
+ * ECAM where the kernel itself uses it.  Otherwise type 1, where the
+ * kernel uses it too: only domain 0 of an x86 machine, and only when its
+ * config ops are the direct type 1 ones (not type 2, nor a hypervisor's or
+ * platform's own).  A function of any other domain (Intel VMD, Hyper-V
+ * vPCI, a host bridge with its own config mechanism) gets no accessor,
+ * never one that would address the domain-0 function at the same bus and
+ * devfn.
  *
  * Context: process context, at snapshot time.
  */
-void pcq_cfg_pick(struct pcq_func *f, void __iomem *ecam_bus)
+void pcq_cfg_pick(struct pcq_func *f, void __iomem *ecam_bus, bool conf1)
 {
 	f->cfg.ecam = NULL;
 	f->cfg.conf1 = 0;
@@ -89,7 +93,7 @@ void pcq_cfg_pick(struct pcq_func *f, void __iomem *ecam_bus)
 	if (ecam_bus) {
 		f->cfg.method = PCQ_ACCESS_ECAM;
 		f->cfg.ecam = ecam_bus + ((unsigned long)f->devfn << 12);
-	} else if (IS_ENABLED(CONFIG_X86) && f->seg == 0) {
+	} else if (IS_ENABLED(CONFIG_X86) && conf1 && f->seg == 0) {
 		f->cfg.method = PCQ_ACCESS_CONF1;
 		f->cfg.conf1 = pcq_cfg_conf1_address(f->bus, f->devfn);
 	}

@@ -11,6 +11,10 @@
  * critical section, so a walk that loaded the old pointer has finished, or
  * was stopped for good, before it goes away.  Parameter changes re-plan a
  * copy of the current snapshot; only hotplug and rescan walk the topology.
+ *
+ * Lock order: pci_lock_rescan_remove(), then pcq_lock.  A PCI bus notifier
+ * is called with the former held (device addition and removal), and a
+ * rebuild needs both.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -58,6 +62,20 @@ const struct pcq_snapshot *pcq_snapshot_locked(void)
 }
 
 /**
+ * pcq_ready_locked() - has the module finished loading?
+ *
+ * Until then parameters are only stored, and checked together at the end.
+ *
+ * Context: process context with pcq_lock held.
+ * Return: true once loaded.
+ */
+bool pcq_ready_locked(void)
+{
+	lockdep_assert_held(&pcq_lock);
+	return pcq_ready;
+}
+
+/**
  * pcq_snapshot_stale_locked() - did the last full rebuild fail?
  *
  * Context: process context with pcq_lock held.
@@ -89,7 +107,8 @@ static void pcq_publish_locked(struct pcq_snapshot *snap)
  * given at load time are only stored.  On failure the previous snapshot
  * stays published, marked stale, with a warning.
  *
- * Context: process context with pcq_lock held; sleeps.
+ * Context: process context under pci_lock_rescan_remove() and pcq_lock;
+ * sleeps.
  * Return: 0 or a negative errno.
  */
 int pcq_rebuild_locked(void)
@@ -130,7 +149,7 @@ int pcq_take_locked(struct pcq_snapshot *snap)
  *
  * For parameter changes: the topology is not walked again, nothing is
  * mapped, and nothing waits for a grace period.  Before the first
- * snapshot, a full rebuild.
+ * snapshot (parameters given at load), nothing: the first build uses them.
  *
  * Context: process context with pcq_lock held.
  * Return: 0 or a negative errno; on failure nothing changed.
@@ -140,12 +159,10 @@ int pcq_replan_locked(void)
 	struct pcq_snapshot *snap;
 
 	lockdep_assert_held(&pcq_lock);
-	if (!pcq_ready)
+	if (!pcq_ready || !pcq_current)
 		return 0;
-	if (!pcq_current)
-		return pcq_rebuild_locked();
 	snap = pcq_snapshot_replan(pcq_current, &pcq_settings, &pcq_skip,
-				   pcq_generation + 1);
+				   pcq_generation + 1, NULL);
 	if (IS_ERR(snap))
 		return PTR_ERR(snap);
 	pcq_publish_locked(snap);
@@ -156,9 +173,12 @@ int pcq_replan_locked(void)
  * pcq_dry_run_now_locked() - walk the current snapshot, reading only
  *
  * Through the PCI core's locked accessors, never the panic path's bare
- * ones, which would race with the PCI core on other CPUs.
+ * ones, which would race with the PCI core on other CPUs.  The caller
+ * holds pci_lock_rescan_remove() too: no bus goes away under
+ * pci_find_bus()'s result.
  *
- * Context: process context with pcq_lock held; sleeps.
+ * Context: process context under pci_lock_rescan_remove() and pcq_lock;
+ * sleeps.
  */
 void pcq_dry_run_now_locked(void)
 {
@@ -167,11 +187,65 @@ void pcq_dry_run_now_locked(void)
 	lockdep_assert_held(&pcq_lock);
 	if (!pcq_current)
 		return;
-	/* no bus goes away under pci_find_bus()'s result */
-	pci_lock_rescan_remove();
 	pcq_walk(pcq_current, true, true, &run);
-	pci_unlock_rescan_remove();
 	pcq_last_run = run;
+}
+
+/* Is function @pdev in @snap, with an accessor? */
+static bool pcq_snapshot_reaches(const struct pcq_snapshot *snap, const struct pci_dev *pdev)
+{
+	u32 seg = pci_domain_nr(pdev->bus);
+	unsigned int i;
+
+	for (i = 0; i < snap->nr; i++) {
+		const struct pcq_func *f = &snap->func[i];
+
+		if (f->seg == seg && f->bus == pdev->bus->number && f->devfn == pdev->devfn)
+			return f->cfg.method != PCQ_ACCESS_NONE;
+	}
+	return false;
+}
+
+/**
+ * pcq_forget() - stop the panic path from touching a function on its way out
+ * @pdev: a function on a root bus, being removed
+ *
+ * Called before the function goes, from the bus notifier.  Removing a host
+ * bridge removes its root bus's functions, then unmaps its ECAM window
+ * (x86 pci_mmconfig_delete(), pci_ecam_free()): before that, the published
+ * snapshot must no longer point into it.  The function and everything
+ * below it lose their accessor in a copy planned again, published at once;
+ * the rebuild that follows, from a work item, drops them.  Should the copy
+ * fail, nothing stays published until that rebuild.  Only root-bus
+ * functions need this: below a root bus, the window outlives them.
+ *
+ * No grace period is waited for: a panic walk loads the snapshot only once
+ * the other CPUs are stopped, this one included, so it cannot have loaded
+ * the old one while this CPU goes on to unmap the window.
+ *
+ * Context: process context, maybe under pci_lock_rescan_remove(); takes
+ * pcq_lock.
+ */
+static void pcq_forget(struct pci_dev *pdev)
+{
+	struct pcq_snapshot *snap;
+
+	mutex_lock(&pcq_lock);
+	if (pcq_current && pcq_snapshot_reaches(pcq_current, pdev)) {
+		snap = pcq_snapshot_replan(pcq_current, &pcq_settings, &pcq_skip,
+					   pcq_generation + 1, pdev);
+		if (IS_ERR(snap)) {
+			pr_warn("%s: cannot plan without it (%ld): nothing published until the next rescan\n",
+				pci_name(pdev), PTR_ERR(snap));
+			pcq_stale_err = PTR_ERR(snap);
+			pcq_snapshot_free(pcq_current);
+			/* Pairs with smp_load_acquire() in pcq_panic_quiesce(). */
+			smp_store_release(&pcq_current, NULL);
+		} else {
+			pcq_publish_locked(snap);
+		}
+	}
+	mutex_unlock(&pcq_lock);
 }
 
 /**
@@ -189,6 +263,8 @@ static void pcq_panic_quiesce(void)
 	/* Pairs with smp_store_release() in pcq_publish_locked(). */
 	const struct pcq_snapshot *snap = smp_load_acquire(&pcq_current);
 	struct pcq_run *run = &pcq_last_run;
+	unsigned int running = crash_cpus_not_stopped();
+	char cpus[32] = "";
 
 	if (!snap) {
 		memset(run, 0, sizeof(*run));
@@ -197,15 +273,46 @@ static void pcq_panic_quiesce(void)
 	} else {
 		pcq_walk(snap, false, false, run);
 	}
-	pr_emerg("quiesced %u functions, reset %u bridges, skipped %u (mismatched %u) in %llu us, reset %u functions, %u without reset%s%s%s\n",
+	/* after the walk, which starts by clearing the record */
+	run->cpus_running = running;
+	if (running)
+		snprintf(cpus, sizeof(cpus), ", %u CPUs not stopped", running);
+	pr_emerg("quiesced %u functions, reset %u bridges, skipped %u (mismatched %u) in %llu us, reset %u functions, %u without reset%s%s%s%s%s\n",
 		 run->functions_quiesced, run->bridges_reset, run->skipped,
 		 run->mismatched, run->duration_ns / NSEC_PER_USEC,
-		 run->functions_reset, run->no_reset,
+		 run->functions_reset, run->no_reset, cpus,
+		 run->clock_stopped ? ", clock stopped" : "",
 		 run->state == PCQ_STATE_DRY_RUN ? " (dry run)" :
 		 run->state == PCQ_STATE_ABORTED ? " (aborted: " : "",
 		 run->state == PCQ_STATE_ABORTED ? pcq_abort_name(run->abort) : "",
 		 run->state == PCQ_STATE_ABORTED ? ")" : "");
 }
+
+/**
+ * pcq_panic_recover() - a crash interrupted pcq_panic_quiesce()
+ *
+ * Called once by crash_quiesce() for the crash raised inside the walk (a
+ * nested panic, an oops, an NMI), before that crash goes on into the
+ * capture kernel: release every bus reset the walk asserted.
+ *
+ * Context: crash, interrupts off, on the CPU whose walk was interrupted.
+ * Takes no lock, does not sleep or allocate.
+ */
+static void pcq_panic_recover(void)
+{
+	/* The walk's snapshot: nothing publishes while a crash runs. */
+	const struct pcq_snapshot *snap = smp_load_acquire(&pcq_current);
+
+	if (!snap)
+		return;
+	pr_emerg("walk interrupted by a crash: released %u bus resets\n",
+		 pcq_walk_interrupted(snap, &pcq_last_run));
+}
+
+static const struct crash_quiesce_ops pcq_crash_ops = {
+	.quiesce	= pcq_panic_quiesce,
+	.recover	= pcq_panic_recover,
+};
 
 /**
  * pcq_arm_locked() - register the crash handler if enable is set, and
@@ -222,22 +329,37 @@ int pcq_arm_locked(void)
 	if (!pcq_ready)
 		return 0;	/* a load-time parameter: init arms */
 	if (pcq_settings.enable && !pcq_armed) {
-		err = crash_quiesce_register(pcq_panic_quiesce);
+		err = crash_quiesce_register(&pcq_crash_ops);
 		pcq_armed = !err;
 	} else if (!pcq_settings.enable && pcq_armed) {
-		crash_quiesce_unregister(pcq_panic_quiesce);
+		crash_quiesce_unregister(&pcq_crash_ops);
 		pcq_armed = false;
 	}
 	return err;
 }
 
-static void pcq_rescan_fn(struct work_struct *work)
+/**
+ * pcq_rescan() - snapshot the topology and plan again now
+ *
+ * Context: process context; takes pci_lock_rescan_remove() and pcq_lock.
+ * Return: 0 or a negative errno.
+ */
+int pcq_rescan(void)
 {
 	int err;
 
+	pci_lock_rescan_remove();
 	mutex_lock(&pcq_lock);
 	err = pcq_rebuild_locked();
 	mutex_unlock(&pcq_lock);
+	pci_unlock_rescan_remove();
+	return err;
+}
+
+static void pcq_rescan_fn(struct work_struct *work)
+{
+	int err = pcq_rescan();
+
 	if (err)
 		pr_err("rescan after hotplug failed (%d), keeping the previous snapshot\n",
 		       err);
@@ -247,13 +369,25 @@ static DECLARE_WORK(pcq_rescan_work, pcq_rescan_fn);
 
 /*
  * Devices come and go: rebuild from a work item, never from the notifier,
- * whose caller holds the locks the builder needs.
+ * whose caller holds the locks the builder needs.  A root-bus function on
+ * its way out is forgotten at once (pcq_forget()): its host bridge's ECAM
+ * window may go before the work item runs.
  */
 static int pcq_pci_bus_notify(struct notifier_block *nb, unsigned long action,
 			      void *data)
 {
-	if (action == BUS_NOTIFY_ADD_DEVICE || action == BUS_NOTIFY_REMOVED_DEVICE)
+	struct pci_dev *pdev = to_pci_dev(data);
+
+	switch (action) {
+	case BUS_NOTIFY_DEL_DEVICE:
+		if (pci_is_root_bus(pdev->bus))
+			pcq_forget(pdev);
+		break;
+	case BUS_NOTIFY_ADD_DEVICE:
+	case BUS_NOTIFY_REMOVED_DEVICE:
 		schedule_work(&pcq_rescan_work);
+		break;
+	}
 	return NOTIFY_DONE;
 }
 
@@ -278,13 +412,17 @@ static int __init pcq_init(void)
 	const struct pcq_snapshot *snap;
 	int err;
 
+	pci_lock_rescan_remove();
 	mutex_lock(&pcq_lock);
-	pcq_ready = true;
-	err = pcq_rebuild_locked();
+	err = pcq_settings_check(&pcq_settings);
+	pcq_ready = !err;
+	if (!err)
+		err = pcq_rebuild_locked();
 	if (err) {
 		pcq_ready = false;
 		mutex_unlock(&pcq_lock);
-		pr_err("cannot snapshot the PCI topology (%d)\n", err);
+		pci_unlock_rescan_remove();
+		pr_err("cannot start (%d)\n", err);
 		return err;
 	}
 	snap = pcq_current;
@@ -292,6 +430,7 @@ static int __init pcq_init(void)
 		snap->nr, snap->nr_order, snap->nr_resets, snap->nr_fresets,
 		snap->nr - snap->nr_order);
 	mutex_unlock(&pcq_lock);
+	pci_unlock_rescan_remove();
 
 	err = bus_register_notifier(&pci_bus_type, &pcq_pci_bus_nb);
 	if (err)
@@ -318,7 +457,7 @@ static void __exit pcq_exit(void)
 	pcq_debugfs_exit();
 	mutex_lock(&pcq_lock);
 	if (pcq_armed)
-		crash_quiesce_unregister(pcq_panic_quiesce);
+		crash_quiesce_unregister(&pcq_crash_ops);
 	pcq_armed = false;
 	mutex_unlock(&pcq_lock);
 	bus_unregister_notifier(&pci_bus_type, &pcq_pci_bus_nb);

@@ -11,6 +11,8 @@
 
 #include "crash_quiesce.h"
 
+struct pci_dev;
+
 /*
  * pcq_lock serialises everything that builds, replaces or reads a snapshot
  * in process context, and the settings.  The panic path never takes it.
@@ -22,7 +24,9 @@ extern struct pcq_run pcq_last_run;
 
 const struct pcq_snapshot *pcq_snapshot_locked(void);
 int pcq_snapshot_stale_locked(void);
+bool pcq_ready_locked(void);
 int pcq_rebuild_locked(void);
+int pcq_rescan(void);
 int pcq_take_locked(struct pcq_snapshot *snap);
 int pcq_replan_locked(void);
 int pcq_arm_locked(void);
@@ -31,12 +35,15 @@ void pcq_dry_run_now_locked(void);
 /* snapshot.c */
 struct pcq_snapshot *pcq_snapshot_build(const struct pcq_settings *settings,
 					const struct pcq_skip_list *skip,
-				      u64 generation);
+					u64 generation);
 struct pcq_snapshot *pcq_snapshot_replan(const struct pcq_snapshot *old,
 					 const struct pcq_settings *settings,
-				       const struct pcq_skip_list *skip,
-				       u64 generation);
+					 const struct pcq_skip_list *skip,
+					 u64 generation, const struct pci_dev *gone);
 void pcq_snapshot_free(struct pcq_snapshot *snap);
+
+/* params.c */
+int pcq_settings_check(const struct pcq_settings *set);
 
 /* debugfs.c */
 void pcq_debugfs_init(void);

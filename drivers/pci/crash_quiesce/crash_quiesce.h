@@ -60,18 +60,30 @@ enum pcq_access {
 	PCQ_ACCESS_CONF1,
 };
 
-/* Properties found at snapshot time that decide the plan. */
+/*
+ * Properties found at snapshot time that decide the plan.  FLR, AF_FLR and
+ * PM_RESET: the kernel's own first choice of a function-level reset for
+ * the function (pdev->reset_methods[], quirks and the admin's reset_method
+ * setting included), at most one of them; RESET_QUIRK and RESET_ADMIN say
+ * why there is none.
+ */
 #define PCQ_F_VGA		BIT(0)	/* display device: reset blanks the console */
 #define PCQ_F_SERIAL		BIT(1)	/* PCI UART, maybe the console */
 #define PCQ_F_IOMMU		BIT(2)	/* the IOMMU's own PCI function */
 #define PCQ_F_NO_BUS_RESET	BIT(3)	/* PCI_DEV_FLAGS_NO_BUS_RESET quirk */
-#define PCQ_F_USER_SKIP		BIT(4)	/* listed in the skip parameter */
+#define PCQ_F_USER_SKIP		BIT(4)	/* listed in the skip parameter (planner) */
 #define PCQ_F_BUSY		BIT(5)	/* has functions below it (planner) */
 #define PCQ_F_VF			BIT(6)	/* SR-IOV virtual function, see @pf */
-#define PCQ_F_FLR		BIT(7)	/* PCIe FLR usable (pcie_reset_flr() probe) */
-#define PCQ_F_AF_FLR		BIT(8)	/* Advanced Features FLR usable */
-#define PCQ_F_PM_RESET		BIT(9)	/* D3hot resets it: No_Soft_Reset clear */
+#define PCQ_F_FLR		BIT(7)	/* the kernel resets it by PCIe FLR */
+#define PCQ_F_AF_FLR		BIT(8)	/* ... by Advanced Features FLR */
+#define PCQ_F_PM_RESET		BIT(9)	/* ... by D3hot (No_Soft_Reset clear) */
 #define PCQ_F_ISA_BRIDGE		BIT(10)	/* class 0601: legacy devices behind it */
+#define PCQ_F_CXL_MEM		BIT(11)	/* CXL memory: may hold System RAM */
+#define PCQ_F_CXL_SBR_MASKED	BIT(12)	/* CXL port: its bus reset is masked */
+#define PCQ_F_RESET_QUIRK	BIT(13)	/* the kernel's first method is its own */
+#define PCQ_F_RESET_ADMIN	BIT(14)	/* the admin removed the kernel's method */
+#define PCQ_F_KEEP_MASTER	BIT(15)	/* a bridge above a skipped function (planner) */
+#define PCQ_F_REMOVED		BIT(16)	/* being removed: its accessor may go */
 
 enum pcq_action {
 	PCQ_ACT_QUIESCE,
@@ -85,6 +97,7 @@ enum pcq_skip_reason {
 	PCQ_SKIP_IOMMU,
 	PCQ_SKIP_USER,
 	PCQ_SKIP_NO_ACCESS,
+	PCQ_SKIP_REMOVED,
 };
 
 /* Why a bridge that could reset its subtree does not. */
@@ -96,6 +109,7 @@ enum pcq_noreset {
 	PCQ_NORESET_ANCESTOR,	/* a bridge above resets this subtree */
 	PCQ_NORESET_BLOCKED,	/* subtree holds a function that must not reset */
 	PCQ_NORESET_SKIPPED,	/* the bridge itself is skipped */
+	PCQ_NORESET_SBR_MASKED,	/* a CXL port whose bus reset is masked */
 };
 
 /* The reset that reaches a function, decided by the planner. */
@@ -118,6 +132,9 @@ enum pcq_why {
 	PCQ_WHY_PROTECTED,	/* display, serial, IOMMU or NO_BUS_RESET quirk */
 	PCQ_WHY_NO_METHOD,	/* neither FLR nor a PM reset */
 	PCQ_WHY_SKIPPED,		/* the function itself is skipped */
+	PCQ_WHY_CXL_MEMORY,	/* CXL memory: its contents may be System RAM */
+	PCQ_WHY_QUIRK,		/* the kernel resets it its own way */
+	PCQ_WHY_ADMIN,		/* reset_method: the admin removed it */
 };
 
 /* The reset parameter. */
@@ -190,7 +207,7 @@ struct pcq_func {
 	u8 sec_bus;
 	u8 sub_bus;
 	u16 sriov_cap;
-	u16 flags;
+	u32 flags;
 	s32 parent;
 	s32 pf;
 	s32 blocker;
@@ -266,6 +283,10 @@ struct pcq_skip_list {
 #define PCQ_S_VFE_ON		BIT(3)	/* ... and it was set */
 #define PCQ_S_MASTER		BIT(4)	/* Bus Master Enable was on at the walk */
 #define PCQ_S_PENDING		BIT(5)	/* Transactions Pending before its FLR */
+#define PCQ_S_VISITED		BIT(6)	/* verified and quiesced (or found bad) */
+#define PCQ_S_FOR_VFS		BIT(7)	/* PF: its FLR stops mastering VFs */
+#define PCQ_S_RESET		BIT(8)	/* its own reset made (bridge: asserted) */
+#define PCQ_S_ASSERTED		BIT(9)	/* bridge: Secondary Bus Reset set now */
 
 /**
  * struct pcq_scratch - what one walk writes, sized with the snapshot
@@ -278,7 +299,7 @@ struct pcq_skip_list {
  * middle of a dry run, which never resumes.
  */
 struct pcq_scratch {
-	u8 *state;
+	u16 *state;
 	u16 *saved;
 };
 
@@ -337,17 +358,28 @@ enum pcq_abort {
 	PCQ_ABORT_BUDGET,
 };
 
+/* The phases of a walk, each with its share of the budget. */
+enum pcq_phase {
+	PCQ_PHASE_NONE,
+	PCQ_PHASE_QUIESCE,
+	PCQ_PHASE_FN_RESET,
+	PCQ_PHASE_BUS_RESET,
+};
+
 /**
  * struct pcq_run - what one walk did; the panic-time copy is static so
  * that it is also found in the vmcore
  * @state:              enum pcq_state
  * @abort:              enum pcq_abort when @state is PCQ_STATE_ABORTED
+ * @abort_phase:        enum pcq_phase, the first phase the budget cut short
  * @locked:             config reads went through the PCI core's locked
  *                      accessors (a dry run in process context)
  * @functions_quiesced: functions verified and quiesced (would be, in a dry run)
  * @bridges_reset:      bridges reset (would be, in a dry run)
- * @functions_reset:    function-level resets made (would be, in a dry run)
- * @no_reset:           bus-mastering functions no reset reaches
+ * @functions_reset:    function-level resets made (would be, in a dry run),
+ *                      plus the bus-mastering VFs their PF's FLR reset
+ * @no_reset:           bus-mastering functions no reset reached
+ * @unvisited:          planned functions the walk never reached (budget)
  * @skipped:            planned skips plus @mismatched
  * @mismatched:         functions whose identity no longer matched
  * @tp_pending:         functions with Transactions Pending before an FLR
@@ -357,16 +389,23 @@ enum pcq_abort {
  * @duration_ns:        time in the walk
  * @reset_hold_ns:      time Secondary Bus Reset was held
  * @tp_wait_ns:         time spent waiting for Transactions Pending
+ * @delays_ms:          fixed 1 ms delays made (Transactions Pending, hold)
+ * @clock_stopped:      delays were made, yet the clock did not move
+ * @cpus_running:       other CPUs that did not stop for the crash
+ * @interrupted:        a crash interrupted the walk
+ * @released:           bus resets that crash released
  * @snapshot_generation: generation of the snapshot walked
  */
 struct pcq_run {
 	u32 state;
 	u32 abort;
+	u32 abort_phase;
 	u32 locked;
 	u32 functions_quiesced;
 	u32 bridges_reset;
 	u32 functions_reset;
 	u32 no_reset;
+	u32 unvisited;
 	u32 skipped;
 	u32 mismatched;
 	u32 tp_pending;
@@ -376,6 +415,11 @@ struct pcq_run {
 	u64 duration_ns;
 	u64 reset_hold_ns;
 	u64 tp_wait_ns;
+	u32 delays_ms;
+	u32 clock_stopped;
+	u32 cpus_running;
+	u32 interrupted;
+	u32 released;
 	u64 snapshot_generation;
 };
 
@@ -386,7 +430,7 @@ void pcq_cfg_write16(const struct pcq_func *f, unsigned int reg, u16 val,
 		     struct pcq_run *run);
 void pcq_cfg_write8(const struct pcq_func *f, unsigned int reg, u8 val,
 		    struct pcq_run *run);
-void pcq_cfg_pick(struct pcq_func *f, void __iomem *ecam_bus);
+void pcq_cfg_pick(struct pcq_func *f, void __iomem *ecam_bus, bool conf1);
 u32 pcq_cfg_conf1_address(u8 bus, u8 devfn);
 /* process context only: the PCI core's locked read, for dry runs */
 int pcq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
@@ -399,6 +443,7 @@ int pcq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
  */
 void pcq_ecam_refresh(void);
 void __iomem *pcq_ecam_bus(u32 seg, u8 bus);
+bool pcq_conf1_used(void);
 void pcq_ecam_release(void);
 
 /* plan.c: planning rules */
@@ -424,7 +469,9 @@ int pcq_format_skip(const struct pcq_skip_list *skip, char *buf, size_t len);
 /* quiesce.c: the panic-path walk */
 void pcq_walk(const struct pcq_snapshot *snap, bool force_dry_run, bool locked,
 	      struct pcq_run *run);
+unsigned int pcq_walk_interrupted(const struct pcq_snapshot *snap, struct pcq_run *run);
 const char *pcq_state_name(enum pcq_state state);
 const char *pcq_abort_name(enum pcq_abort why);
+const char *pcq_phase_name(enum pcq_phase phase);
 
 #endif /* _PCI_CRASH_QUIESCE_H */

@@ -83,6 +83,8 @@ static int pcq_devices_show(struct seq_file *m, void *v)
 			seq_puts(m, " pf=");
 			pcq_seq_bdf(m, &snap->func[f->pf]);
 		}
+		if (f->flags & PCQ_F_KEEP_MASTER)
+			seq_puts(m, " bus-master=kept");
 		seq_putc(m, '\n');
 	}
 	if (snap && pcq_snapshot_stale_locked())
@@ -96,15 +98,20 @@ DEFINE_SHOW_ATTRIBUTE(pcq_devices);
 static void pcq_plan_show_quiesce(struct seq_file *m, const struct pcq_snapshot *snap,
 				  const struct pcq_func *f)
 {
-	bool msi = snap->settings.msi;
+	bool msi = snap->settings.msi, keep = f->flags & PCQ_F_KEEP_MASTER;
 
 	seq_puts(m, " quiesce ");
 	pcq_seq_bdf(m, f);
 	/* a VF has no INTx: its INTx Disable bit is read-only zero */
-	seq_printf(m, " %s%s: bus-master%s%s%s", pcq_type_name(f->type),
-		   f->flags & PCQ_F_VF ? " vf" : "",
+	seq_printf(m, " %s%s:%s%s%s%s", pcq_type_name(f->type),
+		   f->flags & PCQ_F_VF ? " vf" : "", keep ? "" : " bus-master",
 		   msi && !(f->flags & PCQ_F_VF) ? " intx" : "",
 		   msi && f->msi_cap ? " msi" : "", msi && f->msix_cap ? " msix" : "");
+	if (keep) {
+		seq_puts(m, "; keeps bus-master: ");
+		pcq_seq_bdf(m, &snap->func[f->blocker]);
+		seq_puts(m, " below it is skipped");
+	}
 	switch (f->noreset) {
 	case PCQ_NORESET_MODE:
 	case PCQ_NORESET_EMPTY:
@@ -165,20 +172,27 @@ DEFINE_SHOW_ATTRIBUTE(pcq_plan);
 
 static int pcq_last_run_show(struct seq_file *m, void *v)
 {
+	const struct pcq_snapshot *snap;
+	u64 published = 0;
 	struct pcq_run run;
 	int stale;
 
 	mutex_lock(&pcq_lock);
 	run = pcq_last_run;
 	stale = pcq_snapshot_stale_locked();
+	snap = pcq_snapshot_locked();
+	if (snap)
+		published = snap->generation;
 	mutex_unlock(&pcq_lock);
 
 	seq_printf(m, "state=%s\n", pcq_state_name(run.state));
 	seq_printf(m, "abort_reason=%s\n", pcq_abort_name(run.abort));
+	seq_printf(m, "abort_phase=%s\n", pcq_phase_name(run.abort_phase));
 	seq_printf(m, "functions_quiesced=%u\n", run.functions_quiesced);
 	seq_printf(m, "bridges_reset=%u\n", run.bridges_reset);
 	seq_printf(m, "functions_reset=%u\n", run.functions_reset);
 	seq_printf(m, "no_reset=%u\n", run.no_reset);
+	seq_printf(m, "unvisited=%u\n", run.unvisited);
 	seq_printf(m, "skipped=%u\n", run.skipped);
 	seq_printf(m, "mismatched=%u\n", run.mismatched);
 	seq_printf(m, "config_reads=%u\n", run.config_reads);
@@ -188,9 +202,15 @@ static int pcq_last_run_show(struct seq_file *m, void *v)
 	seq_printf(m, "reset_hold_ns=%llu\n", run.reset_hold_ns);
 	seq_printf(m, "tp_pending=%u\n", run.tp_pending);
 	seq_printf(m, "tp_wait_ns=%llu\n", run.tp_wait_ns);
+	seq_printf(m, "delays_ms=%u\n", run.delays_ms);
+	seq_printf(m, "clock_stopped=%u\n", run.clock_stopped);
+	seq_printf(m, "cpus_running=%u\n", run.cpus_running);
+	seq_printf(m, "interrupted=%u\n", run.interrupted);
+	seq_printf(m, "released=%u\n", run.released);
 	seq_printf(m, "accessors=%s\n", run.locked ? "pci-core" : "lock-free");
 	seq_printf(m, "snapshot_generation=%llu\n", run.snapshot_generation);
 	seq_printf(m, "snapshot_stale=%d\n", stale);
+	seq_printf(m, "published_generation=%llu\n", published);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pcq_last_run);
@@ -217,9 +237,7 @@ static ssize_t pcq_rescan_write(struct file *file, const char __user *ubuf,
 
 	if (err)
 		return err;
-	mutex_lock(&pcq_lock);
-	err = pcq_rebuild_locked();
-	mutex_unlock(&pcq_lock);
+	err = pcq_rescan();
 	return err ? err : count;
 }
 
@@ -237,9 +255,11 @@ static ssize_t pcq_dry_run_now_write(struct file *file, const char __user *ubuf,
 
 	if (err)
 		return err;
+	pci_lock_rescan_remove();
 	mutex_lock(&pcq_lock);
 	pcq_dry_run_now_locked();
 	mutex_unlock(&pcq_lock);
+	pci_unlock_rescan_remove();
 	return count;
 }
 

@@ -82,6 +82,17 @@ void __iomem *pcq_ecam_bus(u32 seg, u8 nr)
 }
 
 /**
+ * pcq_conf1_used() - does the kernel reach domain 0 through type 1?
+ *
+ * Context: any.
+ * Return: false: type 1 is x86's, and these host bridges have ECAM.
+ */
+bool pcq_conf1_used(void)
+{
+	return false;
+}
+
+/**
  * pcq_ecam_release() - drop what pcq_ecam_bus() set up
  *
  * Nothing: the mappings are the host bridges'.

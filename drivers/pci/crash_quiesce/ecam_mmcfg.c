@@ -7,7 +7,8 @@
  * kept are on pci_mmcfg_list, each mapped whole (mmconfig_64.c), and that
  * mapping is what the panic path uses: nothing new is mapped, and a window
  * the kernel rejected is never touched.  A bus no window covers has no ECAM
- * accessor; pcq_cfg_pick() then falls back to type 1 on domain 0.
+ * accessor; pcq_cfg_pick() then falls back to type 1 on domain 0, where the
+ * kernel itself uses type 1.
  */
 #include <linux/pci.h>
 #include <linux/rcupdate.h>
@@ -50,6 +51,22 @@ void __iomem *pcq_ecam_bus(u32 seg, u8 bus)
 		base = cfg->virt + PCI_MMCFG_BUS_OFFSET(bus);
 	rcu_read_unlock();
 	return base;
+}
+
+/**
+ * pcq_conf1_used() - does the kernel reach domain 0 through type 1?
+ *
+ * raw_pci_read() takes raw_pci_ops for the first 256 bytes of domain 0:
+ * the direct type 1 ops wherever pci_direct_probe() found them working,
+ * unless a platform put its own in their place (a Xen PV guest's
+ * pcifront, for one, reaches config space through its hypervisor).
+ *
+ * Context: process context.
+ * Return: true if those ops are the direct type 1 ones.
+ */
+bool pcq_conf1_used(void)
+{
+	return raw_pci_ops == &pci_direct_conf1;
 }
 
 /**

@@ -62,6 +62,25 @@ static u32 *pcq_param_u32(struct pcq_settings *set, const struct pcq_param *p)
 	return (u32 *)((u8 *)set + p->offset);
 }
 
+/**
+ * pcq_settings_check() - do the settings fit together?
+ * @set: the settings
+ *
+ * A Secondary Bus Reset hold as long as the whole budget could never be
+ * made: every panic would end "aborted: budget" without a bus reset.
+ *
+ * Context: process context.
+ * Return: 0, or -EINVAL with a message saying what is wrong.
+ */
+int pcq_settings_check(const struct pcq_settings *set)
+{
+	if (set->reset_hold_ms < set->budget_ms)
+		return 0;
+	pr_err("reset_hold_ms (%u) must be below budget_ms (%u): the hold must fit in the budget, with time left for the accesses\n",
+	       set->reset_hold_ms, set->budget_ms);
+	return -EINVAL;
+}
+
 static int pcq_param_set(const char *val, const struct kernel_param *kp)
 {
 	const struct pcq_param *p = kp->arg;
@@ -107,6 +126,10 @@ static int pcq_param_set(const char *val, const struct kernel_param *kp)
 		       bad ? bad : "", bad ? "'" : "", p->accepted);
 		goto out_unlock;
 	}
+	/* at load, the values come one by one: pcq_init() checks them all */
+	err = pcq_ready_locked() ? pcq_settings_check(&set) : 0;
+	if (err)
+		goto out_unlock;
 
 	old_set = pcq_settings;
 	old_skip = pcq_skip;

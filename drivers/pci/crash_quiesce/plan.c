@@ -5,19 +5,25 @@
  *
  * - Every function is quiesced (MSI/MSI-X off, INTx Disable, Bus Master off)
  *   unless it is a host bridge, the IOMMU's own function, listed by the user,
- *   or has no lock-free accessor: those are left untouched.
+ *   being removed, or has no lock-free accessor: those are left untouched.
+ *   A function the user listed keeps working: the bridges above it keep
+ *   their Bus Master Enable too.
  * - Order: endpoints deepest first, then bridges bottom-up, so that no bridge
  *   stops forwarding while a device below it still has requests queued.
  * - Secondary Bus Reset only on the top-most eligible bridge of a subtree:
  *   resetting a bridge resets everything below it, so one reset per subtree
  *   is enough.  A subtree is not reset when it holds a display device, a
- *   PCI UART, the IOMMU, a NO_BUS_RESET device or a user-skipped function.
+ *   PCI UART, the IOMMU, a NO_BUS_RESET device, CXL memory (which may be
+ *   System RAM the dump reads) or a user-skipped function; nor by a CXL
+ *   port whose hardware masks its bus reset.
  * - With reset=auto, every function that no planned bus reset reaches gets
- *   a function-level reset of its own: FLR, else the Advanced Features FLR,
- *   else a PM reset (D3hot), under the same protections, never on a host
- *   or ISA bridge, and only if it bus-masters at panic time.  A VF is
- *   reached by its PF's bus reset, or by its PF's FLR, which clears VF
- *   Enable; otherwise by an FLR of its own.
+ *   a function-level reset of its own, by the method the kernel itself
+ *   would use first (FLR, the Advanced Features FLR or a PM reset by
+ *   D3hot; none where that is its own device-specific or firmware method,
+ *   or where the admin took it away), under the same protections, never on
+ *   a host or ISA bridge, and only if it, or a VF it resets, bus-masters at
+ *   panic time.  A VF is reached by its PF's bus reset, or by its PF's FLR,
+ *   which clears VF Enable; otherwise by an FLR of its own.
  *
  * This file is pure logic over struct pcq_snapshot and is also built by the
  * userspace unit tests.
@@ -30,10 +36,13 @@
 #include "crash_quiesce.h"
 
 #define PCQ_F_BLOCKS_RESET \
-	(PCQ_F_VGA | PCQ_F_SERIAL | PCQ_F_IOMMU | PCQ_F_NO_BUS_RESET | PCQ_F_USER_SKIP)
+	(PCQ_F_VGA | PCQ_F_SERIAL | PCQ_F_IOMMU | PCQ_F_NO_BUS_RESET | PCQ_F_USER_SKIP | \
+	 PCQ_F_CXL_MEM)
 /* NO_BUS_RESET says nothing of FLR: the kernel has NO_FLR_RESET for that. */
 #define PCQ_F_BLOCKS_FN_RESET \
-	(PCQ_F_VGA | PCQ_F_SERIAL | PCQ_F_IOMMU | PCQ_F_USER_SKIP)
+	(PCQ_F_VGA | PCQ_F_SERIAL | PCQ_F_IOMMU | PCQ_F_USER_SKIP | PCQ_F_CXL_MEM)
+/* What the planner itself decides, cleared before each plan. */
+#define PCQ_F_PLANNED		(PCQ_F_USER_SKIP | PCQ_F_BUSY | PCQ_F_KEEP_MASTER)
 
 static const char * const pcq_type_names[] = {
 	[PCQ_TYPE_ENDPOINT]		= "endpoint",
@@ -52,6 +61,7 @@ static const char * const pcq_skip_names[] = {
 	[PCQ_SKIP_IOMMU]		= "iommu",
 	[PCQ_SKIP_USER]		= "user",
 	[PCQ_SKIP_NO_ACCESS]	= "no-access",
+	[PCQ_SKIP_REMOVED]	= "removed",
 };
 
 static const char * const pcq_reach_names[] = {
@@ -72,6 +82,9 @@ static const char * const pcq_why_names[] = {
 	[PCQ_WHY_PROTECTED]	= "protected",
 	[PCQ_WHY_NO_METHOD]	= "no-reset-method",
 	[PCQ_WHY_SKIPPED]	= "skipped",
+	[PCQ_WHY_CXL_MEMORY]	= "cxl-memory",
+	[PCQ_WHY_QUIRK]		= "quirk",
+	[PCQ_WHY_ADMIN]		= "admin",
 };
 
 static const char * const pcq_noreset_names[] = {
@@ -82,6 +95,7 @@ static const char * const pcq_noreset_names[] = {
 	[PCQ_NORESET_ANCESTOR]	= "reset-by-ancestor",
 	[PCQ_NORESET_BLOCKED]	= "blocked",
 	[PCQ_NORESET_SKIPPED]	= "skipped",
+	[PCQ_NORESET_SBR_MASKED]	= "cxl-sbr-masked",
 };
 
 /**
@@ -196,7 +210,6 @@ static bool pcq_skip_match(const struct pcq_skip_list *skip, const struct pcq_fu
 
 static void pcq_plan_function(struct pcq_func *f, const struct pcq_skip_list *skip)
 {
-	f->flags &= ~PCQ_F_USER_SKIP;
 	if (pcq_skip_match(skip, f))
 		f->flags |= PCQ_F_USER_SKIP;
 
@@ -208,7 +221,9 @@ static void pcq_plan_function(struct pcq_func *f, const struct pcq_skip_list *sk
 	f->reach = PCQ_REACH_NONE;
 	f->why = PCQ_WHY_NONE;
 
-	if (f->type == PCQ_TYPE_HOST_BRIDGE)
+	if (f->flags & PCQ_F_REMOVED)
+		f->skip = PCQ_SKIP_REMOVED;
+	else if (f->type == PCQ_TYPE_HOST_BRIDGE)
 		f->skip = PCQ_SKIP_HOST_BRIDGE;
 	else if (f->flags & PCQ_F_IOMMU)
 		f->skip = PCQ_SKIP_IOMMU;
@@ -248,6 +263,8 @@ static void pcq_plan_resets(struct pcq_snapshot *snap)
 			f->noreset = PCQ_NORESET_MODE;
 		else if (f->blocker >= 0)
 			f->noreset = PCQ_NORESET_BLOCKED;
+		else if (f->flags & PCQ_F_CXL_SBR_MASKED)
+			f->noreset = PCQ_NORESET_SBR_MASKED;
 		else if (!(f->flags & PCQ_F_BUSY))
 			f->noreset = PCQ_NORESET_EMPTY;
 		else
@@ -277,6 +294,8 @@ static void pcq_plan_reach(struct pcq_snapshot *snap)
 			f->why = PCQ_WHY_BRIDGE;
 		else if (f->flags & PCQ_F_ISA_BRIDGE)
 			f->why = PCQ_WHY_ISA_BRIDGE;
+		else if (f->flags & PCQ_F_CXL_MEM)
+			f->why = PCQ_WHY_CXL_MEMORY;
 		else if (f->flags & PCQ_F_BLOCKS_FN_RESET)
 			f->why = PCQ_WHY_PROTECTED;
 		else if (snap->settings.reset != PCQ_RESET_AUTO)
@@ -289,6 +308,10 @@ static void pcq_plan_reach(struct pcq_snapshot *snap)
 			f->reach = PCQ_REACH_AF_FLR;
 		else if (f->flags & PCQ_F_PM_RESET)
 			f->reach = PCQ_REACH_PM;
+		else if (f->flags & PCQ_F_RESET_QUIRK)
+			f->why = PCQ_WHY_QUIRK;
+		else if (f->flags & PCQ_F_RESET_ADMIN)
+			f->why = PCQ_WHY_ADMIN;
 		else
 			f->why = PCQ_WHY_NO_METHOD;
 	}
@@ -331,13 +354,35 @@ static void pcq_plan_order(struct pcq_snapshot *snap)
 		if (snap->func[i].action == PCQ_ACT_QUIESCE_RESET)
 			snap->resets[snap->nr_resets++] = i;
 
-	/* VFs first: a PF's FLR clears VF Enable, and the VFs with it. */
+	/*
+	 * VFs first: a PF's FLR clears VF Enable, and the VFs with it.  A PF
+	 * whose FLR reaches VFs is listed whether or not it masters itself.
+	 */
 	snap->nr_fresets = 0;
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < snap->nr; i++)
 			if (pcq_own_reset(&snap->func[i]) &&
 			    !!(snap->func[i].flags & PCQ_F_VF) == !pass)
 				snap->fresets[snap->nr_fresets++] = i;
+}
+
+/*
+ * Mark the ancestors of function @i, up to the root, with @flag, and give
+ * those without one @i as their blocker.
+ */
+static void pcq_plan_up(struct pcq_snapshot *snap, unsigned int i, u32 flag)
+{
+	int up = i;
+
+	while (up >= 0) {
+		struct pcq_func *a = &snap->func[up];
+
+		if (a->blocker < 0)
+			a->blocker = i;
+		if (up != (int)i)
+			a->flags |= flag;
+		up = a->parent;
+	}
 }
 
 /**
@@ -358,7 +403,7 @@ void pcq_plan(struct pcq_snapshot *snap, const struct pcq_skip_list *skip)
 	unsigned int i;
 
 	for (i = 0; i < snap->nr; i++)
-		snap->func[i].flags &= ~PCQ_F_BUSY;
+		snap->func[i].flags &= ~PCQ_F_PLANNED;
 
 	for (i = 0; i < snap->nr; i++) {
 		struct pcq_func *f = &snap->func[i];
@@ -373,20 +418,17 @@ void pcq_plan(struct pcq_snapshot *snap, const struct pcq_skip_list *skip)
 			snap->func[f->parent].flags |= PCQ_F_BUSY;
 	}
 
-	/* A function that must not be reset blocks itself and its ancestors. */
-	for (i = 0; i < snap->nr; i++) {
-		int up = i;
-
-		if (!(snap->func[i].flags & PCQ_F_BLOCKS_RESET))
-			continue;
-		while (up >= 0) {
-			struct pcq_func *a = &snap->func[up];
-
-			if (a->blocker < 0)
-				a->blocker = i;
-			up = a->parent;
-		}
-	}
+	/*
+	 * A function that must not be reset blocks itself and its ancestors.
+	 * A user-skipped one keeps working: its ancestors keep Bus Master
+	 * Enable, and name it as their blocker (it goes first for that).
+	 */
+	for (i = 0; i < snap->nr; i++)
+		if (snap->func[i].flags & PCQ_F_USER_SKIP)
+			pcq_plan_up(snap, i, PCQ_F_KEEP_MASTER);
+	for (i = 0; i < snap->nr; i++)
+		if (snap->func[i].flags & PCQ_F_BLOCKS_RESET)
+			pcq_plan_up(snap, i, 0);
 
 	pcq_plan_resets(snap);
 	pcq_plan_reach(snap);

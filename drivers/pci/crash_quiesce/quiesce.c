@@ -7,9 +7,10 @@
  * allocates, WARNs or calls into the PCI core; all it touches is the
  * snapshot, the scratch area allocated with it, and config space through
  * cfg.c.  Every loop is bounded by the snapshot size, which
- * pcq_snapshot_intact() checks against its allocation, and the whole walk by
- * a time budget.  The same walk, with writes suppressed, serves the dry-run
- * modes.
+ * pcq_snapshot_intact() checks against its allocation; every wait by a
+ * count of fixed delays; and the whole walk by a time budget, kept by the
+ * clock and by that count.  The same walk, with writes suppressed, serves
+ * the dry-run modes.
  */
 #include <linux/delay.h>
 #include <linux/kernel.h>
@@ -24,6 +25,12 @@
 /* PCI Bus Power Management r1.2 sec 3.2.4: PowerState field value of D3hot */
 #define PCQ_PM_D3HOT	3
 
+/*
+ * What each reset phase keeps of the budget beyond its waits, for its own
+ * config accesses: the quiesce phase stops early enough to leave it.
+ */
+#define PCQ_PHASE_MARGIN_MS	1
+
 static const char * const pcq_state_names[] = {
 	[PCQ_STATE_NEVER]	= "never",
 	[PCQ_STATE_DRY_RUN]	= "dry-run",
@@ -36,6 +43,13 @@ static const char * const pcq_abort_names[] = {
 	[PCQ_ABORT_NO_SNAPSHOT]	= "no-snapshot",
 	[PCQ_ABORT_CORRUPT]	= "corrupt-snapshot",
 	[PCQ_ABORT_BUDGET]	= "budget",
+};
+
+static const char * const pcq_phase_names[] = {
+	[PCQ_PHASE_NONE]		= "none",
+	[PCQ_PHASE_QUIESCE]	= "quiesce",
+	[PCQ_PHASE_FN_RESET]	= "function-reset",
+	[PCQ_PHASE_BUS_RESET]	= "bus-reset",
 };
 
 /**
@@ -58,6 +72,103 @@ const char *pcq_state_name(enum pcq_state state)
 const char *pcq_abort_name(enum pcq_abort why)
 {
 	return why < ARRAY_SIZE(pcq_abort_names) ? pcq_abort_names[why] : "?";
+}
+
+/**
+ * pcq_phase_name() - name of a walk phase as shown in last_run
+ * @phase: enum pcq_phase
+ *
+ * Return: a static string.
+ */
+const char *pcq_phase_name(enum pcq_phase phase)
+{
+	return phase < ARRAY_SIZE(pcq_phase_names) ? pcq_phase_names[phase] : "?";
+}
+
+/**
+ * struct pcq_budget - the walk's time, kept by the clock and by count
+ * @end:         the end of the budget
+ * @fn_share:    what the function resets keep of it, ns
+ * @bus_share:   what the bus resets keep of it, ns
+ * @phase_end:   the end of the current phase
+ * @delays_left: fixed 1 ms delays the walk may still make
+ * @bus_ms:      of them, what the bus reset hold needs
+ *
+ * After machine_crash_shutdown() the clock may stand still: x86 disables
+ * the HPET there, and a machine whose clocksource it was (or jiffies)
+ * reads the same time from then on.  A wait bounded by the clock alone
+ * would never end, so every delay is also counted against the budget, and
+ * a wait that the clock can no longer end is still ended by the count.
+ *
+ * The budget is shared so that a slow or hung function cannot spend it
+ * all on the quiesce steps: each of its config accesses may end in a
+ * Completion Timeout (up to 64 s by the PCIe specification; 50 ms is
+ * usual), and no code can cut an access short.  The quiesce phase ends
+ * early enough to leave the function resets the Transactions Pending wait
+ * and the bus resets their hold, each with a margin for its accesses; and
+ * each reset phase gets its share from the time it starts, also when the
+ * phase before it overran its end in one long access.
+ */
+struct pcq_budget {
+	u64 end;
+	u64 fn_share;
+	u64 bus_share;
+	u64 phase_end;
+	u32 delays_left;
+	u32 bus_ms;
+};
+
+static void pcq_budget_init(struct pcq_budget *b, const struct pcq_snapshot *snap,
+			    u64 start)
+{
+	u32 budget = snap->settings.budget_ms;
+	u32 bus = 0, fn = 0;
+
+	if (snap->nr_resets)
+		bus = min_t(u32, budget, snap->settings.reset_hold_ms + PCQ_PHASE_MARGIN_MS);
+	if (snap->nr_fresets)
+		fn = min_t(u32, budget - bus, PCQ_TP_WAIT_MS + PCQ_PHASE_MARGIN_MS);
+	b->end = start + (u64)budget * NSEC_PER_MSEC;
+	b->fn_share = (u64)fn * NSEC_PER_MSEC;
+	b->bus_share = (u64)bus * NSEC_PER_MSEC;
+	b->phase_end = b->end - b->bus_share - b->fn_share;
+	b->delays_left = budget;
+	b->bus_ms = bus ? snap->settings.reset_hold_ms : 0;
+}
+
+/*
+ * Start a reset phase: it ends where the budget has it end, or @share
+ * after now, whichever is later.
+ */
+static void pcq_budget_phase(struct pcq_budget *b, u64 planned_end, u64 share)
+{
+	b->phase_end = max_t(u64, planned_end, ktime_get_mono_fast_ns() + share);
+}
+
+/* Is the clock past @until?  Only ever true once the clock has moved. */
+static bool pcq_past(u64 until)
+{
+	return ktime_get_mono_fast_ns() > until;
+}
+
+/**
+ * pcq_delay() - busy-wait 1 ms, counted against the budget
+ * @b:   the budget
+ * @run: counters
+ *
+ * mdelay(), never msleep(): nothing may sleep here (checkpatch's advice to
+ * use msleep() for short delays does not apply).  The NMI watchdog is
+ * touched so that a long wait is not taken for a lockup.
+ *
+ * Context: panic path; interrupts may be off.
+ */
+static void pcq_delay(struct pcq_budget *b, struct pcq_run *run)
+{
+	mdelay(1);
+	touch_nmi_watchdog();
+	if (b->delays_left)
+		b->delays_left--;
+	run->delays_ms++;
 }
 
 /**
@@ -98,7 +209,7 @@ static bool pcq_check_plain(const struct pcq_snapshot *snap, u32 i,
 			    struct pcq_run *run)
 {
 	const struct pcq_func *f = &snap->func[i];
-	u8 *state = &snap->scratch.state[i];
+	u16 *state = &snap->scratch.state[i];
 	u32 id;
 
 	if (!(*state & PCQ_S_CHECKED)) {
@@ -127,7 +238,7 @@ static bool pcq_vf_enabled(const struct pcq_snapshot *snap, u32 pf,
 			   struct pcq_run *run)
 {
 	const struct pcq_func *p = &snap->func[pf];
-	u8 *state = &snap->scratch.state[pf];
+	u16 *state = &snap->scratch.state[pf];
 	u16 ctl;
 
 	if (!(*state & PCQ_S_VFE_CHECKED)) {
@@ -178,7 +289,7 @@ static bool pcq_check_vf(const struct pcq_snapshot *snap, const struct pcq_func 
  */
 static bool pcq_check_id(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run)
 {
-	u8 *state = &snap->scratch.state[i];
+	u16 *state = &snap->scratch.state[i];
 
 	if (!(snap->func[i].flags & PCQ_F_VF))
 		return pcq_check_plain(snap, i, run);
@@ -232,6 +343,9 @@ static bool pcq_verify(const struct pcq_snapshot *snap, u32 i, struct pcq_run *r
  * is off no DMA and no MSI leaves the function, and INTx is already masked
  * when disabling MSI makes the function fall back to INTx.  A VF has no
  * INTx (its INTx Disable bit is read-only zero): only Bus Master changes.
+ * A bridge above a function the user listed in skip keeps its Bus Master
+ * Enable: clearing it would cut that function's DMA, which the user wants
+ * to go on (a netconsole NIC, the dump target's HBA).
  *
  * A function whose Bus Master Enable already reads clear was sending
  * nothing: an MSI is a memory write, which Bus Master Enable gates like any
@@ -252,7 +366,9 @@ static bool pcq_quiesce_function(const struct pcq_func *f, bool msi, bool dry_ru
 	cmd = pcq_cfg_read16(f, PCI_COMMAND, run);
 	if (cmd == 0xffff)
 		return false;
-	val = cmd & ~PCI_COMMAND_MASTER;
+	val = cmd;
+	if (!(f->flags & PCQ_F_KEEP_MASTER))
+		val &= ~PCI_COMMAND_MASTER;
 	if (msi && !(f->flags & PCQ_F_VF))
 		val |= PCI_COMMAND_INTX_DISABLE;
 	pcq_update16(f, PCI_COMMAND, cmd, val, dry_run, run);
@@ -277,34 +393,47 @@ static bool pcq_quiesce_function(const struct pcq_func *f, bool msi, bool dry_ru
 }
 
 /**
- * pcq_over_budget() - has the walk used up its time?
- * @now:      a time, ktime_get_mono_fast_ns() base
- * @deadline: the end of the budget, same base
+ * pcq_visit() - verify function @i and quiesce it, once per walk
+ * @snap:    the snapshot
+ * @i:       index of a function the plan quiesces
+ * @dry_run: read only
+ * @run:     counters
  *
- * Context: any.
- * Return: true past the deadline.
+ * In plan order during the quiesce phase; from a reset phase for a reset
+ * target the quiesce phase had no time left to reach, so that a slow
+ * function early in the order cannot keep the resets from happening.
+ *
+ * Context: panic path; no lock, no sleep.
+ * Return: true if the function checked out.
  */
-static bool pcq_over_budget(u64 now, u64 deadline)
+static bool pcq_visit(const struct pcq_snapshot *snap, u32 i, bool dry_run,
+		      struct pcq_run *run)
 {
-	return now > deadline;
+	u16 *state = &snap->scratch.state[i];
+
+	if (*state & PCQ_S_VISITED)
+		return !(*state & PCQ_S_BAD);
+	*state |= PCQ_S_VISITED;
+	if (!pcq_verify(snap, i, run)) {
+		run->mismatched++;
+		run->skipped++;
+		return false;
+	}
+	if (pcq_quiesce_function(&snap->func[i], snap->settings.msi, dry_run, run))
+		*state |= PCQ_S_MASTER;
+	run->functions_quiesced++;
+	return true;
 }
 
-/**
- * pcq_hold() - busy-wait for the Secondary Bus Reset hold time
- * @ms: milliseconds
- *
- * mdelay(), never msleep(): nothing may sleep here (checkpatch's advice to
- * use msleep() for short delays does not apply).  The watchdog is touched
- * every millisecond so that a long hold is not mistaken for a lockup.
- *
- * Context: panic path; interrupts may be off.
+/*
+ * A function found gone in a reset phase, after it was visited: counted
+ * as mismatched, and never written again.
  */
-static void pcq_hold(unsigned int ms)
+static void pcq_gone(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run)
 {
-	while (ms--) {
-		mdelay(1);
-		touch_nmi_watchdog();
-	}
+	snap->scratch.state[i] |= PCQ_S_BAD;
+	run->mismatched++;
+	run->skipped++;
 }
 
 /**
@@ -364,70 +493,109 @@ static int pcq_fn_reset_status(const struct pcq_func *f, struct pcq_run *run, u1
  * any of them to finish: the capture kernel's drivers do, when they probe.
  *
  * Context: panic path; no lock, no sleep.
+ * Return: true if the reset was started (or, in a dry run, would be).
  */
-static void pcq_fn_reset_one(const struct pcq_func *f, u16 ctl, bool dry_run,
+static bool pcq_fn_reset_one(const struct pcq_func *f, u16 ctl, bool dry_run,
 			     struct pcq_run *run)
 {
 	switch (f->reach) {
 	case PCQ_REACH_FLR:
 		pcq_update16(f, f->pcie_cap + PCI_EXP_DEVCTL, ctl,
 			     ctl | PCI_EXP_DEVCTL_BCR_FLR, dry_run, run);
-		break;
+		return true;
 	case PCQ_REACH_AF_FLR:
 		if (dry_run)
 			run->planned_writes++;
 		else
 			pcq_cfg_write8(f, f->af_cap + PCI_AF_CTRL, PCI_AF_CTRL_FLR, run);
-		break;
+		return true;
 	case PCQ_REACH_PM:
-		if ((ctl & PCI_PM_CTRL_STATE_MASK) == PCQ_PM_D3HOT)
-			return;
-		pcq_update16(f, f->pm_cap + PCI_PM_CTRL, ctl,
-			     (ctl & ~(PCI_PM_CTRL_STATE_MASK | PCI_PM_CTRL_PME_STATUS)) |
-			    PCQ_PM_D3HOT, dry_run, run);
-		break;
+		/* already in D3hot: its way back to D0 resets it */
+		if ((ctl & PCI_PM_CTRL_STATE_MASK) != PCQ_PM_D3HOT)
+			pcq_update16(f, f->pm_cap + PCI_PM_CTRL, ctl,
+				     (ctl & ~(PCI_PM_CTRL_STATE_MASK | PCI_PM_CTRL_PME_STATUS)) |
+				     PCQ_PM_D3HOT, dry_run, run);
+		return true;
 	default:
-		return;
+		return false;
 	}
-	run->functions_reset++;
+}
+
+/**
+ * pcq_mark_pfs() - which PFs get their FLR for the sake of their VFs
+ * @snap: the snapshot
+ *
+ * A VF reached by its PF's FLR is stopped only if that FLR is made, also
+ * when the PF itself masters nothing (bound to pci-pf-stub or vfio-pci,
+ * its VFs assigned to guests: then the VFs are the DMA sources).  A VF the
+ * quiesce phase did not reach may be mastering: it counts as such.
+ *
+ * Context: panic path; no lock, no sleep.
+ */
+static void pcq_mark_pfs(const struct pcq_snapshot *snap)
+{
+	u16 *state = snap->scratch.state;
+	u32 i;
+
+	for (i = 0; i < snap->nr; i++) {
+		const struct pcq_func *f = &snap->func[i];
+
+		if (f->reach != PCQ_REACH_PF || f->pf < 0 || (state[i] & PCQ_S_BAD) ||
+		    (state[i] & (PCQ_S_VISITED | PCQ_S_MASTER)) == PCQ_S_VISITED)
+			continue;
+		state[f->pf] |= PCQ_S_FOR_VFS;
+	}
+}
+
+/* Does function @i get its function-level reset in this walk? */
+static bool pcq_fn_reset_wanted(const struct pcq_snapshot *snap, u32 i)
+{
+	u16 state = snap->scratch.state[i];
+
+	return !(state & PCQ_S_BAD) && (state & (PCQ_S_MASTER | PCQ_S_FOR_VFS));
 }
 
 /**
  * pcq_reset_functions() - reset the functions no bus reset reaches
- * @snap:     the verified snapshot
- * @dry_run:  read only
- * @deadline: end of the time budget
- * @run:      counters
+ * @snap:    the verified snapshot
+ * @dry_run: read only
+ * @b:       the budget
+ * @run:     counters
  *
  * Only functions that passed verification and had Bus Master Enable set
- * when they were quiesced: a function that masters nothing has no DMA to
- * stop.  Transactions Pending is read for all of them first; if any has
- * some, one shared wait of at most PCQ_TP_WAIT_MS (and never past the
- * budget) lets them drain, re-reading only those, then every reset is
+ * when they were quiesced, and PFs whose FLR stops mastering VFs: a
+ * function that masters nothing has no DMA to stop.  A target the quiesce
+ * phase did not reach is visited here first.  Transactions Pending is read
+ * for all of them; if any has some, one shared wait of at most
+ * PCQ_TP_WAIT_MS fixed delays (never past the function resets' share of
+ * the budget) lets them drain, re-reading only those, then every reset is
  * started, drained or not, as pcie_flr() does after its own wait.
  *
  * Context: panic path; no lock, no sleep.
  * Return: false if the budget ran out before every reset was started.
  */
 static bool pcq_reset_functions(const struct pcq_snapshot *snap, bool dry_run,
-				u64 deadline, struct pcq_run *run)
+				struct pcq_budget *b, struct pcq_run *run)
 {
-	u8 *state = snap->scratch.state;
+	u16 *state = snap->scratch.state;
 	u16 *saved = snap->scratch.saved;
-	unsigned int k, pending = 0;
-	u64 t0, stop;
+	unsigned int k, n, pending = 0;
+	u64 t0;
 	int tp;
+
+	pcq_budget_phase(b, b->end - b->bus_share, b->fn_share);
+	for (k = 0; k < snap->nr_fresets; k++)
+		pcq_visit(snap, snap->fresets[k], dry_run, run);
+	pcq_mark_pfs(snap);
 
 	for (k = 0; k < snap->nr_fresets; k++) {
 		u32 i = snap->fresets[k];
 
-		if ((state[i] & (PCQ_S_BAD | PCQ_S_MASTER)) != PCQ_S_MASTER)
+		if (!pcq_fn_reset_wanted(snap, i))
 			continue;
 		tp = pcq_fn_reset_status(&snap->func[i], run, &saved[i]);
 		if (tp < 0) {
-			state[i] |= PCQ_S_BAD;
-			run->mismatched++;
-			run->skipped++;
+			pcq_gone(snap, i, run);
 		} else if (tp) {
 			state[i] |= PCQ_S_PENDING;
 			pending++;
@@ -435,11 +603,12 @@ static bool pcq_reset_functions(const struct pcq_snapshot *snap, bool dry_run,
 	}
 	run->tp_pending = pending;
 
+	/* at most PCQ_TP_WAIT_MS delays, and the bus resets keep their hold */
+	n = b->delays_left - min_t(u32, b->delays_left, b->bus_ms);
+	n = min_t(u32, n, PCQ_TP_WAIT_MS);
 	t0 = ktime_get_mono_fast_ns();
-	stop = min_t(u64, deadline, t0 + (u64)PCQ_TP_WAIT_MS * NSEC_PER_MSEC);
-	while (pending && !dry_run && !pcq_over_budget(ktime_get_mono_fast_ns(), stop)) {
-		mdelay(1);
-		touch_nmi_watchdog();
+	for (; pending && !dry_run && n && !pcq_past(b->phase_end); n--) {
+		pcq_delay(b, run);
 		for (k = 0; k < snap->nr_fresets && pending; k++) {
 			u32 i = snap->fresets[k];
 
@@ -459,88 +628,180 @@ static bool pcq_reset_functions(const struct pcq_snapshot *snap, bool dry_run,
 	for (k = 0; k < snap->nr_fresets; k++) {
 		u32 i = snap->fresets[k];
 
-		if ((state[i] & (PCQ_S_BAD | PCQ_S_MASTER)) != PCQ_S_MASTER)
+		if (!pcq_fn_reset_wanted(snap, i))
 			continue;
-		if (pcq_over_budget(ktime_get_mono_fast_ns(), deadline))
+		if (pcq_past(b->phase_end))
 			return false;
-		pcq_fn_reset_one(&snap->func[i], saved[i], dry_run, run);
+		if (pcq_fn_reset_one(&snap->func[i], saved[i], dry_run, run)) {
+			state[i] |= PCQ_S_RESET;
+			run->functions_reset++;
+		}
 	}
 	return true;
 }
 
 /**
+ * pcq_release_bridges() - release every Secondary Bus Reset asserted
+ * @snap:    the snapshot
+ * @run:     counters
+ *
+ * The value written is the Bridge Control word read before the assert,
+ * with Secondary Bus Reset clear: a bus left in reset would hide the
+ * devices below it, the dump target among them, from the capture kernel.
+ *
+ * Context: panic path, or a crash that interrupted it; no lock, no sleep.
+ * Return: the number of bridges released.
+ */
+static unsigned int pcq_release_bridges(const struct pcq_snapshot *snap,
+					struct pcq_run *run)
+{
+	u16 *state = snap->scratch.state;
+	unsigned int k, released = 0;
+
+	for (k = 0; k < snap->nr_resets && k < snap->nr; k++) {
+		u32 i = snap->resets[k];
+		u16 ctl;
+
+		if (i >= snap->nr || !(state[i] & PCQ_S_ASSERTED))
+			continue;
+		ctl = snap->scratch.saved[i];
+		pcq_cfg_write16(&snap->func[i], PCI_BRIDGE_CONTROL, ctl, run);
+		state[i] &= ~PCQ_S_ASSERTED;
+		released++;
+	}
+	return released;
+}
+
+/**
  * pcq_reset_bridges() - reset the planned bridges' secondary buses together
- * @snap:     the verified snapshot
- * @dry_run:  read only
- * @deadline: end of the time budget
- * @run:      counters
+ * @snap:    the verified snapshot
+ * @dry_run: read only
+ * @b:       the budget
+ * @run:     counters
  *
  * Assert Secondary Bus Reset on every planned bridge that passed
- * verification, hold once for all of them, then release.  A reset is only
- * started when it can also be finished in time, checked before each assert
- * since a config write may itself be slow (a completion timeout, or an
- * emulator resetting a large subtree); once asserted a reset is always
- * released, since a bus left in reset would hide the devices, the dump
- * target among them, from the capture kernel.
+ * verification (a bridge the quiesce phase did not reach is visited
+ * first), hold once for all of them, then release.  A reset is only
+ * started when its hold still fits in the phase, by the clock and by the
+ * count of delays, checked before each assert since a config write may itself be
+ * slow (a completion timeout, or an emulator resetting a large subtree).
+ * Once asserted a reset is always released, also by a crash that
+ * interrupts the walk (pcq_walk_interrupted()).
  *
  * Context: panic path; no lock, no sleep.
  * Return: false if the budget ran out before every planned reset was
  * started; the ones started were held and released.
  */
 static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
-			      u64 deadline, struct pcq_run *run)
+			      struct pcq_budget *b, struct pcq_run *run)
 {
 	u64 hold_ns = (u64)snap->settings.reset_hold_ms * NSEC_PER_MSEC;
-	unsigned int k, started = 0, asserted = 0;
-	u8 *state = snap->scratch.state;
+	u16 *state = snap->scratch.state;
 	u16 *saved = snap->scratch.saved;
+	unsigned int k, asserted = 0, ms;
 	bool in_time = true;
 	u64 t0;
 
+	pcq_budget_phase(b, b->end, b->bus_share);
 	for (k = 0; k < snap->nr_resets; k++) {
 		u32 i = snap->resets[k];
-		const struct pcq_func *b = &snap->func[i];
+		const struct pcq_func *f = &snap->func[i];
 		u16 ctl;
 
-		if (state[i] & PCQ_S_BAD)
-			continue;
-		if (pcq_over_budget(ktime_get_mono_fast_ns() + hold_ns, deadline)) {
+		if (b->delays_left < snap->settings.reset_hold_ms ||
+		    ktime_get_mono_fast_ns() + hold_ns > b->phase_end) {
 			in_time = false;
 			break;
 		}
-		started = k + 1;
-		ctl = pcq_cfg_read16(b, PCI_BRIDGE_CONTROL, run);
+		if (!pcq_visit(snap, i, dry_run, run))
+			continue;
+		ctl = pcq_cfg_read16(f, PCI_BRIDGE_CONTROL, run);
 		if (ctl == 0xffff) {
 			/* gone since it was verified: never write all-ones back */
-			state[i] |= PCQ_S_BAD;
-			run->mismatched++;
-			run->skipped++;
+			pcq_gone(snap, i, run);
 			continue;
 		}
 		saved[i] = ctl & ~PCI_BRIDGE_CTL_BUS_RESET;
-		pcq_update16(b, PCI_BRIDGE_CONTROL, ctl, ctl | PCI_BRIDGE_CTL_BUS_RESET,
-			     dry_run, run);
+		state[i] |= PCQ_S_RESET;
 		run->bridges_reset++;
 		asserted++;
+		if (dry_run) {
+			/* the assert and its release */
+			run->planned_writes += 2;
+			continue;
+		}
+		/* marked before the write: a crash in it still releases */
+		state[i] |= PCQ_S_ASSERTED;
+		pcq_cfg_write16(f, PCI_BRIDGE_CONTROL, ctl | PCI_BRIDGE_CTL_BUS_RESET, run);
 	}
 
 	if (asserted && !dry_run) {
 		t0 = ktime_get_mono_fast_ns();
-		pcq_hold(snap->settings.reset_hold_ms);
+		for (ms = snap->settings.reset_hold_ms; ms; ms--)
+			pcq_delay(b, run);
 		run->reset_hold_ns = ktime_get_mono_fast_ns() - t0;
 	}
-
-	for (k = 0; k < started; k++) {
-		u32 i = snap->resets[k];
-		u16 ctl = saved[i];
-
-		if (state[i] & PCQ_S_BAD)
-			continue;
-		/* the value written just before; in a dry run nothing was */
-		pcq_update16(&snap->func[i], PCI_BRIDGE_CONTROL,
-			     ctl | PCI_BRIDGE_CTL_BUS_RESET, ctl, dry_run, run);
-	}
+	pcq_release_bridges(snap, run);
 	return in_time;
+}
+
+/*
+ * Bus-mastering functions that no reset reached in this walk: their own
+ * or their PF's function-level reset was not made, nor the bus reset of
+ * the bridge the plan counted on.  Bridges forward; they are no DMA source
+ * of their own.
+ */
+static u32 pcq_count_unreset(const struct pcq_snapshot *snap)
+{
+	const u16 *state = snap->scratch.state;
+	u32 i, n = 0;
+
+	for (i = 0; i < snap->nr; i++) {
+		const struct pcq_func *f = &snap->func[i];
+		bool reached;
+
+		if ((state[i] & (PCQ_S_MASTER | PCQ_S_BAD)) != PCQ_S_MASTER ||
+		    f->hdr_type == PCI_HEADER_TYPE_BRIDGE)
+			continue;
+		switch (f->reach) {
+		case PCQ_REACH_BUS:
+			reached = f->reset_by >= 0 && (state[f->reset_by] & PCQ_S_RESET);
+			break;
+		case PCQ_REACH_PF:
+			reached = f->pf >= 0 && (state[f->pf] & PCQ_S_RESET);
+			break;
+		default:
+			reached = state[i] & PCQ_S_RESET;
+			break;
+		}
+		n += !reached;
+	}
+	return n;
+}
+
+/* The PFs' FLRs: the VFs they stopped count as reset too. */
+static u32 pcq_count_vfs_reset(const struct pcq_snapshot *snap)
+{
+	const u16 *state = snap->scratch.state;
+	u32 i, n = 0;
+
+	for (i = 0; i < snap->nr; i++) {
+		const struct pcq_func *f = &snap->func[i];
+
+		if (f->reach == PCQ_REACH_PF && f->pf >= 0 &&
+		    (state[i] & (PCQ_S_MASTER | PCQ_S_BAD)) == PCQ_S_MASTER &&
+		    (state[f->pf] & PCQ_S_RESET))
+			n++;
+	}
+	return n;
+}
+
+static void pcq_abort(struct pcq_run *run, enum pcq_phase phase)
+{
+	if (run->abort != PCQ_ABORT_NONE)
+		return;
+	run->abort = PCQ_ABORT_BUDGET;
+	run->abort_phase = phase;
 }
 
 /**
@@ -556,8 +817,9 @@ static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
  * identity (skipping and counting it on a mismatch), disables Bus Master,
  * INTx and MSI/MSI-X, then starts the function-level resets of the
  * bus-mastering functions no bus reset reaches, and finally resets the
- * planned bridges with one shared hold.  Stops acting once the time budget
- * is spent.
+ * planned bridges with one shared hold.  Each phase stops acting once its
+ * share of the time budget is spent; a phase cut short does not cancel the
+ * next one.
  *
  * Context: any, including panic with interrupts off and NMI; takes no lock,
  * does not sleep or allocate unless @locked.  Callers serialise walks.
@@ -566,8 +828,8 @@ void pcq_walk(const struct pcq_snapshot *snap, bool force_dry_run, bool locked,
 	      struct pcq_run *run)
 {
 	u64 start = ktime_get_mono_fast_ns();
+	struct pcq_budget b;
 	bool dry_run;
-	u64 deadline;
 	unsigned int k;
 
 	memset(run, 0, sizeof(*run));
@@ -580,42 +842,64 @@ void pcq_walk(const struct pcq_snapshot *snap, bool force_dry_run, bool locked,
 	dry_run = locked || force_dry_run || snap->settings.dry_run;
 	run->snapshot_generation = snap->generation;
 	run->skipped = snap->nr - snap->nr_order;
-	deadline = start + (u64)snap->settings.budget_ms * NSEC_PER_MSEC;
-	memset(snap->scratch.state, 0, snap->nr);
+	pcq_budget_init(&b, snap, start);
+	memset(snap->scratch.state, 0, snap->nr * sizeof(*snap->scratch.state));
 
 	for (k = 0; k < snap->nr_order; k++) {
-		u32 i = snap->order[k];
-		const struct pcq_func *f = &snap->func[i];
-
-		if (pcq_over_budget(ktime_get_mono_fast_ns(), deadline)) {
-			run->abort = PCQ_ABORT_BUDGET;
+		if (pcq_past(b.phase_end)) {
+			pcq_abort(run, PCQ_PHASE_QUIESCE);
 			break;
 		}
-		if (!pcq_verify(snap, i, run)) {
-			run->mismatched++;
-			run->skipped++;
-			continue;
-		}
-		if (pcq_quiesce_function(f, snap->settings.msi, dry_run, run)) {
-			snap->scratch.state[i] |= PCQ_S_MASTER;
-			/* a bridge forwards, it is no DMA source of its own */
-			if (f->reach == PCQ_REACH_NONE && f->why != PCQ_WHY_BRIDGE)
-				run->no_reset++;
-		}
-		run->functions_quiesced++;
+		pcq_visit(snap, snap->order[k], dry_run, run);
 	}
+	if (!pcq_reset_functions(snap, dry_run, &b, run))
+		pcq_abort(run, PCQ_PHASE_FN_RESET);
+	if (!pcq_reset_bridges(snap, dry_run, &b, run))
+		pcq_abort(run, PCQ_PHASE_BUS_RESET);
 
-	if (run->abort == PCQ_ABORT_NONE &&
-	    !pcq_reset_functions(snap, dry_run, deadline, run))
-		run->abort = PCQ_ABORT_BUDGET;
-	if (run->abort == PCQ_ABORT_NONE &&
-	    !pcq_reset_bridges(snap, dry_run, deadline, run))
-		run->abort = PCQ_ABORT_BUDGET;
-
+	run->functions_reset += pcq_count_vfs_reset(snap);
+	run->no_reset = pcq_count_unreset(snap);
+	for (k = 0; k < snap->nr_order; k++)
+		run->unvisited += !(snap->scratch.state[snap->order[k]] & PCQ_S_VISITED);
 	if (run->abort != PCQ_ABORT_NONE)
 		run->state = PCQ_STATE_ABORTED;
 	else
 		run->state = dry_run ? PCQ_STATE_DRY_RUN : PCQ_STATE_DONE;
 out:
 	run->duration_ns = ktime_get_mono_fast_ns() - start;
+	/* delays made, yet not a nanosecond passed: the clock stands still */
+	run->clock_stopped = run->delays_ms && !run->duration_ns;
+}
+
+/**
+ * pcq_walk_interrupted() - a crash interrupted a walk: release its bus resets
+ * @snap: the snapshot the interrupted walk was following
+ * @run:  its record, updated
+ *
+ * The crash may have come from anywhere in the walk, the Secondary Bus
+ * Reset hold included.  Every bus reset it asserted is held for the
+ * minimum the specification asks (Trst, 1 ms: one fixed delay, however
+ * the clock behaves), then released.  Nothing else is undone: a function
+ * quiesced or reset stays so.  The snapshot was checked when the walk
+ * started; its reset list is bounded here again all the same.
+ *
+ * Context: crash, from a crash raised inside the walk; no lock, no sleep.
+ * Return: the number of bridges released.
+ */
+unsigned int pcq_walk_interrupted(const struct pcq_snapshot *snap, struct pcq_run *run)
+{
+	unsigned int k;
+	bool any = false;
+
+	for (k = 0; k < snap->nr_resets && k < snap->nr; k++)
+		if (snap->resets[k] < snap->nr &&
+		    (snap->scratch.state[snap->resets[k]] & PCQ_S_ASSERTED))
+			any = true;
+	if (any) {
+		mdelay(PCQ_RESET_HOLD_MIN_MS);
+		touch_nmi_watchdog();
+	}
+	run->interrupted = 1;
+	run->released = pcq_release_bridges(snap, run);
+	return run->released;
 }

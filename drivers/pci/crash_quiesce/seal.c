@@ -35,20 +35,18 @@ static size_t pcq_sealed_size(unsigned int nr)
  */
 size_t pcq_snapshot_size(unsigned int nr)
 {
-	return pcq_sealed_size(nr) + (size_t)nr * (sizeof(u8) + sizeof(u16)) +
-	       sizeof(u16);
+	return pcq_sealed_size(nr) + 2 * (size_t)nr * sizeof(u16);
 }
 
 /* The scratch area's parts, computed from @nr alone. */
-static u8 *pcq_state_area(const struct pcq_snapshot *snap, unsigned int nr)
+static u16 *pcq_state_area(const struct pcq_snapshot *snap, unsigned int nr)
 {
-	return (u8 *)snap + pcq_sealed_size(nr);
+	return (u16 *)((u8 *)snap + pcq_sealed_size(nr));
 }
 
 static u16 *pcq_saved_area(const struct pcq_snapshot *snap, unsigned int nr)
 {
-	/* after the state bytes, rounded up to a u16 boundary */
-	return (u16 *)(((unsigned long)(pcq_state_area(snap, nr) + nr) + 1) & ~1UL);
+	return pcq_state_area(snap, nr) + nr;
 }
 
 /**

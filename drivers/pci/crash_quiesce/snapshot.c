@@ -22,6 +22,26 @@
 /* PCI Code and ID Assignment r1.15 sec 1.9: base class 08h, subclass 06h */
 #define PCQ_CLASS_SYSTEM_IOMMU	0x0806
 
+/* CXL r3.1 sec 8.1.3: PCIe DVSEC for CXL Devices, its CXL Capability */
+#define PCQ_CXL_DVSEC_DEVICE		0
+#define PCQ_CXL_DVSEC_CAP		0x0a
+#define PCQ_CXL_DVSEC_MEM_CAPABLE	BIT(2)
+
+/*
+ * The indexes of pdev->reset_methods[], the order of pci_reset_fn_methods[]
+ * in drivers/pci/pci.c since reset_method came (v5.15): 0 ends the list.
+ */
+enum {
+	PCQ_RESET_METHOD_DEVICE_SPECIFIC = 1,
+	PCQ_RESET_METHOD_ACPI,
+	PCQ_RESET_METHOD_FLR,
+	PCQ_RESET_METHOD_AF_FLR,
+	PCQ_RESET_METHOD_PM,
+	PCQ_RESET_METHOD_BUS,
+};
+
+static_assert(PCI_NUM_RESET_METHODS > PCQ_RESET_METHOD_BUS);
+
 static u8 pcq_type_of(struct pci_dev *pdev)
 {
 	if (pdev->class >> 8 == PCI_CLASS_BRIDGE_HOST)
@@ -77,9 +97,76 @@ static bool pcq_pm_reset_usable(struct pci_dev *pdev)
 	return !(csr & PCI_PM_CTRL_NO_SOFT_RESET);
 }
 
-static u16 pcq_flags_of(struct pci_dev *pdev, u8 af_cap)
+/*
+ * The function-level reset the kernel itself would make: the first method
+ * of pdev->reset_methods[], which holds what its probes found at
+ * enumeration, minus what quirks forbid, in the order the admin's
+ * reset_method setting left.  Only FLR, AF FLR and a PM reset can be
+ * started at crash time; a device-specific or ACPI method first means the
+ * kernel knows better than a plain reset for this device (e.g. NVMe
+ * controllers that must be disabled before their FLR), and no function
+ * reset is planned.  A method our own probes find but the list no longer
+ * starts with (or no longer holds) was taken away by the admin.
+ */
+static u32 pcq_reset_flags(struct pci_dev *pdev, u8 af_cap)
 {
-	u16 flags = 0;
+	bool flr = !pcie_reset_flr(pdev, PCI_RESET_PROBE);
+	bool af = pcq_af_flr_usable(pdev, af_cap);
+	bool pm = pcq_pm_reset_usable(pdev);
+
+	switch (pdev->reset_methods[0]) {
+	case PCQ_RESET_METHOD_DEVICE_SPECIFIC:
+	case PCQ_RESET_METHOD_ACPI:
+		return PCQ_F_RESET_QUIRK;
+	case PCQ_RESET_METHOD_FLR:
+		if (flr)
+			return PCQ_F_FLR;
+		break;
+	case PCQ_RESET_METHOD_AF_FLR:
+		if (af)
+			return PCQ_F_AF_FLR;
+		break;
+	case PCQ_RESET_METHOD_PM:
+		if (pm)
+			return PCQ_F_PM_RESET;
+		break;
+	default:
+		break;
+	}
+	return flr || af || pm ? PCQ_F_RESET_ADMIN : 0;
+}
+
+/*
+ * CXL memory (a Type 3 memory device, or any function whose CXL device
+ * DVSEC says it is memory capable): its HDM may be System RAM, so that a
+ * reset would lose memory the dump reads.
+ */
+static bool pcq_cxl_memory(struct pci_dev *pdev)
+{
+	u16 dvsec, cap;
+
+	if (pdev->class >> 8 == PCI_CLASS_MEMORY_CXL)
+		return true;
+	dvsec = pci_find_dvsec_capability(pdev, PCI_VENDOR_ID_CXL, PCQ_CXL_DVSEC_DEVICE);
+	if (!dvsec || pci_read_config_word(pdev, dvsec + PCQ_CXL_DVSEC_CAP, &cap))
+		return false;
+	return cap & PCQ_CXL_DVSEC_MEM_CAPABLE;
+}
+
+/* A CXL port whose Secondary Bus Reset the hardware masks: cxl_sbr_masked() */
+static bool pcq_cxl_sbr_masked(struct pci_dev *pdev)
+{
+	u16 dvsec, ctl;
+
+	dvsec = pci_find_dvsec_capability(pdev, PCI_VENDOR_ID_CXL, PCI_DVSEC_CXL_PORT);
+	if (!dvsec || pci_read_config_word(pdev, dvsec + PCI_DVSEC_CXL_PORT_CTL, &ctl))
+		return false;
+	return !(ctl & PCI_DVSEC_CXL_PORT_CTL_UNMASK_SBR);
+}
+
+static u32 pcq_flags_of(struct pci_dev *pdev, u8 af_cap)
+{
+	u32 flags = 0;
 
 	/* Resetting a display device blanks the console the dump reports on. */
 	if (pdev->class >> 16 == PCI_BASE_CLASS_DISPLAY ||
@@ -97,14 +184,11 @@ static u16 pcq_flags_of(struct pci_dev *pdev, u8 af_cap)
 		flags |= PCQ_F_NO_BUS_RESET;
 	if (pdev->is_virtfn)
 		flags |= PCQ_F_VF;
-	/* The kernel's own probes: they honour its reset quirks. */
-	if (!pcie_reset_flr(pdev, PCI_RESET_PROBE))
-		flags |= PCQ_F_FLR;
-	if (pcq_af_flr_usable(pdev, af_cap))
-		flags |= PCQ_F_AF_FLR;
-	if (pcq_pm_reset_usable(pdev))
-		flags |= PCQ_F_PM_RESET;
-	return flags;
+	if (pcq_cxl_memory(pdev))
+		flags |= PCQ_F_CXL_MEM;
+	if (pdev->subordinate && pcq_cxl_sbr_masked(pdev))
+		flags |= PCQ_F_CXL_SBR_MASKED;
+	return flags | pcq_reset_flags(pdev, af_cap);
 }
 
 /* Bridges above a function; a VF, on a virtual bus or not, has its PF's. */
@@ -157,12 +241,12 @@ static s32 pcq_index_of(const struct pcq_ent *ents, unsigned int nr,
  * and check that it really shows this function before trusting it: its
  * IDs, or for a VF, whose IDs read all-ones, its class and revision.
  */
-static void pcq_pick_access(struct pcq_func *f)
+static void pcq_pick_access(struct pcq_func *f, bool conf1)
 {
 	void __iomem *bus = pcq_ecam_bus(f->seg, f->bus);
 	struct pcq_run scratch = { };
 
-	pcq_cfg_pick(f, bus);
+	pcq_cfg_pick(f, bus, conf1);
 	if (f->cfg.method != PCQ_ACCESS_ECAM)
 		return;
 	if (f->flags & PCQ_F_VF) {
@@ -174,11 +258,11 @@ static void pcq_pick_access(struct pcq_func *f)
 	}
 	pr_warn_once("%04x:%02x:%02x.%x: ECAM shows another function; not using it\n",
 		     f->seg, f->bus, PCI_SLOT(f->devfn), PCI_FUNC(f->devfn));
-	pcq_cfg_pick(f, NULL);
+	pcq_cfg_pick(f, NULL, conf1);
 }
 
 static void pcq_fill(struct pcq_func *f, const struct pcq_ent *ents, unsigned int nr,
-		     unsigned int idx)
+		     unsigned int idx, bool conf1)
 {
 	struct pci_dev *pdev = ents[idx].pdev;
 	struct pci_dev *pf = pci_physfn(pdev);
@@ -206,7 +290,7 @@ static void pcq_fill(struct pcq_func *f, const struct pcq_ent *ents, unsigned in
 	f->flags = pcq_flags_of(pdev, af_cap);
 	f->pf = pf != pdev ? pcq_index_of(ents, nr, pf) : -1;
 	f->parent = pf->bus->self ? pcq_index_of(ents, nr, pf->bus->self) : -1;
-	pcq_pick_access(f);
+	pcq_pick_access(f, conf1);
 }
 
 /**
@@ -218,32 +302,34 @@ static void pcq_fill(struct pcq_func *f, const struct pcq_ent *ents, unsigned in
  * Any number of functions: the snapshot and the walk's scratch are sized
  * with it.
  *
- * Context: process context; takes the PCI rescan/remove lock, may sleep.
+ * Context: process context under pci_lock_rescan_remove() and pcq_lock,
+ * which nests inside it; may sleep.
  * Return: a sealed snapshot, or an ERR_PTR().
  */
 struct pcq_snapshot *pcq_snapshot_build(const struct pcq_settings *settings,
 					const struct pcq_skip_list *skip,
-				      u64 generation)
+					u64 generation)
 {
 	struct pcq_snapshot *snap = NULL;
 	struct pcq_ent *ents = NULL;
 	struct pci_dev *pdev = NULL;
 	unsigned int nr = 0, i;
+	bool conf1;
 	int err = 0;
 
-	pci_lock_rescan_remove();
+	lockdep_assert_held(&pcq_lock);
 	for_each_pci_dev(pdev)
 		nr++;
 	if (nr > PCQ_NR_SANITY) {
 		pci_dev_put(pdev);
 		err = -E2BIG;
-		goto out_unlock;
+		goto out;
 	}
 	ents = kvmalloc_array(nr ? nr : 1, sizeof(*ents), GFP_KERNEL);
 	snap = kvzalloc(pcq_snapshot_size(nr), GFP_KERNEL);
 	if (!ents || !snap) {
 		err = -ENOMEM;
-		goto out_unlock;
+		goto out;
 	}
 	i = 0;
 	for_each_pci_dev(pdev) {
@@ -257,17 +343,17 @@ struct pcq_snapshot *pcq_snapshot_build(const struct pcq_settings *settings,
 	}
 	nr = i;
 	sort(ents, nr, sizeof(*ents), pcq_cmp_ent, NULL);
+	conf1 = pcq_conf1_used();
 
 	pcq_snapshot_init(snap, nr);
 	snap->generation = generation;
 	snap->settings = *settings;
 	for (i = 0; i < nr; i++)
-		pcq_fill(&snap->func[i], ents, nr, i);
+		pcq_fill(&snap->func[i], ents, nr, i, conf1);
 	pcq_plan(snap, skip);
 	pcq_snapshot_seal(snap);
 
-out_unlock:
-	pci_unlock_rescan_remove();
+out:
 	if (ents)
 		for (i = 0; i < nr; i++)
 			pci_dev_put(ents[i].pdev);
@@ -279,6 +365,36 @@ out_unlock:
 	return snap;
 }
 
+/*
+ * Mark @gone and every function below it as being removed: they lose their
+ * accessor, so that the walk no longer touches config space that may be
+ * unmapped before the next rebuild (a host bridge's ECAM window goes with
+ * it).  A VF sits below its PF's parent, not its PF: it is removed, and
+ * reported, before its PF.
+ */
+static void pcq_snapshot_mark_gone(struct pcq_snapshot *snap, const struct pci_dev *gone)
+{
+	u32 seg = pci_domain_nr(gone->bus);
+	unsigned int i;
+	u8 sec = 1, sub = 0;
+
+	if (gone->subordinate) {
+		sec = gone->subordinate->number;
+		sub = gone->subordinate->busn_res.end;
+	}
+	for (i = 0; i < snap->nr; i++) {
+		struct pcq_func *f = &snap->func[i];
+
+		if (f->seg != seg)
+			continue;
+		if ((f->bus == gone->bus->number && f->devfn == gone->devfn) ||
+		    (f->bus >= sec && f->bus <= sub)) {
+			f->flags |= PCQ_F_REMOVED;
+			pcq_cfg_pick(f, NULL, false);
+		}
+	}
+}
+
 /**
  * pcq_snapshot_replan() - a new snapshot of the same functions, planned
  * with other settings
@@ -286,17 +402,19 @@ out_unlock:
  * @settings:   the new settings
  * @skip:       the new skip list
  * @generation: the generation number to stamp
+ * @gone:       a function being removed, with its subtree, or NULL
  *
- * For parameter changes: nothing is enumerated or mapped again, the
- * functions and their accessors are copied.
+ * For parameter changes, and for a function on its way out: nothing is
+ * enumerated or mapped again, the functions and their accessors are
+ * copied.
  *
  * Context: process context; allocates.
  * Return: a sealed snapshot, or an ERR_PTR().
  */
 struct pcq_snapshot *pcq_snapshot_replan(const struct pcq_snapshot *old,
 					 const struct pcq_settings *settings,
-				       const struct pcq_skip_list *skip,
-				       u64 generation)
+					 const struct pcq_skip_list *skip,
+					 u64 generation, const struct pci_dev *gone)
 {
 	struct pcq_snapshot *snap = kvzalloc(pcq_snapshot_size(old->nr), GFP_KERNEL);
 
@@ -304,6 +422,8 @@ struct pcq_snapshot *pcq_snapshot_replan(const struct pcq_snapshot *old,
 		return ERR_PTR(-ENOMEM);
 	pcq_snapshot_init(snap, old->nr);
 	memcpy(snap->func, old->func, old->nr * sizeof(*old->func));
+	if (gone)
+		pcq_snapshot_mark_gone(snap, gone);
 	snap->generation = generation;
 	snap->settings = *settings;
 	pcq_plan(snap, skip);

@@ -64,6 +64,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/nmi.h>
+#include <linux/pci.h>
 #include <linux/pci_regs.h>
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
@@ -757,9 +758,12 @@ static ssize_t pcq_bench_write(struct file *file, const char __user *ubuf,
 		pr_err("bench: write 1 to measure; nothing else is accepted\n");
 		return -EINVAL;
 	}
+	/* the driver's lock order: the builder needs both */
+	pci_lock_rescan_remove();
 	mutex_lock(&pcq_lock);
 	err = pcq_bench_measure_locked(&pcq_bench);
 	mutex_unlock(&pcq_lock);
+	pci_unlock_rescan_remove();
 	return err ? err : count;
 }
 

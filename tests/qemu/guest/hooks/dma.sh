@@ -21,7 +21,11 @@
 # target does: a driver that sets Bus Master again before it resets its
 # device lets the frames the device queued meanwhile into the old ring.
 # The scan is also marked in QEMU's config-write trace (see tests/qemu/README.md):
-# 0xc0de5a14 before it, 0xc0de5a15 after it.
+# 0xc0de5a14 before it, 0xc0de5a15 after it. Last, the IOMMU fault lines of
+# this kernel's own dmesg (the host counts them in serial.log too):
+#   CQ-IOMMU: faults=N dma-lines=N drhd-lines=N intr-remap-lines=N amdvi-lines=N smmu-lines=N
+# ("DMAR: [DMA Read|Write", "DMAR: DRHD: handling fault", "INTR-REMAP",
+# "AMD-Vi: Event logged", "arm-smmu-v3 ...: event 0x").
 
 set -eu
 say() { echo "CQ-DMA: $*" >/dev/console; }
@@ -63,3 +67,9 @@ trace_marker c0de5a15
 cs=$((t1 - t0))
 grep '^match ' /tmp/count.txt | sed 's/^/CQ-DMA-MATCH: /' >/dev/console || true
 say "$(tail -n1 /tmp/count.txt) seconds=$((cs / 100)).$(printf '%02d' $((cs % 100)))"
+
+dmesg >/tmp/iommu-dmesg.txt
+n() { grep -cE "$1" /tmp/iommu-dmesg.txt || true; }
+dl="$(n 'DMAR: \[DMA (Read|Write)')" dr="$(n 'DMAR: DRHD: handling fault')" ir="$(n 'INTR-REMAP')"
+am="$(n 'AMD-Vi: Event logged')" sm="$(n 'arm-smmu-v3 .*: event 0x')"
+echo "CQ-IOMMU: faults=$((dl + dr + ir + am + sm)) dma-lines=$dl drhd-lines=$dr intr-remap-lines=$ir amdvi-lines=$am smmu-lines=$sm" >/dev/console

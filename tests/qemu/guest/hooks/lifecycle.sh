@@ -10,7 +10,10 @@
 #   the trace between the markers c0de5a20 and c0de5a21 written around it);
 # - every parameter refuses garbage with -EINVAL and a message, and keeps its
 #   value; good values re-plan;
+# - reset_hold_ms must stay below budget_ms; skip keeps the bridges above
+#   the function working; the admin's reset_method is followed on rescan;
 # - sysfs remove/rescan of a function updates the snapshot (bus notifier);
+#   a root-bus function is forgotten before its removal returns;
 # - debugfs files are 0400/0200 and a non-root user can read or write none;
 # - unload leaves no debugfs, no ECAM mapping; load/unload cycles leak no
 #   mapping.
@@ -34,6 +37,20 @@ not() { ! "$@"; }
 . /cq/hooks/lib.sh
 
 key() { sed -n "s/^$1=//p" "$D/last_run"; }
+# wait_gen G: wait (at most 20 s) until a snapshot newer than generation G
+# is published; say how long it took
+gen() { key published_generation; }
+# shellcheck disable=SC2317 # called through check
+wait_gen() {
+	# shellcheck disable=SC3043 # busybox ash has local
+	local i=0
+	while [ "$(gen)" -le "$1" ] && [ "$i" -lt 200 ]; do
+		usleep 100000
+		i=$((i + 1))
+	done
+	say "INFO generation $1 -> $(gen) after $((i / 10)).$((i % 10)) s"
+	[ "$(gen)" -gt "$1" ]
+}
 ecam_maps() { grep -c '\[pci_crash_quiesce\] .* ioremap' /proc/vmallocinfo; }
 
 # --- devices matches sysfs ---------------------------------------------------
@@ -118,16 +135,73 @@ echo 5 >"$P/reset_hold_ms"
 check "reset_hold_ms=5 shows in the plan" grep -q ' hold 5 ms$' "$D/plan"
 echo 2 >"$P/reset_hold_ms"
 
+# a hold that cannot fit the budget is refused, whichever is set
+dmesg -c >/dev/null
+check "reset_hold_ms=100 with budget_ms=100 is refused" not sh -c "echo 100 >$P/reset_hold_ms"
+check "... and reset_hold_ms stays 2" test "$(cat "$P/reset_hold_ms")" = 2
+check "... with a message saying why" sh -c "dmesg | grep -q 'reset_hold_ms (100) must be below budget_ms (100)'"
+check "budget_ms=2 with reset_hold_ms=2 is refused" not sh -c "echo 2 >$P/budget_ms"
+check "... and budget_ms stays 100" test "$(cat "$P/budget_ms")" = 100
+check "budget_ms=3 with reset_hold_ms=2 is taken (control)" sh -c "echo 3 >$P/budget_ms"
+echo 100 >"$P/budget_ms"
+
+# skip keeps the function working: the bridge above it keeps Bus Master
+echo 01:00.0 >"$P/skip"
+check "skip=01:00.0: devices shows 00:01.0 bus-master=kept" \
+	grep -qE '^0000:00:01.0 .* bus-master=kept( |$)' "$D/devices"
+check "skip=01:00.0: the plan has 00:01.0 keep Bus Master, for 01:00.0" \
+	grep -q 'quiesce 0000:00:01.0 root-port: intx msi.*; keeps bus-master: 0000:01:00.0 below it is skipped' "$D/plan"
+check "skip=01:00.0: 00:02.0 still loses Bus Master (control)" \
+	grep -q 'quiesce 0000:00:02.0 root-port: bus-master ' "$D/plan"
+echo '' >"$P/skip"
+check "skip='': 00:01.0 loses Bus Master again" not grep -q 'bus-master=kept' "$D/devices"
+
+# the kernel's reset methods: with its root port skipped, the NIC needs a
+# function reset; the admin's reset_method decides which, on the next rescan
+NIC="$(readlink -f /sys/bus/pci/devices/0000:01:00.0)"
+echo 00:01.0 >"$P/skip"
+m0="$(cat "$NIC/reset_method")"
+say "INFO 01:00.0 reset_method: $m0"
+r0="$(sed -n 's/^0000:01:00.0 .* reset=\([^ ]*\).*/\1/p' "$D/devices")"
+check "01:00.0 gets the kernel's first method ($m0 -> $r0)" \
+	test "$r0" = "$(echo "$m0" | cut -d' ' -f1 | sed 's/af_flr/af-flr/')"
+g="$(gen)"
+echo bus >"$NIC/reset_method"
+echo 1 >"$D/rescan"
+check "reset_method=bus, rescan: 01:00.0 reset=none:admin" \
+	grep -qE '^0000:01:00.0 .* reset=none:admin( |$)' "$D/devices"
+check "... the rescan published a new snapshot" test "$(gen)" -gt "$g"
+echo default >"$NIC/reset_method"
+echo 1 >"$D/rescan"
+check "reset_method=default, rescan: 01:00.0 back to $r0" \
+	grep -qE "^0000:01:00.0 .* reset=$r0( |\$)" "$D/devices"
+echo '' >"$P/skip"
+
 # --- hotplug through the bus notifier ---------------------------------------
 n0="$(wc -l <"$D/devices")"
+g="$(gen)"
 echo 1 >"/sys/bus/pci/devices/$EDU/remove"
-sleep 1
+check "removing $EDU publishes a new snapshot" wait_gen "$g"
 check "removed $EDU leaves devices" not grep -q "^$EDU " "$D/devices"
 check "devices has one line less" test "$(wc -l <"$D/devices")" -eq $((n0 - 1))
+g="$(gen)"
 echo 1 >/sys/bus/pci/rescan
-sleep 1
+check "rescan publishes a new snapshot" wait_gen "$g"
 check "rescanned $EDU is back in devices" grep -q "^$EDU " "$D/devices"
 check "devices count restored" test "$(wc -l <"$D/devices")" -eq "$n0"
+
+# A root-bus function: forgotten before its removal returns (its host
+# bridge's ECAM window may go next), then dropped by the rebuild.
+RP3=0000:00:03.0
+g="$(gen)"
+echo 1 >"/sys/bus/pci/devices/$RP3/remove"
+check "removing root-bus $RP3: a snapshot published before remove returned" test "$(gen)" -gt "$g"
+check "removing root-bus $RP3: never listed with an accessor after that" \
+	not grep -qE "^$RP3 .* access=(ecam|conf1) action=quiesce" "$D/devices"
+g="$(gen)"
+echo 1 >/sys/bus/pci/rescan
+check "rescan after removing $RP3 publishes a new snapshot" wait_gen "$g"
+check "$RP3 is back in devices" grep -q "^$RP3 " "$D/devices"
 
 # --- permissions --------------------------------------------------------------
 for f in devices plan last_run; do
