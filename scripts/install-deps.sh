@@ -12,6 +12,10 @@
 # (libc6-dev-arm64-cross), and the host's own linux-kbuild-V that the unpacked
 # arm64 6.12 headers run (scripts/fetch-kernels.sh --kbuild 6.12-arm64).
 #
+# QEMU 10 (SPEC §7): scripts/fetch-qemu.sh downloads Debian's bookworm-backports
+# QEMU with a private apt configuration into the cache (never installed); the
+# host libraries it needs that are not installed yet come from bookworm, here.
+#
 # Idempotent: when everything is installed it changes nothing and runs no
 # apt-get at all; `apt-get update` runs only when something must be installed
 # (or when the apt lists cannot resolve the kernels yet). Needs root.
@@ -56,6 +60,9 @@ missing_pkgs() {
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			echo "$p"
 	done
+	# QEMU 10's libraries (bookworm packages), once the system QEMU's are in
+	! dpkg-query -W -f='${Status}' qemu-system-x86 2>/dev/null | grep -q 'install ok installed' ||
+		"$here/fetch-qemu.sh" --deps
 }
 
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
@@ -80,4 +87,11 @@ fi
 log "installing: ${missing//$'\n'/ }"
 # shellcheck disable=SC2086 # one package per word
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >&2
+# QEMU 10's libraries are known once the system QEMU is in: a second round
+missing="$(missing_pkgs)"
+if [[ -n "$missing" ]]; then
+	log "installing: ${missing//$'\n'/ }"
+	# shellcheck disable=SC2086 # one package per word
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >&2
+fi
 log "done"

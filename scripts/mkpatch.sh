@@ -318,11 +318,17 @@ sed -i 's|^\t\tpcq_walk(snap, false, false, run);$|&\n\t\tpcq_fault_in_handler()
 sed -i 's|^\tpcq_debugfs_init();$|&\n\tpcq_fault_init();|' $P/core.c
 sed -i 's|^\tpcq_debugfs_exit();$|\tpcq_fault_exit();\n&|' $P/core.c
 [[ $(grep -c 'pcq_fault_' $P/core.c) -eq 3 ]] || { echo "mkpatch: fault hooks not placed in core.c" >&2; exit 1; }
+sed -i 's|^#include "crash_quiesce.h"$|&\n#include "fault.h"|' $P/quiesce.c
+sed -i 's|^\t\tv = pcq_cfg_read32(f, f->pcie_cap + PCI_EXP_DEVCTL, run);$|&\n\t\tv = pcq_fault_devsta(f, v);|' $P/quiesce.c
+sed -i 's|^\t\tfor (ms = snap->settings.reset_hold_ms; ms; ms--)$|\t\tpcq_fault_in_hold();\n&|' $P/quiesce.c
+[[ $(grep -c 'pcq_fault_\|"fault.h"' $P/quiesce.c) -eq 3 ]] || { echo "mkpatch: fault hooks not placed in quiesce.c" >&2; exit 1; }
 commit "PCI: crash quiesce: add test-only fault injection" \
 "Let a test kernel make the crash path's worst cases happen on demand:
 another CPU holding pci_lock or the x86 pci_config_lock with interrupts
-off, a nested panic inside the handler, a corrupted snapshot, and a
-function that reads all-ones as after a surprise removal. Not for
-submission: applied by the debug-kernel tests only."
+off, another CPU that the crash cannot stop, a nested panic inside the
+handler and inside its bus reset hold, a corrupted snapshot, a function
+that reads all-ones as after a surprise removal, and one whose
+Transactions Pending never clears. Not for submission: applied by the
+debug-kernel tests only."
 git format-patch -q --no-signature -o "$OUT/test-only" HEAD~1
 ls "$OUT" "$OUT/test-only"

@@ -17,9 +17,19 @@ P=drivers/pci/crash_quiesce
 # The panic-path call graph, file:function.
 functions=(
 	kernel/crash_quiesce.c:crash_quiesce
+	kernel/crash_quiesce.c:crash_quiesce_interrupted
+	kernel/crash_cpus.c:crash_cpus_not_stopped
+	compat/crash_cpus.c:crash_cpus_not_stopped
 	compat/panic_hook.c:pcq_oot_panic_notify
 	"$P/core.c:pcq_panic_quiesce"
+	"$P/core.c:pcq_panic_recover"
 	"$P/quiesce.c:pcq_walk"
+	"$P/quiesce.c:pcq_walk_interrupted"
+	"$P/quiesce.c:pcq_budget_init"
+	"$P/quiesce.c:pcq_budget_phase"
+	"$P/quiesce.c:pcq_past"
+	"$P/quiesce.c:pcq_delay"
+	"$P/quiesce.c:pcq_visit"
 	"$P/quiesce.c:pcq_verify"
 	"$P/quiesce.c:pcq_check_id"
 	"$P/quiesce.c:pcq_check_plain"
@@ -27,12 +37,17 @@ functions=(
 	"$P/quiesce.c:pcq_vf_enabled"
 	"$P/quiesce.c:pcq_quiesce_function"
 	"$P/quiesce.c:pcq_update16"
-	"$P/quiesce.c:pcq_over_budget"
-	"$P/quiesce.c:pcq_hold"
+	"$P/quiesce.c:pcq_gone"
 	"$P/quiesce.c:pcq_fn_reset_status"
 	"$P/quiesce.c:pcq_fn_reset_one"
+	"$P/quiesce.c:pcq_mark_pfs"
+	"$P/quiesce.c:pcq_fn_reset_wanted"
 	"$P/quiesce.c:pcq_reset_functions"
+	"$P/quiesce.c:pcq_release_bridges"
 	"$P/quiesce.c:pcq_reset_bridges"
+	"$P/quiesce.c:pcq_count_unreset"
+	"$P/quiesce.c:pcq_count_vfs_reset"
+	"$P/quiesce.c:pcq_abort"
 	"$P/seal.c:pcq_snapshot_intact"
 	"$P/seal.c:pcq_snapshot_sum"
 	"$P/cfg.c:pcq_conf1_select"
@@ -73,7 +88,8 @@ no_calls() {
 	return 1
 }
 
-for file in $P/quiesce.c $P/cfg.c $P/seal.c kernel/crash_quiesce.c compat/panic_hook.c; do
+for file in $P/quiesce.c $P/cfg.c $P/seal.c kernel/crash_quiesce.c kernel/crash_cpus.c \
+	compat/panic_hook.c; do
 	tap_check "no lock, sleep, allocation, WARN or PCI core access in $file" \
 		no_calls "$file"
 done
@@ -91,8 +107,12 @@ fn_no_calls() {
 	[[ -n "$b" ]] || { echo "no $2 in $1"; return 1; }
 	no_calls <(echo "$b")
 }
-tap_check "no lock, sleep, allocation, WARN or PCI core access in pcq_panic_quiesce ($P/core.c)" \
-	fn_no_calls "$P/core.c" pcq_panic_quiesce
-tap_check "the function check sees pcq_lock taken in pcq_rescan_fn (control)" \
-	eval "! fn_no_calls $P/core.c pcq_rescan_fn >/dev/null"
+for entry in "$P/core.c:pcq_panic_quiesce" "$P/core.c:pcq_panic_recover" \
+	compat/crash_cpus.c:crash_cpus_not_stopped; do
+	file="${entry%%:*}" fn="${entry#*:}"
+	tap_check "no lock, sleep, allocation, WARN or PCI core access in $fn ($file)" \
+		fn_no_calls "$file" "$fn"
+done
+tap_check "the function check sees pcq_lock taken in pcq_rescan (control)" \
+	eval "! fn_no_calls $P/core.c pcq_rescan >/dev/null"
 tap_done

@@ -140,10 +140,42 @@ cycle dbg-budget "$k" q35 -K '' -P -n -c "pci_crash_quiesce.budget_ms=2 pci_cras
 nmi_cycle dbg-nmi &
 wait
 
+# The faults the panic path must outlive without blocking kdump. An NVMe on
+# the root bus (00:05.0: an FLR, no bus reset reaches it) and one behind a
+# root port of its own (00:04.0 -> 04:00.0: a bus reset).
+truncate -s 16M "$OUT/nvme-a.img" "$OUT/nvme-b.img"
+nvme_root=(-drive "file=$OUT/nvme-a.img,if=none,id=nva,format=raw"
+	-device "nvme,drive=nva,serial=cqroot,bus=pcie.0,addr=0x5")
+nvme_port=(-device "pcie-root-port,id=rp4,chassis=4,slot=4,bus=pcie.0,addr=0x4"
+	-drive "file=$OUT/nvme-b.img,if=none,id=nvb,format=raw"
+	-device "nvme,drive=nvb,serial=cqport,bus=rp4")
+# a stopped clock (clocksource=hpet: machine_crash_shutdown() disables the
+# HPET) and a Transactions Pending that never clears; its control, the clock
+# running
+fault_cycle dbg-frozen "tp-stuck;00:05.0" -c clocksource=hpet -- "${nvme_root[@]}" &
+fault_cycle dbg-tp-stuck "tp-stuck;00:05.0" -- "${nvme_root[@]}" &
+wait
+fault_cycle dbg-hold-nested nested-panic-in-hold -c cq.chook=panicinfo -- "${nvme_port[@]}" &
+fault_cycle dbg-stuck-cpu stuck-cpu &
+wait
+cycle dbg-cpu3 "$k" q35 -K '' -P -n -s 4 -c "cq.xhook=crashcpu cq.crashcpu=3 cq.chook=panicinfo" &
+hp_crash_cycle() {
+	local pid
+	rm -rf "${OUT:?}/dbg-hotplug-crash"
+	cycle dbg-hotplug-crash "$k" q35 -K '' -P -n -c cq.xhook=hotplugcrash &
+	pid=$!
+	qmp_when_ready dbg-hotplug-crash "$pid" "CQ-HOTPLUG: ready" \
+		'{"execute":"device_add","arguments":{"driver":"e1000e","id":"hp1","bus":"rp3","romfile":""}}' || true
+	wait "$pid"
+}
+hp_crash_cycle &
+wait
+
 check_kunit dbg-kdump
 
 for run in dbg-kdump dbg-life dbg-nohook dbg-dma dbg-dma-nohook dbg-hotplug dbg-pci-lock \
-	dbg-pci-config-lock dbg-nested dbg-corrupt dbg-all-ones dbg-budget dbg-nmi; do
+	dbg-pci-config-lock dbg-nested dbg-corrupt dbg-all-ones dbg-budget dbg-nmi dbg-frozen \
+	dbg-tp-stuck dbg-hold-nested dbg-cpu3 dbg-hotplug-crash; do
 	tap_check "$run: no lockdep, atomic-sleep, WARNING or leak report in either kernel" no_splat "$run"
 done
 printf '[ 1.0] WARNING: possible circular locking dependency detected\n' >"$OUT/splat-control.log"
@@ -195,5 +227,67 @@ tap_check "dbg-all-ones: 01:00.0 got no write" eval "! grep -q '^panic .* 01:00.
 tap_check "dbg-budget: capture kernel up" serial_has dbg-budget "CQ-MARK: capture-up"
 tap_check "dbg-budget: recorded as aborted: budget" grep -qE "$summary_re \(aborted: budget\)" "$OUT/dbg-budget/serial.log"
 tap_check "dbg-budget: no Secondary Bus Reset left asserted" sbr_balanced dbg-budget
+tap_check "dbg-budget: the bus resets kept their share: both root ports reset" \
+	grep -qE 'CQ-DMESG: .*reset 2 bridges, .*\(aborted: budget\)' "$OUT/dbg-budget/serial.log"
+
+# summary RUN: the crashed kernel's summary line
+summary() { grep -aoE 'CQ-DMESG: .*pci_crash_quiesce: quiesced .*' "$OUT/$1/serial.log" | tail -n1; }
+summary_has() { summary "$1" | grep -qF -- "$2"; }
+
+# A stopped clock and a Transactions Pending that never clears: the wait
+# ends by its count, the FLR is made, kdump goes on.
+tap_check "dbg-frozen: capture kernel up (the wait ended with the clock stopped)" \
+	serial_has dbg-frozen "CQ-MARK: capture-up"
+tap_check "dbg-frozen: the walk saw the clock stand still" summary_has dbg-frozen ", clock stopped"
+tap_check "dbg-frozen: the FLR of 00:05.0 made after the wait" summary_has dbg-frozen "reset 1 functions"
+tap_check "dbg-frozen: both root ports still reset" summary_has dbg-frozen "reset 2 bridges"
+tap_check "dbg-frozen: no Secondary Bus Reset left asserted" sbr_balanced dbg-frozen
+tap_check "dbg-tp-stuck (clock running): capture kernel up, FLR made" \
+	summary_has dbg-tp-stuck "reset 1 functions"
+tap_check "dbg-tp-stuck: the clock ran (control of 'clock stopped')" \
+	eval "! summary_has dbg-tp-stuck 'clock stopped' && summary dbg-tp-stuck | grep -q ."
+
+# A crash inside the bus reset hold: the bridges are released before kdump.
+tap_check "dbg-hold-nested: the nested panic came inside the hold" \
+	serial_has dbg-hold-nested "injected nested panic inside the reset hold"
+tap_check "dbg-hold-nested: capture kernel up" serial_has dbg-hold-nested "CQ-MARK: capture-up"
+tap_check "dbg-hold-nested: the interrupted walk released its bus resets" \
+	grep -qE 'CQ-DMESG: .*walk interrupted by a crash: released [1-9][0-9]* bus resets' \
+	"$OUT/dbg-hold-nested/serial.log"
+tap_check "dbg-hold-nested: no Secondary Bus Reset left asserted (trace)" sbr_balanced dbg-hold-nested
+tap_check "dbg-hold-nested: the capture kernel finds the disk below the reset root port" \
+	grep -q 'CQ-PANIC: disk nvme0n1 bytes=16777216' "$OUT/dbg-hold-nested/serial.log"
+
+# Other CPUs: one that the crash cannot stop is counted; a panic on CPU 3.
+tap_check "dbg-stuck-cpu: a CPU spun in NMI context" serial_has dbg-stuck-cpu "spins in NMI context"
+tap_check "dbg-stuck-cpu: capture kernel up" serial_has dbg-stuck-cpu "CQ-MARK: capture-up"
+tap_check "dbg-stuck-cpu: the summary says 1 CPU was not stopped" \
+	summary_has dbg-stuck-cpu ", 1 CPUs not stopped"
+tap_check "dbg-kdump: no CPU reported running (control)" \
+	eval "summary dbg-kdump | grep -q . && ! summary_has dbg-kdump 'not stopped'"
+tap_check "dbg-cpu3: the panic was raised on CPU 3" grep -q 'CQ-PANIC: cpu=3' "$OUT/dbg-cpu3/serial.log"
+tap_check "dbg-cpu3: capture kernel up, summary in the dump" \
+	eval "serial_has dbg-cpu3 'CQ-MARK: capture-up' && summary dbg-cpu3 | grep -q ."
+tap_check "dbg-cpu3: every other CPU stopped" eval "! summary_has dbg-cpu3 'not stopped'"
+check_writes dbg-cpu3
+
+# Hotplug just before the panic: the walk followed one snapshot, the old
+# (without 03:00.0, 00:03.0 empty) or the new (03:00.0 quiesced, 00:03.0
+# reset), never a mix.
+hp_consistent() {
+	local d="$OUT/dbg-hotplug-crash" old n new_dev new_rp
+	old="$(grep -c 'CQ-DEBUGFS: plan: [0-9]* quiesce ' "$d/serial.log")"
+	n="$(summary dbg-hotplug-crash | sed -n 's/.*quiesced \([0-9]*\) functions.*/\1/p')"
+	new_dev=0 new_rp=0
+	grep -qE '^panic .* 03:00.0 0x4 ' "$d/segments.txt" && new_dev=1
+	grep -qE '^panic .* 00:03.0 0x3e ' "$d/segments.txt" && new_rp=1
+	echo "plan before: $old functions; the walk quiesced ${n:-?}; 03:00.0 written: $new_dev; 00:03.0 reset: $new_rp"
+	[[ -n "$n" ]] && { { [[ $new_dev == 0 && $new_rp == 0 && $n == "$old" ]]; } ||
+		{ [[ $new_dev == 1 && $new_rp == 1 && $n == $((old + 1)) ]]; }; }
+}
+tap_check "dbg-hotplug-crash: QMP sent once the guest was ready" qmp_sent dbg-hotplug-crash
+tap_check "dbg-hotplug-crash: capture kernel up" serial_has dbg-hotplug-crash "CQ-MARK: capture-up"
+tap_check "dbg-hotplug-crash: the walk followed one snapshot, old or new ($(hp_consistent 2>&1 | head -n1))" \
+	hp_consistent
 tap_check "a reset left asserted is noticed (control)" eval "! sbr_balanced_text 'panic 0 pcie-root-port 00:01.0 0x3e 0x42'"
 tap_done

@@ -11,11 +11,16 @@
 Q="$ROOT/tests/qemu"
 OUT="${CQ_E2E_OUT:-$ROOT/out/e2e}"
 
-# cycle NAME KVER TOPO [run-cycle options...]: one kdump cycle into $OUT/NAME
+# cycle NAME KVER TOPO [run-cycle options...] [-- QEMU args...]: one kdump
+# cycle into $OUT/NAME
 cycle() {
-	local name="$1" kver="$2" topo="$3"
+	local name="$1" kver="$2" topo="$3" opts=()
 	shift 3
-	"$Q/run-cycle.sh" -t "$topo" -o "$OUT/$name" "$@" "$kver" >"$OUT/$name.log" 2>&1 || true
+	while [[ $# -gt 0 && "$1" != -- ]]; do
+		opts+=("$1")
+		shift
+	done
+	"$Q/run-cycle.sh" -t "$topo" -o "$OUT/$name" "${opts[@]}" "$kver" "$@" >"$OUT/$name.log" 2>&1 || true
 }
 
 serial_has() { grep -qF -- "$2" "$OUT/$1/serial.log"; }

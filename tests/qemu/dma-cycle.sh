@@ -164,7 +164,8 @@ capture_booting() {
 		awk '/CQ-MARK: crashing/ { c = 1 } c && /Linux version / { f = 1; exit } END { exit !f }' \
 			"$serial" 2>/dev/null
 }
-send() { "$sender" -i "$interval" -t "$timeout" -b "$hsock" "${pre[@]}" "$marker" "$qsock"; }
+# in the background, a subshell that becomes the sender: $! is its PID
+send() { exec "$sender" -i "$interval" -t "$timeout" -b "$hsock" "${pre[@]}" "$marker" "$qsock"; }
 
 reason=''
 if [[ $when == up ]]; then

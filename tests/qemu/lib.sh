@@ -40,6 +40,36 @@ cq_kernel_env() {
 	CQ_KNAME="$(basename "$(dirname "$env")")"
 }
 
+# cq_qemu_env: the QEMU the harness runs, by CQ_QEMU: 10 (default) is
+# Debian's bookworm-backports QEMU 10, unpacked into the cache by
+# scripts/fetch-qemu.sh and run from there (QEMU_MODULE_DIR and -L pointing
+# into its own tree); system is the machine's own (Debian 12: 7.2). Sets
+# CQ_QEMU_X86 CQ_QEMU_ARM CQ_QEMU_VERSION and CQ_QEMU_ARGS (an array: the
+# arguments every QEMU command line starts with).
+cq_qemu_env() {
+	local env d
+	case "${CQ_QEMU:-10}" in
+	10)
+		env="$("$CQ_ROOT/scripts/fetch-qemu.sh")" || cq_die "cannot fetch QEMU 10"
+		# shellcheck source=/dev/null
+		. "$env"
+		export QEMU_MODULE_DIR="$CQ_QEMU_MODULE_DIR"
+		CQ_QEMU_ARGS=()
+		for d in ${CQ_QEMU_DATA//:/ }; do
+			CQ_QEMU_ARGS+=(-L "$d")
+		done
+		;;
+	system)
+		# shellcheck disable=SC2034 # for the caller
+		CQ_QEMU_X86=qemu-system-x86_64 CQ_QEMU_ARM=qemu-system-aarch64 CQ_QEMU_ARGS=()
+		command -v "$CQ_QEMU_X86" >/dev/null || cq_die "$CQ_QEMU_X86 missing: scripts/install-deps.sh"
+		# shellcheck disable=SC2034 # for the caller
+		CQ_QEMU_VERSION="$("$CQ_QEMU_X86" --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')"
+		;;
+	*) cq_die "CQ_QEMU: 10 or system, not $CQ_QEMU" ;;
+	esac
+}
+
 # cq_kbuild_args: the make arguments that build modules for the kernel of
 # cq_kernel_env (ARCH= and CROSS_COMPILE= for a foreign one), one per line
 cq_kbuild_args() {
@@ -88,6 +118,14 @@ cq_vermagic_check() {
 #        as q35 (e1000e on bus 1, edu on bus 2, bus 3 empty)
 #   virt-uefi: the same machine booted through UEFI (qemu-efi-aarch64's
 #        QEMU_EFI.fd, -kernel handed to it by fw_cfg): ACPI, MCFG
+#   q35-igb: QEMU 10's igb (82576) as nic1 on the root bus at 00:03.0, an
+#        integrated endpoint with FLR that no bus reset reaches; edu behind
+#        root port 00:01.0. Its 8 VFs take 00:13.{0,2,4,6} and
+#        00:14.{0,2,4,6} when the guest enables them; their 64-bit BARs get
+#        addresses below 4 GiB (pci-hole64-size=0: QEMU 10.0.2's igb
+#        decodes VF BARs as 32-bit)
+#   q35-igb-pm: the same igb with its FLR off (x-pcie-flr-init=off): the
+#        kernel's method is then a PM reset, which QEMU does not implement
 # nic1 uses netdev n1 (run-cycle.sh -N). NICs get romfile= (no iPXE option
 # ROM: faster, and no ipxe-qemu needed).
 cq_topology() {
@@ -115,6 +153,12 @@ cq_topology() {
 			-device pci-bridge,id=br1,chassis_nr=1,bus=pci.0,addr=0x4 \
 			-device edu,id=edu1,bus=br1,addr=0x1
 		;;
+	q35-igb | q35-igb-pm)
+		printf '%s\n' -M q35 -global q35-pcihost.pci-hole64-size=0 \
+			-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x1 \
+			-device "igb,id=nic1,bus=pcie.0,addr=0x3,netdev=n1,romfile=$([[ $1 == q35-igb-pm ]] && echo ,x-pcie-flr-init=off)" \
+			-device edu,id=edu1,bus=rp1
+		;;
 	q35-bare) printf '%s\n' -M q35 ;;
 	q35-sriov)
 		printf '%s\n' -M q35 \
@@ -124,7 +168,7 @@ cq_topology() {
 			-device nvme,id=nvme0,serial=cqsriov,subsys=nvs0,bus=rp1,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,msix_qsize=3,max_ioqpairs=6 \
 			-device e1000e,id=nic1,bus=rp2,netdev=n1,romfile=
 		;;
-	*) cq_die "unknown topology $1 (q35, q35-virtio, pc, q35-bare, q35-sriov, virt, virt-uefi)" ;;
+	*) cq_die "unknown topology $1 (q35, q35-virtio, pc, q35-bare, q35-sriov, q35-igb, q35-igb-pm, virt, virt-uefi)" ;;
 	esac
 }
 

@@ -7,7 +7,8 @@
 #   tests/qemu/run-cycle.sh [options] LINE|KVER [-- extra QEMU args]
 #     -m FILE.ko   module under test (none: control run)
 #     -a 'ARGS'    its arguments, space-separated (passed as cq.modargs)
-#     -c 'WORDS'   extra kernel command line words (the capture kernel gets them too)
+#     -c 'WORDS'   extra kernel command line words (the capture kernel gets them
+#                  too); repeatable
 #     -x MODE      cq.mode: kdump (default) or boot (load, dump state, power off)
 #     -t TOPO      q35 (default), pc, q35-bare or q35-sriov, see cq_topology in
 #                  lib.sh; for an arm64 kernel (LINE 6.12-arm64) virt (default:
@@ -23,10 +24,14 @@
 #                  in-tree hook runs from __crash_kexec() without it)
 #     -N SPEC      backend of nic1's netdev n1 (default user,restrict=on), e.g.
 #                  dgram,local.type=unix,local.path=A,remote.type=unix,remote.path=B
+#     -s CPUS      number of CPUs (default 2)
 #     -I DEVICE    an IOMMU, placed right after -M and before every other -device
 #                  (where QEMU wants it: before the devices it translates), e.g.
 #                  intel-iommu,intremap=on,caching-mode=on
 #
+# QEMU is lib.sh's cq_qemu_env: Debian's bookworm-backports QEMU 10
+# (scripts/fetch-qemu.sh, unpacked in the cache), or with CQ_QEMU=system the
+# machine's own (7.2).
 # An arm64 kernel boots in qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on
 # (pointer authentication with QEMU's own cheap cipher: the architected one
 # costs TCG about twice the time) with console=ttyAMA0; the module and
@@ -48,11 +53,12 @@ set -euo pipefail
 
 module='' modargs='' words='' mode=kdump topo='' out='' timeout=300 kmods=e1000e ckmods=''
 nomarker=0 extras=() events=() netdev=user,restrict=on iommu='' post=crash_kexec_post_notifiers
-while getopts 'm:a:c:x:t:o:T:K:C:f:e:nPN:I:h' opt; do
+cpus=2
+while getopts 'm:a:c:x:t:o:T:K:C:f:e:nPN:I:s:h' opt; do
 	case "$opt" in
 	m) module="$(readlink -f "$OPTARG")" ;;
 	a) modargs="$OPTARG" ;;
-	c) words="$OPTARG" ;;
+	c) words+="${words:+ }$OPTARG" ;;
 	x) mode="$OPTARG" ;;
 	t) topo="$OPTARG" ;;
 	o) out="$OPTARG" ;;
@@ -65,6 +71,7 @@ while getopts 'm:a:c:x:t:o:T:K:C:f:e:nPN:I:h' opt; do
 	P) post='' ;;
 	N) netdev="$OPTARG" ;;
 	I) iommu="$OPTARG" ;;
+	s) cpus="$OPTARG" ;;
 	*) sed -n '3,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
@@ -77,18 +84,19 @@ shift
 case "$mode" in kdump | boot) ;; *) cq_die "-x: unknown mode $mode" ;; esac
 
 cq_kernel_env "$kernel"
+cq_qemu_env
 case "$CQ_ARCH" in
 x86_64)
-	qemu=(qemu-system-x86_64) cpu=max console=ttyS0 topo="${topo:-q35}"
+	qemu=("$CQ_QEMU_X86" "${CQ_QEMU_ARGS[@]}") cpu=max console=ttyS0 topo="${topo:-q35}"
 	;;
 arm64)
-	qemu=(qemu-system-aarch64) cpu=max,pauth-impdef=on console=ttyAMA0 topo="${topo:-virt}"
+	qemu=("$CQ_QEMU_ARM" "${CQ_QEMU_ARGS[@]}") cpu=max,pauth-impdef=on console=ttyAMA0
+	topo="${topo:-virt}"
 	;;
 *) cq_die "no QEMU for a $CQ_ARCH kernel" ;;
 esac
 [[ "$(cq_topology_arch "$topo")" == "$CQ_ARCH" ]] ||
 	cq_die "topology $topo is not for an $CQ_ARCH kernel ($CQ_KVER)"
-command -v "${qemu[0]}" >/dev/null || cq_die "${qemu[0]} missing: scripts/install-deps.sh"
 
 marker=''
 [[ $nomarker -eq 1 ]] || marker="$("$CQ_QEMU_DIR/build-marker.sh" "$CQ_KNAME")"
@@ -125,7 +133,7 @@ if [[ -n "$iommu" ]]; then
 	topo_args=("${topo_args[@]:0:2}" -device "$iommu" "${topo_args[@]:2}")
 fi
 
-cmd=("${qemu[@]}" "${topo_args[@]}" -accel tcg -cpu "$cpu" -m 1024 -smp 2
+cmd=("${qemu[@]}" "${topo_args[@]}" -accel tcg -cpu "$cpu" -m 1024 -smp "$cpus"
 	-nodefaults -nographic -no-reboot -msg timestamp=on
 	-serial "file:$out/serial.log" "${qmp_args[@]}" "${trace_args[@]}" -netdev "$netdev,id=n1"
 	-kernel "$CQ_VMLINUZ" -initrd "$initrd" -append "$append" "$@")
@@ -202,8 +210,8 @@ if [[ -s "$out/trace.log" ]]; then
 fi
 
 {
-	printf 'kernel=%q\nmode=%q\ntopology=%q\nmodule=%q\nmodargs=%q\n' \
-		"$CQ_KVER" "$mode" "$topo" "$module" "$modargs"
+	printf 'kernel=%q\nmode=%q\ntopology=%q\nmodule=%q\nmodargs=%q\nqemu=%q\n' \
+		"$CQ_KVER" "$mode" "$topo" "$module" "$modargs" "$CQ_QEMU_VERSION"
 	[[ -z "$iommu" ]] || printf 'iommu=%q\n' "$iommu"
 	printf 'initramfs=%q\ninitramfs_s=%s\nwall_s=%s\nqemu_rc=%s\n' \
 		"$initrd" "$(secs "$t0" "$t1")" "$(secs "$t1" "$t2")" "$rc"

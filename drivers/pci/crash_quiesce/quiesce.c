@@ -118,6 +118,14 @@ struct pcq_budget {
 	u32 bus_ms;
 };
 
+/**
+ * pcq_budget_init() - share the budget out among the walk's phases
+ * @b:     the budget
+ * @snap:  the verified snapshot: what it plans decides the shares
+ * @start: the clock when the walk started
+ *
+ * Context: panic path; no lock, no sleep.
+ */
 static void pcq_budget_init(struct pcq_budget *b, const struct pcq_snapshot *snap,
 			    u64 start)
 {
@@ -136,16 +144,31 @@ static void pcq_budget_init(struct pcq_budget *b, const struct pcq_snapshot *sna
 	b->bus_ms = bus ? snap->settings.reset_hold_ms : 0;
 }
 
-/*
- * Start a reset phase: it ends where the budget has it end, or @share
- * after now, whichever is later.
+/**
+ * pcq_budget_phase() - start a reset phase
+ * @b:           the budget
+ * @planned_end: where the budget has the phase end
+ * @share:       what the phase keeps of the budget, ns
+ *
+ * The phase ends at @planned_end, or @share after now, whichever is later.
+ *
+ * Context: panic path; no lock, no sleep.
  */
 static void pcq_budget_phase(struct pcq_budget *b, u64 planned_end, u64 share)
 {
 	b->phase_end = max_t(u64, planned_end, ktime_get_mono_fast_ns() + share);
 }
 
-/* Is the clock past @until?  Only ever true once the clock has moved. */
+/**
+ * pcq_past() - is the clock past a time?
+ * @until: the time, ktime_get_mono_fast_ns() base
+ *
+ * Only ever true once the clock has moved: a stopped clock never ends a
+ * phase, the count of delays does.
+ *
+ * Context: any.
+ * Return: true past @until.
+ */
 static bool pcq_past(u64 until)
 {
 	return ktime_get_mono_fast_ns() > until;
@@ -425,9 +448,15 @@ static bool pcq_visit(const struct pcq_snapshot *snap, u32 i, bool dry_run,
 	return true;
 }
 
-/*
- * A function found gone in a reset phase, after it was visited: counted
- * as mismatched, and never written again.
+/**
+ * pcq_gone() - a function found gone in a reset phase, after it was visited
+ * @snap: the snapshot
+ * @i:    index of the function
+ * @run:  counters: it counts as mismatched
+ *
+ * It is never written again.
+ *
+ * Context: panic path; no lock, no sleep.
  */
 static void pcq_gone(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run)
 {
@@ -547,7 +576,14 @@ static void pcq_mark_pfs(const struct pcq_snapshot *snap)
 	}
 }
 
-/* Does function @i get its function-level reset in this walk? */
+/**
+ * pcq_fn_reset_wanted() - does a function get its function-level reset?
+ * @snap: the snapshot
+ * @i:    index of a function in the reset list
+ *
+ * Context: panic path; no lock, no sleep.
+ * Return: true if it checked out, and it or a VF it resets was mastering.
+ */
 static bool pcq_fn_reset_wanted(const struct pcq_snapshot *snap, u32 i)
 {
 	u16 state = snap->scratch.state[i];
@@ -745,11 +781,16 @@ static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
 	return in_time;
 }
 
-/*
- * Bus-mastering functions that no reset reached in this walk: their own
- * or their PF's function-level reset was not made, nor the bus reset of
- * the bridge the plan counted on.  Bridges forward; they are no DMA source
- * of their own.
+/**
+ * pcq_count_unreset() - bus-mastering functions that no reset reached
+ * @snap: the walked snapshot
+ *
+ * Their own or their PF's function-level reset was not made, nor the bus
+ * reset of the bridge the plan counted on.  Bridges forward; they are no
+ * DMA source of their own.
+ *
+ * Context: panic path; no lock, no sleep.
+ * Return: their number.
  */
 static u32 pcq_count_unreset(const struct pcq_snapshot *snap)
 {
@@ -779,7 +820,13 @@ static u32 pcq_count_unreset(const struct pcq_snapshot *snap)
 	return n;
 }
 
-/* The PFs' FLRs: the VFs they stopped count as reset too. */
+/**
+ * pcq_count_vfs_reset() - bus-mastering VFs their PF's FLR reset
+ * @snap: the walked snapshot
+ *
+ * Context: panic path; no lock, no sleep.
+ * Return: their number.
+ */
 static u32 pcq_count_vfs_reset(const struct pcq_snapshot *snap)
 {
 	const u16 *state = snap->scratch.state;
@@ -796,6 +843,13 @@ static u32 pcq_count_vfs_reset(const struct pcq_snapshot *snap)
 	return n;
 }
 
+/**
+ * pcq_abort() - record that the budget cut a phase short
+ * @run:   the record
+ * @phase: the phase; only the first one cut is kept
+ *
+ * Context: panic path; no lock, no sleep.
+ */
 static void pcq_abort(struct pcq_run *run, enum pcq_phase phase)
 {
 	if (run->abort != PCQ_ABORT_NONE)

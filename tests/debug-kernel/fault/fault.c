@@ -9,8 +9,12 @@
  *   hold-pci-lock         another CPU takes pci_lock and spins, IRQs off
  *   hold-pci-config-lock  the same with the x86 pci_config_lock
  *   nested-panic          the handler panics again after its walk
+ *   nested-panic-in-hold  the walk panics during its Secondary Bus Reset hold
  *   corrupt-snapshot      flip a byte of the published snapshot
  *   all-ones BB:DD.F      the function reads all-ones at panic
+ *   tp-stuck BB:DD.F      the function's Transactions Pending never clears
+ *   stuck-cpu             another CPU spins in NMI context: the crash's
+ *                         shootdown NMI never reaches it
  * Then crash the machine (echo c > /proc/sysrq-trigger).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -22,6 +26,8 @@
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <asm/apic.h>
+#include <asm/nmi.h>
 #include <asm/pci_x86.h>
 
 #include "../pci.h"
@@ -30,7 +36,12 @@
 
 static struct dentry *pcq_fault_file;
 static bool pcq_fault_nested_panic;
+static bool pcq_fault_hold_panic;
 static bool pcq_fault_holding;
+static bool pcq_fault_tp_armed;
+static struct pcq_skip_entry pcq_fault_tp_target;
+static int pcq_fault_stuck_cpu = -1;
+static bool pcq_fault_stuck;
 
 /* Runs in IPI context, interrupts off, on another CPU: never returns. */
 static void pcq_fault_hold(void *lock)
@@ -57,6 +68,54 @@ static int pcq_fault_hold_lock(raw_spinlock_t *lock, const char *name)
 	if (!READ_ONCE(pcq_fault_holding))
 		return -ETIMEDOUT;
 	pr_emerg("fault: CPU %u holds %s with interrupts off\n", cpu, name);
+	return 0;
+}
+
+/* NMI context on the chosen CPU: never returns, so no other NMI gets in. */
+static int pcq_fault_nmi(unsigned int type, struct pt_regs *regs)
+{
+	if (smp_processor_id() != READ_ONCE(pcq_fault_stuck_cpu))
+		return NMI_DONE;
+	WRITE_ONCE(pcq_fault_stuck, true);
+	for (;;)
+		cpu_relax();
+	return NMI_HANDLED;
+}
+
+static int pcq_fault_stuck_nmi(void)
+{
+	unsigned int cpu, this_cpu;
+	int err, i;
+
+	this_cpu = get_cpu();
+	cpu = cpumask_any_but(cpu_online_mask, this_cpu);
+	put_cpu();
+	if (cpu >= nr_cpu_ids)
+		return -ENODEV;
+	err = register_nmi_handler(NMI_LOCAL, pcq_fault_nmi, NMI_FLAG_FIRST, "pcq_fault");
+	if (err)
+		return err;
+	WRITE_ONCE(pcq_fault_stuck_cpu, cpu);
+	apic->send_IPI(cpu, NMI_VECTOR);
+	for (i = 0; i < 1000 && !READ_ONCE(pcq_fault_stuck); i++)
+		mdelay(1);
+	if (!READ_ONCE(pcq_fault_stuck))
+		return -ETIMEDOUT;
+	pr_emerg("fault: CPU %u spins in NMI context\n", cpu);
+	return 0;
+}
+
+/* Which function's Transactions Pending never clears. */
+static int pcq_fault_tp_stuck(const char *arg)
+{
+	struct pcq_skip_list list;
+	const char *bad;
+
+	if (pcq_parse_skip(arg, &list, &bad) || list.nr != 1 || list.entry[0].by_id)
+		return -EINVAL;
+	pcq_fault_tp_target = list.entry[0];
+	WRITE_ONCE(pcq_fault_tp_armed, true);
+	pr_emerg("fault: %s keeps Transactions Pending set\n", arg);
 	return 0;
 }
 
@@ -136,6 +195,13 @@ static ssize_t pcq_fault_write(struct file *file, const char __user *ubuf,
 	} else if (!strcmp(buf, "nested-panic")) {
 		WRITE_ONCE(pcq_fault_nested_panic, true);
 		err = 0;
+	} else if (!strcmp(buf, "nested-panic-in-hold")) {
+		WRITE_ONCE(pcq_fault_hold_panic, true);
+		err = 0;
+	} else if (!strcmp(buf, "stuck-cpu")) {
+		err = pcq_fault_stuck_nmi();
+	} else if (!strncmp(buf, "tp-stuck ", 9)) {
+		err = pcq_fault_tp_stuck(buf + 9);
 	} else if (!strcmp(buf, "corrupt-snapshot")) {
 		err = pcq_fault_corrupt_snapshot();
 	} else if (!strncmp(buf, "all-ones ", 9)) {
@@ -164,6 +230,37 @@ void pcq_fault_in_handler(void)
 		return;
 	WRITE_ONCE(pcq_fault_nested_panic, false);
 	panic("pci_crash_quiesce: injected nested panic inside the handler");
+}
+
+/**
+ * pcq_fault_in_hold() - the nested-panic fault, inside the bus reset hold
+ *
+ * Context: panic path, bus resets asserted.  Panics, once, when armed.
+ */
+void pcq_fault_in_hold(void)
+{
+	if (!READ_ONCE(pcq_fault_hold_panic))
+		return;
+	WRITE_ONCE(pcq_fault_hold_panic, false);
+	panic("pci_crash_quiesce: injected nested panic inside the reset hold");
+}
+
+/**
+ * pcq_fault_devsta() - the tp-stuck fault, on a Device Control/Status read
+ * @f: the function read
+ * @v: Device Control and Device Status as read, one dword
+ *
+ * Context: panic path.
+ * Return: @v, with Transactions Pending set for the armed function.
+ */
+u32 pcq_fault_devsta(const struct pcq_func *f, u32 v)
+{
+	const struct pcq_skip_entry *t = &pcq_fault_tp_target;
+
+	if (READ_ONCE(pcq_fault_tp_armed) && f->seg == t->seg && f->bus == t->bus &&
+	    f->devfn == t->devfn)
+		v |= (u32)PCI_EXP_DEVSTA_TRPND << 16;
+	return v;
 }
 
 /**

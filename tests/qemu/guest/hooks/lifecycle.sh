@@ -159,6 +159,7 @@ check "skip='': 00:01.0 loses Bus Master again" not grep -q 'bus-master=kept' "$
 # the kernel's reset methods: with its root port skipped, the NIC needs a
 # function reset; the admin's reset_method decides which, on the next rescan
 NIC="$(readlink -f /sys/bus/pci/devices/0000:01:00.0)"
+echo auto >"$P/reset"
 echo 00:01.0 >"$P/skip"
 m0="$(cat "$NIC/reset_method")"
 say "INFO 01:00.0 reset_method: $m0"
