@@ -36,13 +36,16 @@ clean:
 # module's vermagic is: Debian's 6.1 headers carry another kernel.release.
 KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
+# INSTALL_MOD_PATH: a staging root instead of / (as for the kernel's own
+# modules_install), with depmod run on it.
 install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra KERNELRELEASE=$(KVER) modules_install
-	depmod -a $(KVER)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra KERNELRELEASE=$(KVER) \
+		INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) modules_install
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
 
 uninstall:
-	rm -f /lib/modules/$(KVER)/extra/pci_crash_quiesce.ko*
-	depmod -a $(KVER)
+	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/extra/pci_crash_quiesce.ko*
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
 
 deps:
 	scripts/install-deps.sh

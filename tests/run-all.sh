@@ -26,6 +26,8 @@ stage_e2e() { tests/e2e/run.sh "${kernels[@]}"; }
 stage_dma() { tests/e2e/dma.sh "${kernels[@]}"; }
 stage_iommu() { tests/e2e/iommu.sh "${kernels[@]}"; }
 stage_igb() { tests/e2e/igb.sh "${kernels[@]}"; }
+stage_cxl() { tests/e2e/cxl.sh "${kernels[@]}"; }
+stage_iommu_other() { tests/e2e/iommu-other.sh "${kernels[@]}"; }
 stage_arm64() { tests/build-matrix.sh 6.12-arm64 && tests/e2e/arm64.sh 6.12-arm64; }
 stage_save() { tests/e2e/save.sh "${kernels[@]}"; }
 stage_sriov() { tests/e2e/sriov.sh "${kernels[@]}"; }
@@ -37,7 +39,7 @@ stage_docs() { tests/docs.sh "${kernels[-1]}"; }
 stage_deploy() { tests/deploy.sh "${kernels[@]}"; }
 
 passed=0 failed=0
-for stage in ${CQ_STAGES:-deps unit fuzz style harness panic_path build e2e dma iommu igb sriov save arm64 bench_smoke docs deploy series debug series_build}; do
+for stage in ${CQ_STAGES:-deps unit fuzz style harness panic_path build e2e dma iommu igb cxl sriov save arm64 iommu_other bench_smoke docs deploy series debug series_build}; do
 	log="$LOGS/$stage.log"
 	echo "# stage $stage"
 	start=$SECONDS

@@ -32,6 +32,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
+# shellcheck source=tests/qemu/lib.sh
+. "$Q/lib.sh" # the trace markers
 
 [[ $# -gt 0 ]] || set -- 6.1 6.12
 
@@ -72,7 +74,10 @@ frames() {
 ran() { [[ "$(get "$1" result)" == pass ]]; }
 markers_gt0() { ran "$1" && [[ "$(num "$1" markers)" -gt 0 ]]; }
 markers_0() { ran "$1" && [[ -n "$(get "$1" quiesced)" && "$(get "$1" markers)" == 0 ]]; }
-plan_has() { grep -qE "CQ-DEBUGFS(-VFS)?: devices: 0000:$2 .* reset=$3( |$)" "$OUT/$1/serial.log"; }
+# (grep -c reads to the end: with pipefail, grep -q would cut tr off with SIGPIPE)
+plan_has() { [[ "$(tr -d '\r' <"$OUT/$1/serial.log" | grep -cE "CQ-DEBUGFS(-VFS)?: devices: 0000:$2 .* reset=$3( |$)")" -gt 0 ]]; }
+# without NAME: the summary's count of bus-mastering functions left without a reset
+without() { sed -n 's/.*CQ-DMESG: .*, \([0-9]*\) without reset.*/\1/p' "$OUT/$1/serial.log" | tail -n1; }
 # vfs_masters NAME KIND: how many of the hook's KIND (pf, vf) lines show
 # Bus Master on, and how many in all: "ON ALL"
 vfs_masters() {
@@ -145,8 +150,12 @@ for line in "${lines[@]}"; do
 		eval "grep -q 'CQ-VFS: pf 0000:$PF driver=pci-pf-stub ' $idle &&
 			[[ \"\$(vfs_masters $p-idle pf)\" == '0 1' && \"\$(vfs_masters $p-idle vf)\" == '2 2' ]]"
 	tap_check "$line idle PF: its FLR made for its VFs (trace)" flr_made "$p-idle" "$PF"
-	tap_check "$line idle PF: the summary counts the PF and 2 VFs reset, none without" \
-		grep -qE 'CQ-DMESG: .*reset 3 functions, 0 without reset' "$idle"
+	tap_check "$line idle PF: the summary counts the PF and its 2 VFs reset" \
+		grep -qE 'CQ-DMESG: .*reset 3 functions, ' "$idle"
+	tap_check "$line idle PF: no VF left without a reset: $(without "$p-idle") without, as with the VFs idle ($(without "$p-idle-control"): functions with no reset method)" \
+		eval "[[ -n '$(without "$p-idle")' && '$(without "$p-idle")' == '$(without "$p-idle-control")' ]]"
+	tap_check "$line idle PF: the plan's FLR step says it is for the VFs too" \
+		grep -q "CQ-DEBUGFS-VFS: plan: [0-9]* flr 0000:$PF if bus master, or a VF it resets is" "$idle"
 	tap_check "$line idle PF, VFs idle too: no FLR, nothing counted (control)" \
 		eval "! flr_made $p-idle-control $PF && grep -qE 'CQ-DMESG: .*reset 0 functions' $OUT/$p-idle-control/serial.log"
 done

@@ -54,7 +54,11 @@ NC_IOMMU="$IOMMU,x-scalable-mode=on" NC_WORDS=intel_iommu=on,sm_on NC_CAPTURE=in
 # run NAME KVER [dma-cycle options...]: one cycle into $OUT/NAME, the NIC
 # receiving from its bring-up on, the capture kernel waiting 3 s before it
 # counts (its IOMMU set up, the crashed kernel's NIC maybe still writing)
-run() { run_bg "$Q/dma-cycle.sh" "$@" -S up -w 3 -e vtd_dmar_fault; }
+run() {
+	local name="$1" kver="$2"
+	shift 2
+	run_bg "$Q/dma-cycle.sh" "$name" "$kver" -S up -w 3 -e vtd_dmar_fault "$@"
+}
 
 # get NAME KEY: KEY from $OUT/NAME/dma.env (empty if absent)
 get() { env_get "$OUT/$1/dma.env" "$2"; }

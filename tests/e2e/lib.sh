@@ -126,16 +126,20 @@ first_dump_has() { grep -q "CQ-DEBUGFS: devices: $2 " "$OUT/$1/serial.log"; }
 panic_cmd_write() { grep -qE "^panic .* $2 0x4 " "$OUT/$1/segments.txt"; }
 
 
-# run_bg SCRIPT NAME KVER [options...]: run SCRIPT -o $OUT/NAME options KVER in
-# the background, logging to $OUT/NAME.log; at most two at a time (the
-# machine has two cores)
+# run_bg SCRIPT NAME KVER [options...] [-- QEMU args...]: run SCRIPT -o
+# $OUT/NAME options KVER [-- QEMU args] in the background, logging to
+# $OUT/NAME.log; at most two at a time (the machine has two cores)
 run_bg() {
-	local script="$1" name="$2" kver="$3"
+	local script="$1" name="$2" kver="$3" opts=()
 	shift 3
+	while [[ $# -gt 0 && "$1" != -- ]]; do
+		opts+=("$1")
+		shift
+	done
 	while [[ $(jobs -rp | wc -l) -ge 2 ]]; do
 		wait -n || true
 	done
-	"$script" -o "$OUT/$name" "$@" "$kver" >"$OUT/$name.log" 2>&1 &
+	"$script" -o "$OUT/$name" "${opts[@]}" "$kver" "$@" >"$OUT/$name.log" 2>&1 &
 }
 
 # env_get FILE KEY: KEY from a KEY=value file (empty if the file is absent)

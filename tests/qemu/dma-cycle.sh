@@ -31,8 +31,8 @@
 #     -S WHEN      when the frames start: capture (default: once the capture
 #                  kernel is booting) or up (as soon as the primary's NIC is
 #                  up, so that it is receiving when the machine panics; the
-#                  frames carry another marker until the crash, and only the
-#                  marker sent from the crash on is counted)
+#                  frames carry another marker until the capture kernel is
+#                  booting, and only the marker sent from then on is counted)
 #     -P           no crash_kexec_post_notifiers and no panic-end marker
 #                  (run-cycle.sh -P -n): for a kernel with the in-tree hook,
 #                  which runs after the panic notifiers; the sender then
@@ -172,7 +172,9 @@ if [[ $when == up ]]; then
 	if cq_wait_while "$cycle_pid" grep -qs 'CQ-NIC: .* carrier=1' "$serial"; then
 		send >"$out/sender.log" 2>&1 &
 		sender_pid=$!
-		if cq_wait_while "$cycle_pid" grep -qs 'CQ-MARK: crashing' "$serial"; then
+		# the marker from the quiesce on: what the NIC writes before it, the
+		# crashed kernel may still have asked for
+		if cq_wait_while "$cycle_pid" capture_booting; then
 			kill -USR2 "$sender_pid" 2>/dev/null || true
 		fi
 	else

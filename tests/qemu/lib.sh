@@ -118,6 +118,7 @@ cq_vermagic_check() {
 #        as q35 (e1000e on bus 1, edu on bus 2, bus 3 empty)
 #   virt-uefi: the same machine booted through UEFI (qemu-efi-aarch64's
 #        QEMU_EFI.fd, -kernel handed to it by fw_cfg): ACPI, MCFG
+#   virt-smmu: virt (device tree) with an SMMUv3 in front of its PCIe
 #   q35-igb: QEMU 10's igb (82576) as nic1 on the root bus at 00:03.0, an
 #        integrated endpoint with FLR that no bus reset reaches; edu behind
 #        root port 00:01.0. Its 8 VFs take 00:13.{0,2,4,6} and
@@ -126,13 +127,20 @@ cq_vermagic_check() {
 #        decodes VF BARs as 32-bit)
 #   q35-igb-pm: the same igb with its FLR off (x-pcie-flr-init=off): the
 #        kernel's method is then a PM reset, which QEMU does not implement
+#   q35-cxl: a CXL host bridge (pxb-cxl, bus 12) with two CXL root ports,
+#        a CXL Type 3 memory device (256 MiB, volatile) below the first, the
+#        second empty (QEMU's CXL ports leave their bus reset masked), and
+#        e1000e nic1 behind an ordinary root port 00:01.0
 # nic1 uses netdev n1 (run-cycle.sh -N). NICs get romfile= (no iPXE option
 # ROM: faster, and no ipxe-qemu needed).
 cq_topology() {
+	local m
 	case "$1" in
-	virt | virt-uefi | q35)
+	virt | virt-uefi | virt-smmu | q35)
 		# the same root ports and devices on both machines
-		printf '%s\n' -M "${1%-uefi}" \
+		m="${1%-uefi}"
+		[[ "$1" != virt-smmu ]] || m=virt,iommu=smmuv3
+		printf '%s\n' -M "$m" \
 			-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x1 \
 			-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0,addr=0x2 \
 			-device pcie-root-port,id=rp3,chassis=3,slot=3,bus=pcie.0,addr=0x3 \
@@ -159,6 +167,17 @@ cq_topology() {
 			-device "igb,id=nic1,bus=pcie.0,addr=0x3,netdev=n1,romfile=$([[ $1 == q35-igb-pm ]] && echo ,x-pcie-flr-init=off)" \
 			-device edu,id=edu1,bus=rp1
 		;;
+	q35-cxl)
+		printf '%s\n' -M q35,cxl=on \
+			-object memory-backend-ram,id=cxlmem0,share=on,size=256M \
+			-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1,addr=0x4 \
+			-device cxl-rp,port=0,bus=cxl.1,id=crp0,chassis=0,slot=2 \
+			-device cxl-type3,bus=crp0,volatile-memdev=cxlmem0,id=cxl-vmem0 \
+			-device cxl-rp,port=1,bus=cxl.1,id=crp1,chassis=0,slot=3 \
+			-M cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G \
+			-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x1 \
+			-device e1000e,id=nic1,bus=rp1,netdev=n1,romfile=
+		;;
 	q35-bare) printf '%s\n' -M q35 ;;
 	q35-sriov)
 		printf '%s\n' -M q35 \
@@ -168,7 +187,7 @@ cq_topology() {
 			-device nvme,id=nvme0,serial=cqsriov,subsys=nvs0,bus=rp1,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,msix_qsize=3,max_ioqpairs=6 \
 			-device e1000e,id=nic1,bus=rp2,netdev=n1,romfile=
 		;;
-	*) cq_die "unknown topology $1 (q35, q35-virtio, pc, q35-bare, q35-sriov, q35-igb, q35-igb-pm, virt, virt-uefi)" ;;
+	*) cq_die "unknown topology $1 (q35, q35-virtio, pc, q35-bare, q35-sriov, q35-igb, q35-igb-pm, q35-cxl, virt, virt-uefi, virt-smmu)" ;;
 	esac
 }
 
@@ -178,7 +197,7 @@ CQ_AARCH64_EFI=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
 # cq_topology_arch NAME: the guest architecture of a topology (CQ_ARCH's values)
 cq_topology_arch() {
 	case "$1" in
-	virt | virt-uefi) echo arm64 ;;
+	virt | virt-uefi | virt-smmu) echo arm64 ;;
 	*) echo x86_64 ;;
 	esac
 }

@@ -322,6 +322,7 @@ static void test_idle_pf(void)
 	s = topo_build(&T, &S, NULL);
 	ok(s->func[vf1].reach == PCQ_REACH_PF && s->func[vf2].reach == PCQ_REACH_PF,
 	   "idle PF: its VFs are reached by its FLR");
+	ok(s->func[pf].flags & PCQ_F_RESETS_VFS, "idle PF: the plan marks its FLR as the VFs' too");
 	pcq_walk(s, false, false, &r);
 	is(resets_by(pf, FAKE_BY_FLR), 1, "idle PF, mastering VFs: the PF's FLR is made");
 	ok(!resets_by(vf1, FAKE_BY_FLR) && !resets_by(vf2, FAKE_BY_FLR),

@@ -84,6 +84,7 @@ enum pcq_access {
 #define PCQ_F_RESET_ADMIN	BIT(14)	/* the admin removed the kernel's method */
 #define PCQ_F_KEEP_MASTER	BIT(15)	/* a bridge above a skipped function (planner) */
 #define PCQ_F_REMOVED		BIT(16)	/* being removed: its accessor may go */
+#define PCQ_F_RESETS_VFS		BIT(17)	/* a PF whose FLR stops its VFs (planner) */
 
 enum pcq_action {
 	PCQ_ACT_QUIESCE,

@@ -115,6 +115,7 @@ static void pcq_plan_show_quiesce(struct seq_file *m, const struct pcq_snapshot 
 	switch (f->noreset) {
 	case PCQ_NORESET_MODE:
 	case PCQ_NORESET_EMPTY:
+	case PCQ_NORESET_SBR_MASKED:
 		seq_printf(m, "; no reset: %s", pcq_noreset_name(f->noreset));
 		break;
 	case PCQ_NORESET_BLOCKED:
@@ -150,7 +151,8 @@ static int pcq_plan_show(struct seq_file *m, void *v)
 
 		seq_printf(m, "%u %s ", step++, pcq_reach_name(f->reach));
 		pcq_seq_bdf(m, f);
-		seq_puts(m, " if bus master\n");
+		seq_printf(m, " if bus master%s\n",
+			   f->flags & PCQ_F_RESETS_VFS ? ", or a VF it resets is" : "");
 	}
 	for (k = 0; k < snap->nr_resets; k++) {
 		seq_printf(m, "%u reset-assert ", step++);

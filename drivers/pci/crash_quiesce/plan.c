@@ -42,7 +42,8 @@
 #define PCQ_F_BLOCKS_FN_RESET \
 	(PCQ_F_VGA | PCQ_F_SERIAL | PCQ_F_IOMMU | PCQ_F_USER_SKIP | PCQ_F_CXL_MEM)
 /* What the planner itself decides, cleared before each plan. */
-#define PCQ_F_PLANNED		(PCQ_F_USER_SKIP | PCQ_F_BUSY | PCQ_F_KEEP_MASTER)
+#define PCQ_F_PLANNED \
+	(PCQ_F_USER_SKIP | PCQ_F_BUSY | PCQ_F_KEEP_MASTER | PCQ_F_RESETS_VFS)
 
 static const char * const pcq_type_names[] = {
 	[PCQ_TYPE_ENDPOINT]		= "endpoint",
@@ -282,7 +283,7 @@ static void pcq_plan_reach(struct pcq_snapshot *snap)
 
 	for (i = 0; i < snap->nr; i++) {
 		struct pcq_func *f = &snap->func[i];
-		const struct pcq_func *pf = f->pf >= 0 ? &snap->func[f->pf] : NULL;
+		struct pcq_func *pf = f->pf >= 0 ? &snap->func[f->pf] : NULL;
 
 		if (f->reset_by >= 0)
 			f->reach = PCQ_REACH_BUS;
@@ -300,8 +301,10 @@ static void pcq_plan_reach(struct pcq_snapshot *snap)
 			f->why = PCQ_WHY_PROTECTED;
 		else if (snap->settings.reset != PCQ_RESET_AUTO)
 			f->why = PCQ_WHY_MODE;
-		else if (pf && (pf->reach == PCQ_REACH_FLR || pf->reach == PCQ_REACH_AF_FLR))
+		else if (pf && (pf->reach == PCQ_REACH_FLR || pf->reach == PCQ_REACH_AF_FLR)) {
 			f->reach = PCQ_REACH_PF;
+			pf->flags |= PCQ_F_RESETS_VFS;
+		}
 		else if (f->flags & PCQ_F_FLR)
 			f->reach = PCQ_REACH_FLR;
 		else if (f->flags & PCQ_F_AF_FLR)
