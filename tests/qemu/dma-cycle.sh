@@ -249,7 +249,8 @@ t_scan_end="$(cq_trace_mark_time "$trace" "$CQ_MAGIC_SCAN_END")"
 re_dma='DMAR: \[DMA (Read|Write)' re_drhd='DMAR: DRHD: handling fault' re_ir='INTR-REMAP'
 re_amd='AMD-Vi: Event logged' re_smmu='arm-smmu-v3 .*: event 0x'
 fault_re="$re_dma|$re_drhd|$re_ir|$re_amd|$re_smmu"
-iommu_up_re='DMAR: Intel\(R\) Virtualization Technology for Directed I/O|AMD-Vi: Interrupt remapping enabled|arm-smmu-v3 .*: ias [0-9]+-bit'
+# a kernel whose IOMMU driver took the PCI devices (any IOMMU: Intel, AMD, SMMU)
+iommu_up_re=': Adding to iommu group [0-9]'
 hook="$(grep -ao 'CQ-IOMMU: .*' "$serial" | tr -d '\r' | tail -n1 || true)"
 hook_lines=''
 [[ -z "$hook" ]] || hook_lines="$(cq_kv faults <<<"$hook")"
@@ -283,7 +284,8 @@ read -r quiesced bridges skipped mismatched panic_us <<<"$nums" || true
 		"$(lines "$re_drhd" "$out/capture.log")" "$(lines "$re_ir" "$out/capture.log")" \
 		"$(lines "$re_amd" "$out/capture.log")" "$(lines "$re_smmu" "$out/capture.log")"
 	printf 'hook_fault_lines=%s\nprimary_fault_lines=%s\niommu_kernels=%s\ntables=%s\nir_table=%s\n' \
-		"$hook_lines" "$(lines "$fault_re" "$out/primary.log")" "$(lines "$iommu_up_re" "$serial")" \
+		"$hook_lines" "$(lines "$fault_re" "$out/primary.log")" \
+		"$(( ($(lines "$iommu_up_re" "$out/primary.log") > 0) + ($(lines "$iommu_up_re" "$out/capture.log") > 0) ))" \
 		"$tables" "$ir_table"
 	printf 'vmcore_bytes=%s\nscan_s=%s\n' "$(cq_kv bytes <<<"$dma")" "$(cq_kv seconds <<<"$dma")"
 	printf 'marker_aliases=%s\nmarker_where=%s\n' "$(cq_kv aliases <<<"$dma")" "$(cq_kv where <<<"$dma")"

@@ -119,6 +119,8 @@ cq_vermagic_check() {
 #   virt-uefi: the same machine booted through UEFI (qemu-efi-aarch64's
 #        QEMU_EFI.fd, -kernel handed to it by fw_cfg): ACPI, MCFG
 #   virt-smmu: virt (device tree) with an SMMUv3 in front of its PCIe
+#   q35-amdvi: q35 with an AMD IOMMU (amd-iommu, pt=off: QEMU 10.0 translates
+#        DMA only so), its own PCI function at 00:04.0
 #   q35-igb: QEMU 10's igb (82576) as nic1 on the root bus at 00:03.0, an
 #        integrated endpoint with FLR that no bus reset reaches; edu behind
 #        root port 00:01.0. Its 8 VFs take 00:13.{0,2,4,6} and
@@ -136,14 +138,19 @@ cq_vermagic_check() {
 cq_topology() {
 	local m
 	case "$1" in
-	virt | virt-uefi | virt-smmu | q35)
+	virt | virt-uefi | virt-smmu | q35 | q35-amdvi)
 		# the same root ports and devices on both machines
 		m="${1%-uefi}"
 		[[ "$1" != virt-smmu ]] || m=virt,iommu=smmuv3
+		[[ "$1" != q35-amdvi ]] || m=q35
 		printf '%s\n' -M "$m" \
 			-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x1 \
 			-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0,addr=0x2 \
-			-device pcie-root-port,id=rp3,chassis=3,slot=3,bus=pcie.0,addr=0x3 \
+			-device pcie-root-port,id=rp3,chassis=3,slot=3,bus=pcie.0,addr=0x3
+		# after the root ports, so that its own function takes slot 4, and
+		# before the devices whose DMA it translates
+		[[ "$1" != q35-amdvi ]] || printf '%s\n' -device amd-iommu,pt=off,intremap=off
+		printf '%s\n' \
 			-device e1000e,id=nic1,bus=rp1,netdev=n1,romfile= \
 			-device edu,id=edu1,bus=rp2
 		[[ "$1" != virt-uefi ]] || printf '%s\n' -bios "$CQ_AARCH64_EFI"
@@ -187,7 +194,7 @@ cq_topology() {
 			-device nvme,id=nvme0,serial=cqsriov,subsys=nvs0,bus=rp1,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,msix_qsize=3,max_ioqpairs=6 \
 			-device e1000e,id=nic1,bus=rp2,netdev=n1,romfile=
 		;;
-	*) cq_die "unknown topology $1 (q35, q35-virtio, pc, q35-bare, q35-sriov, q35-igb, q35-igb-pm, q35-cxl, virt, virt-uefi, virt-smmu)" ;;
+	*) cq_die "unknown topology $1 (q35, q35-virtio, pc, q35-bare, q35-sriov, q35-igb, q35-igb-pm, q35-cxl, q35-amdvi, virt, virt-uefi, virt-smmu)" ;;
 	esac
 }
 
