@@ -32,8 +32,19 @@ elf=no
 [ "$(dd if=/tmp/head bs=4 count=1 2>/dev/null | tail -c 3)" = ELF ] && elf=yes
 say "head bytes=$(stat -c %s /tmp/head) sha256=$sha elf=$elf"
 
-# bdf DEVICE-DIR: the PCI address a class device hangs off
-bdf() { basename "$(readlink -f "$1/device/device" 2>/dev/null || readlink -f "$1/device")"; }
+# bdf DEVICE-DIR: the PCI address a class device hangs off; a multipath
+# NVMe namespace (QEMU 10's nvme has a subsystem: the kernel's native
+# multipath makes nvmeXnY a head over path devices nvmeXcZnY) by its path's
+bdf() {
+	# shellcheck disable=SC3043 # busybox ash has local
+	local p
+	for p in "$1"/multipath/*; do
+		[ -e "$p" ] || break
+		bdf "$(readlink -f "$p")"
+		return
+	done
+	basename "$(readlink -f "$1/device/device" 2>/dev/null || readlink -f "$1/device")"
+}
 
 # the NVMe namespaces, once their controllers came back (up to 30 s)
 i=0
@@ -45,6 +56,9 @@ sleep 1
 for b in /sys/block/nvme*n1; do
 	[ -d "$b" ] || { say "error no NVMe namespace"; break; }
 	d="${b##*/}"
+	case "$d" in
+	nvme*c*n1) continue ;; # a multipath path device: its head is written
+	esac
 	dd if=/tmp/head of="/dev/$d" bs=1M conv=fsync 2>/dev/null ||
 		{ say "error writing /dev/$d"; continue; }
 	echo 3 >/proc/sys/vm/drop_caches
