@@ -7,6 +7,8 @@
  */
 #include <kunit/test.h>
 #include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/pci.h>
 #include <linux/pci_regs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -251,7 +253,7 @@ static void pcq_test_stale(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, pcq_snapshot_locked(), before);
 	KUNIT_EXPECT_EQ(test, pcq_snapshot_stale_locked(), -ENOMEM);
 	copy = pcq_snapshot_replan(before, &before->settings, &pcq_skip,
-				   before->generation + 1);
+				   before->generation + 1, NULL);
 	if (IS_ERR(copy)) {
 		mutex_unlock(&pcq_lock);
 		KUNIT_FAIL(test, "no memory for a copy of the snapshot");
@@ -263,8 +265,54 @@ static void pcq_test_stale(struct kunit *test)
 	mutex_unlock(&pcq_lock);
 }
 
+/*
+ * A root-bus function on its way out: the copy planned without it leaves
+ * it, and everything below it, without an accessor, skipped as removed;
+ * the other functions keep theirs.  On the live snapshot, not published.
+ */
+static void pcq_test_forget(struct kunit *test)
+{
+	const struct pcq_snapshot *snap;
+	struct pcq_snapshot *copy;
+	struct pci_dev *gone = NULL;
+	unsigned int i, removed = 0, kept = 0;
+
+	mutex_lock(&pcq_lock);
+	snap = pcq_snapshot_locked();
+	while (snap && (gone = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, gone)))
+		if (pci_is_root_bus(gone->bus) && gone->subordinate)
+			break;
+	if (!gone) {
+		mutex_unlock(&pcq_lock);
+		kunit_skip(test, "no root port to forget");
+	}
+	copy = pcq_snapshot_replan(snap, &snap->settings, &pcq_skip, snap->generation, gone);
+	mutex_unlock(&pcq_lock);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(copy));
+	for (i = 0; i < copy->nr; i++) {
+		const struct pcq_func *f = &copy->func[i];
+		bool below = f->bus >= gone->subordinate->number &&
+			     f->bus <= gone->subordinate->busn_res.end;
+
+		if ((f->bus == gone->bus->number && f->devfn == gone->devfn) || below) {
+			KUNIT_EXPECT_EQ(test, f->cfg.method, PCQ_ACCESS_NONE);
+			KUNIT_EXPECT_EQ(test, f->action, PCQ_ACT_SKIP);
+			KUNIT_EXPECT_EQ(test, f->skip, PCQ_SKIP_REMOVED);
+			removed++;
+		} else if (f->cfg.method == snap->func[i].cfg.method) {
+			kept++;
+		}
+	}
+	KUNIT_EXPECT_GE(test, removed, 1U);
+	KUNIT_EXPECT_EQ(test, removed + kept, copy->nr);
+	KUNIT_EXPECT_TRUE(test, pcq_snapshot_intact(copy));
+	pci_dev_put(gone);
+	kvfree(copy);
+}
+
 static struct kunit_case pcq_test_cases[] = {
 	KUNIT_CASE(pcq_test_stale),
+	KUNIT_CASE(pcq_test_forget),
 	KUNIT_CASE(pcq_test_plan_switch),
 	KUNIT_CASE(pcq_test_plan_skip_and_mode),
 	KUNIT_CASE(pcq_test_parse),

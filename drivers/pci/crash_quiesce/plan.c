@@ -301,10 +301,8 @@ static void pcq_plan_reach(struct pcq_snapshot *snap)
 			f->why = PCQ_WHY_PROTECTED;
 		else if (snap->settings.reset != PCQ_RESET_AUTO)
 			f->why = PCQ_WHY_MODE;
-		else if (pf && (pf->reach == PCQ_REACH_FLR || pf->reach == PCQ_REACH_AF_FLR)) {
+		else if (pf && (pf->reach == PCQ_REACH_FLR || pf->reach == PCQ_REACH_AF_FLR))
 			f->reach = PCQ_REACH_PF;
-			pf->flags |= PCQ_F_RESETS_VFS;
-		}
 		else if (f->flags & PCQ_F_FLR)
 			f->reach = PCQ_REACH_FLR;
 		else if (f->flags & PCQ_F_AF_FLR)
@@ -317,6 +315,8 @@ static void pcq_plan_reach(struct pcq_snapshot *snap)
 			f->why = PCQ_WHY_ADMIN;
 		else
 			f->why = PCQ_WHY_NO_METHOD;
+		if (f->reach == PCQ_REACH_PF)
+			pf->flags |= PCQ_F_RESETS_VFS;
 	}
 }
 

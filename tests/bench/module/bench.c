@@ -546,11 +546,21 @@ static void pcq_bench_hold(unsigned int ms)
 	}
 }
 
+/*
+ * One reset the sequential way: the bridge verified as the walk verifies a
+ * bridge to reset that it reaches first in its bus reset phase (IDs, header
+ * type, Command: Bus Master is already off), then asserted.
+ */
 static void pcq_bench_assert(const struct pcq_snapshot *snap, unsigned int k,
 			     struct pcq_run *run)
 {
 	const struct pcq_func *b = &snap->func[snap->resets[k]];
-	u16 ctl = pcq_cfg_read16(b, PCI_BRIDGE_CONTROL, run);
+	u16 ctl;
+
+	pcq_cfg_read32(b, PCI_VENDOR_ID, run);
+	pcq_cfg_read32(b, PCI_CACHE_LINE_SIZE, run);
+	pcq_cfg_read16(b, PCI_COMMAND, run);
+	ctl = pcq_cfg_read16(b, PCI_BRIDGE_CONTROL, run);
 
 	pcq_bench_ctl[k] = ctl & ~PCI_BRIDGE_CTL_BUS_RESET;
 	pcq_cfg_write16(b, PCI_BRIDGE_CONTROL, ctl | PCI_BRIDGE_CTL_BUS_RESET, run);
