@@ -218,6 +218,14 @@ static void test_extended_and_bytes(void)
 	ok(run.config_reads == 1 && run.config_writes == 0 && fake.nio == 0,
 	   "ext: type 1 made no port access for register 0x164");
 	is(fake_get16(0, 0x164), 0x0009, "ext: nor wrote register 0x164 (or 0x64)");
+	run = (struct pcq_run){ 0 };
+	is(pcq_cfg_read32(&e, 4096, &run), 0xffffffff,
+	   "ext: ECAM stops at 4095, as pci_mmcfg_read() does: all-ones");
+	is(pcq_cfg_read16(&e, 4096 + 0x164, &run), 0xffff, "ext: ... in every width");
+	pcq_cfg_write16(&e, 4096 + 4, 0, &run);
+	ok(run.config_reads == 0 && run.config_writes == 0 && fake.bad == 0,
+	   "ext: no access made beyond the function's 4 KiB (the next page is another's)");
+	is(pcq_cfg_read16(&e, 4094, &run), 0, "ext: control: its last register is read");
 
 	fake_set16(0, 0xc4, 0xab00);
 	pcq_cfg_write8(&c, 0xc4, 0x01, &run);

@@ -30,6 +30,7 @@
  */
 #include <linux/io.h>
 #include <linux/kconfig.h>
+#include <linux/pci.h>
 #include <linux/types.h>
 
 #ifdef CONFIG_X86
@@ -53,7 +54,6 @@
 #define PCQ_CONF1_ADDR_PORT	0xcf8
 #define PCQ_CONF1_DATA_PORT	0xcfc
 #define PCQ_CONF1_ENABLE		0x80000000
-#define PCQ_CONF1_REG_LIMIT	256	/* type 1 reaches no extended register */
 
 /**
  * pcq_cfg_conf1_address() - the 0xCF8 word that selects a function
@@ -157,7 +157,7 @@ static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
 static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
 			  unsigned int size)
 {
-	return ~0U;
+	return PCI_ERROR_RESPONSE;
 }
 
 static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
@@ -171,8 +171,9 @@ static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
  * @f:   the function
  * @reg: register offset
  *
- * Type 1 has no extended config space; a function without an accessor has
- * nothing.
+ * ECAM reaches the 4 KiB of a function's config space (pci_mmcfg_read()
+ * refuses anything beyond too), type 1 only its first 256 bytes; a function
+ * without an accessor has nothing.
  *
  * Context: any.
  * Return: true if the function's accessor reaches @reg.
@@ -181,12 +182,29 @@ static bool pcq_cfg_reaches(const struct pcq_func *f, unsigned int reg)
 {
 	switch (f->cfg.method) {
 	case PCQ_ACCESS_ECAM:
-		return true;
+		return reg < PCI_CFG_SPACE_EXP_SIZE;
 	case PCQ_ACCESS_CONF1:
-		return reg < PCQ_CONF1_REG_LIMIT;
+		return reg < PCI_CFG_SPACE_SIZE;
 	default:
 		return false;
 	}
+}
+
+/**
+ * pcq_cfg_error() - what a read that reaches nothing returns
+ * @size: 1, 2 or 4 bytes
+ *
+ * All-ones of the access width, the PCI core's error response.
+ *
+ * Context: any.
+ * Return: the value.
+ */
+static u32 pcq_cfg_error(unsigned int size)
+{
+	u32 val;
+
+	PCI_SET_ERROR_RESPONSE(&val);
+	return size == 4 ? val : val >> (32 - 8 * size);
 }
 
 /**
@@ -209,11 +227,11 @@ static u32 pcq_cfg_read(const struct pcq_func *f, unsigned int reg,
 		/* process context: the PCI core serialises with its own users */
 		run->config_reads++;
 		if (pcq_cfg_locked_read(f->seg, f->bus, f->devfn, reg, size, &val))
-			return size == 4 ? ~0U : size == 2 ? 0xffff : 0xff;
+			return pcq_cfg_error(size);
 		return val;
 	}
 	if (!pcq_cfg_reaches(f, reg))
-		return size == 4 ? ~0U : size == 2 ? 0xffff : 0xff;
+		return pcq_cfg_error(size);
 	run->config_reads++;
 	if (f->cfg.method == PCQ_ACCESS_CONF1)
 		return pcq_conf1_read(&f->cfg, reg, size);

@@ -15,6 +15,7 @@
 #include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/nmi.h>
+#include <linux/pci.h>
 #include <linux/pci_regs.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -238,7 +239,7 @@ static bool pcq_check_plain(const struct pcq_snapshot *snap, u32 i,
 	if (!(*state & PCQ_S_CHECKED)) {
 		*state |= PCQ_S_CHECKED;
 		id = pcq_cfg_read32(f, PCI_VENDOR_ID, run);
-		if (id == ~0U || id != ((u32)f->device << 16 | f->vendor))
+		if (PCI_POSSIBLE_ERROR(id) || id != ((u32)f->device << 16 | f->vendor))
 			*state |= PCQ_S_BAD;
 	}
 	return !(*state & PCQ_S_BAD);
@@ -267,8 +268,8 @@ static bool pcq_vf_enabled(const struct pcq_snapshot *snap, u32 pf,
 	if (!(*state & PCQ_S_VFE_CHECKED)) {
 		*state |= PCQ_S_VFE_CHECKED;
 		ctl = p->sriov_cap ? pcq_cfg_read16(p, p->sriov_cap + PCI_SRIOV_CTRL, run) :
-				     0xffff;
-		if (ctl != 0xffff && (ctl & PCI_SRIOV_CTRL_VFE))
+				     (u16)PCI_ERROR_RESPONSE;
+		if (!PCI_POSSIBLE_ERROR(ctl) && (ctl & PCI_SRIOV_CTRL_VFE))
 			*state |= PCQ_S_VFE_ON;
 	}
 	return *state & PCQ_S_VFE_ON;
@@ -297,7 +298,7 @@ static bool pcq_check_vf(const struct pcq_snapshot *snap, const struct pcq_func 
 	    !pcq_check_plain(snap, f->pf, run) || !pcq_vf_enabled(snap, f->pf, run))
 		return false;
 	cr = pcq_cfg_read32(f, PCI_CLASS_REVISION, run);
-	return cr != ~0U && cr == f->class_rev;
+	return !PCI_POSSIBLE_ERROR(cr) && cr == f->class_rev;
 }
 
 /**
@@ -348,7 +349,7 @@ static bool pcq_verify(const struct pcq_snapshot *snap, u32 i, struct pcq_run *r
 	if (f->action != PCQ_ACT_QUIESCE_RESET)
 		return true;
 	hdr = pcq_cfg_read32(f, PCI_CACHE_LINE_SIZE, run);
-	if (hdr != ~0U && ((hdr >> 16) & PCI_HEADER_TYPE_MASK) == f->hdr_type)
+	if (!PCI_POSSIBLE_ERROR(hdr) && ((hdr >> 16) & PCI_HEADER_TYPE_MASK) == f->hdr_type)
 		return true;
 	snap->scratch.state[i] |= PCQ_S_BAD;
 	return false;
@@ -387,7 +388,7 @@ static bool pcq_quiesce_function(const struct pcq_func *f, bool msi, bool dry_ru
 	u16 cmd, ctl, val;
 
 	cmd = pcq_cfg_read16(f, PCI_COMMAND, run);
-	if (cmd == 0xffff)
+	if (PCI_POSSIBLE_ERROR(cmd))
 		return false;
 	val = cmd;
 	if (!(f->flags & PCQ_F_KEEP_MASTER))
@@ -402,13 +403,13 @@ static bool pcq_quiesce_function(const struct pcq_func *f, bool msi, bool dry_ru
 		return true;
 	if (f->msi_cap) {
 		ctl = pcq_cfg_read16(f, f->msi_cap + PCI_MSI_FLAGS, run);
-		if (ctl != 0xffff)
+		if (!PCI_POSSIBLE_ERROR(ctl))
 			pcq_update16(f, f->msi_cap + PCI_MSI_FLAGS, ctl,
 				     ctl & ~PCI_MSI_FLAGS_ENABLE, dry_run, run);
 	}
 	if (f->msix_cap) {
 		ctl = pcq_cfg_read16(f, f->msix_cap + PCI_MSIX_FLAGS, run);
-		if (ctl != 0xffff)
+		if (!PCI_POSSIBLE_ERROR(ctl))
 			pcq_update16(f, f->msix_cap + PCI_MSIX_FLAGS, ctl,
 				     ctl & ~PCI_MSIX_FLAGS_ENABLE, dry_run, run);
 	}
@@ -483,25 +484,26 @@ static void pcq_gone(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run
 static int pcq_fn_reset_status(const struct pcq_func *f, struct pcq_run *run, u16 *ctl)
 {
 	u32 v;
+	u16 w;
 
 	switch (f->reach) {
 	case PCQ_REACH_FLR:
 		v = pcq_cfg_read32(f, f->pcie_cap + PCI_EXP_DEVCTL, run);
-		if (v == ~0U)
+		if (PCI_POSSIBLE_ERROR(v))
 			return -1;
 		*ctl = v;
 		return !!((v >> 16) & PCI_EXP_DEVSTA_TRPND);
 	case PCQ_REACH_AF_FLR:
-		v = pcq_cfg_read16(f, f->af_cap + PCI_AF_CTRL, run);
-		if (v == 0xffff)
+		w = pcq_cfg_read16(f, f->af_cap + PCI_AF_CTRL, run);
+		if (PCI_POSSIBLE_ERROR(w))
 			return -1;
-		*ctl = v & 0xff;
-		return !!((v >> 8) & PCI_AF_STATUS_TP);
+		*ctl = w & 0xff;
+		return !!((w >> 8) & PCI_AF_STATUS_TP);
 	case PCQ_REACH_PM:
-		v = pcq_cfg_read16(f, f->pm_cap + PCI_PM_CTRL, run);
-		if (v == 0xffff)
+		w = pcq_cfg_read16(f, f->pm_cap + PCI_PM_CTRL, run);
+		if (PCI_POSSIBLE_ERROR(w))
 			return -1;
-		*ctl = v;
+		*ctl = w;
 		return 0;
 	default:
 		return -1;
@@ -752,7 +754,7 @@ static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
 		if (!pcq_visit(snap, i, dry_run, run))
 			continue;
 		ctl = pcq_cfg_read16(f, PCI_BRIDGE_CONTROL, run);
-		if (ctl == 0xffff) {
+		if (PCI_POSSIBLE_ERROR(ctl)) {
 			/* gone since it was verified: never write all-ones back */
 			pcq_gone(snap, i, run);
 			continue;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Userspace stub of <linux/pci.h> for test_ecam_host.c: just what
+ * Userspace stub of <linux/pci.h>: the error-response and config-space
+ * size macros as the kernel has them, and for test_ecam_host.c just what
  * ecam_host.c uses; the test provides the functions.
  */
 #ifndef _STUB_LINUX_PCI_H
@@ -8,6 +9,13 @@
 
 #include <stdio.h>
 #include <linux/types.h>
+
+#define PCI_CFG_SPACE_SIZE	256
+#define PCI_CFG_SPACE_EXP_SIZE	4096
+
+#define PCI_ERROR_RESPONSE		(~0ULL)
+#define PCI_SET_ERROR_RESPONSE(val)	(*(val) = ((typeof(*(val))) PCI_ERROR_RESPONSE))
+#define PCI_POSSIBLE_ERROR(val)		((val) == ((typeof(val)) PCI_ERROR_RESPONSE))
 
 #define KBUILD_MODNAME "pci_crash_quiesce"
 #define pr_info_once(fmt, ...) fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
