@@ -157,7 +157,7 @@ static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
 static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
 			  unsigned int size)
 {
-	return PCI_ERROR_RESPONSE;
+	return (u32)PCI_ERROR_RESPONSE;
 }
 
 static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
