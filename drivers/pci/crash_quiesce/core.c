@@ -56,6 +56,7 @@ static bool pcq_armed;
  * Return: the published snapshot, or NULL before the first one.
  */
 const struct pcq_snapshot *pcq_snapshot_locked(void)
+	__must_hold(&pcq_lock)
 {
 	lockdep_assert_held(&pcq_lock);
 	return pcq_current;
@@ -70,6 +71,7 @@ const struct pcq_snapshot *pcq_snapshot_locked(void)
  * Return: true once loaded.
  */
 bool pcq_ready_locked(void)
+	__must_hold(&pcq_lock)
 {
 	lockdep_assert_held(&pcq_lock);
 	return pcq_ready;
@@ -83,6 +85,7 @@ bool pcq_ready_locked(void)
  * older than the topology.
  */
 int pcq_snapshot_stale_locked(void)
+	__must_hold(&pcq_lock)
 {
 	lockdep_assert_held(&pcq_lock);
 	return pcq_stale_err;
@@ -90,6 +93,7 @@ int pcq_snapshot_stale_locked(void)
 
 /* Publish @snap in place of the current snapshot, which is freed later. */
 static void pcq_publish_locked(struct pcq_snapshot *snap)
+	__must_hold(&pcq_lock)
 {
 	struct pcq_snapshot *old = pcq_current;
 
@@ -112,6 +116,7 @@ static void pcq_publish_locked(struct pcq_snapshot *snap)
  * Return: 0 or a negative errno.
  */
 int pcq_rebuild_locked(void)
+	__must_hold(&pcq_lock)
 {
 	lockdep_assert_held(&pcq_lock);
 	if (!pcq_ready)
@@ -130,6 +135,7 @@ int pcq_rebuild_locked(void)
  * Return: 0, or the build's error.
  */
 int pcq_take_locked(struct pcq_snapshot *snap)
+	__must_hold(&pcq_lock)
 {
 	lockdep_assert_held(&pcq_lock);
 	if (IS_ERR(snap)) {
@@ -155,6 +161,7 @@ int pcq_take_locked(struct pcq_snapshot *snap)
  * Return: 0 or a negative errno; on failure nothing changed.
  */
 int pcq_replan_locked(void)
+	__must_hold(&pcq_lock)
 {
 	struct pcq_snapshot *snap;
 
@@ -181,6 +188,7 @@ int pcq_replan_locked(void)
  * sleeps.
  */
 void pcq_dry_run_now_locked(void)
+	__must_hold(&pcq_lock)
 {
 	struct pcq_run run;
 
@@ -322,6 +330,7 @@ static const struct crash_quiesce_ops pcq_crash_ops = {
  * Return: 0, or the error of crash_quiesce_register().
  */
 int pcq_arm_locked(void)
+	__must_hold(&pcq_lock)
 {
 	int err = 0;
 

@@ -52,6 +52,7 @@ enum pcq_type {
 	PCQ_TYPE_RC_ENDPOINT,
 	PCQ_TYPE_HOST_BRIDGE,
 	PCQ_TYPE_OTHER,
+	PCQ_TYPE_COUNT
 };
 
 enum pcq_access {
@@ -99,6 +100,7 @@ enum pcq_skip_reason {
 	PCQ_SKIP_USER,
 	PCQ_SKIP_NO_ACCESS,
 	PCQ_SKIP_REMOVED,
+	PCQ_SKIP_COUNT
 };
 
 /* Why a bridge that could reset its subtree does not. */
@@ -111,6 +113,7 @@ enum pcq_noreset {
 	PCQ_NORESET_BLOCKED,	/* subtree holds a function that must not reset */
 	PCQ_NORESET_SKIPPED,	/* the bridge itself is skipped */
 	PCQ_NORESET_SBR_MASKED,	/* a CXL port whose bus reset is masked */
+	PCQ_NORESET_COUNT
 };
 
 /* The reset that reaches a function, decided by the planner. */
@@ -121,6 +124,7 @@ enum pcq_reach {
 	PCQ_REACH_AF_FLR,	/* its own Advanced Features FLR */
 	PCQ_REACH_PM,		/* D3hot; the capture kernel's D0 resets it */
 	PCQ_REACH_PF,		/* a VF whose PF gets a function-level reset */
+	PCQ_REACH_COUNT
 };
 
 /* Why no reset reaches a function. */
@@ -136,6 +140,7 @@ enum pcq_why {
 	PCQ_WHY_CXL_MEMORY,	/* CXL memory: its contents may be System RAM */
 	PCQ_WHY_QUIRK,		/* the kernel resets it its own way */
 	PCQ_WHY_ADMIN,		/* reset_method: the admin removed it */
+	PCQ_WHY_COUNT
 };
 
 /* The reset parameter. */
@@ -143,6 +148,7 @@ enum pcq_reset_mode {
 	PCQ_RESET_NONE,
 	PCQ_RESET_BUS,
 	PCQ_RESET_AUTO,
+	PCQ_RESET_COUNT
 };
 
 /**
@@ -350,6 +356,7 @@ enum pcq_state {
 	PCQ_STATE_DRY_RUN,
 	PCQ_STATE_DONE,
 	PCQ_STATE_ABORTED,
+	PCQ_STATE_COUNT
 };
 
 enum pcq_abort {
@@ -357,6 +364,7 @@ enum pcq_abort {
 	PCQ_ABORT_NO_SNAPSHOT,
 	PCQ_ABORT_CORRUPT,
 	PCQ_ABORT_BUDGET,
+	PCQ_ABORT_COUNT
 };
 
 /* The phases of a walk, each with its share of the budget. */
@@ -365,6 +373,7 @@ enum pcq_phase {
 	PCQ_PHASE_QUIESCE,
 	PCQ_PHASE_FN_RESET,
 	PCQ_PHASE_BUS_RESET,
+	PCQ_PHASE_COUNT
 };
 
 /**

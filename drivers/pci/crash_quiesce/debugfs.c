@@ -54,46 +54,91 @@ static const char *pcq_access_name(u8 method)
 	}
 }
 
-static int pcq_devices_show(struct seq_file *m, void *v)
+/* One line of devices: function @f of @snap. */
+static void pcq_devices_line(struct seq_file *m, const struct pcq_snapshot *snap,
+			     const struct pcq_func *f)
 {
-	const struct pcq_snapshot *snap;
-	unsigned int i;
-
-	mutex_lock(&pcq_lock);
-	snap = pcq_snapshot_locked();
-	for (i = 0; snap && i < snap->nr; i++) {
-		const struct pcq_func *f = &snap->func[i];
-
-		pcq_seq_bdf(m, f);
-		seq_printf(m, " %04x:%04x class=%06x type=%s parent=", f->vendor,
-			   f->device, f->class_rev >> 8, pcq_type_name(f->type));
-		if (f->parent >= 0)
-			pcq_seq_bdf(m, &snap->func[f->parent]);
-		else
-			seq_puts(m, "-");
-		seq_printf(m, " access=%s action=", pcq_access_name(f->cfg.method));
-		if (f->action == PCQ_ACT_SKIP)
-			seq_printf(m, "skip:%s", pcq_skip_name(f->skip));
-		else if (f->action == PCQ_ACT_QUIESCE_RESET)
-			seq_puts(m, "quiesce+reset");
-		else
-			seq_puts(m, "quiesce");
-		pcq_seq_reach(m, snap, f);
-		if (f->pf >= 0) {
-			seq_puts(m, " pf=");
-			pcq_seq_bdf(m, &snap->func[f->pf]);
-		}
-		if (f->flags & PCQ_F_KEEP_MASTER)
-			seq_puts(m, " bus-master=kept");
-		seq_putc(m, '\n');
+	pcq_seq_bdf(m, f);
+	seq_printf(m, " %04x:%04x class=%06x type=%s parent=", f->vendor,
+		   f->device, f->class_rev >> 8, pcq_type_name(f->type));
+	if (f->parent >= 0)
+		pcq_seq_bdf(m, &snap->func[f->parent]);
+	else
+		seq_puts(m, "-");
+	seq_printf(m, " access=%s action=", pcq_access_name(f->cfg.method));
+	if (f->action == PCQ_ACT_SKIP)
+		seq_printf(m, "skip:%s", pcq_skip_name(f->skip));
+	else if (f->action == PCQ_ACT_QUIESCE_RESET)
+		seq_puts(m, "quiesce+reset");
+	else
+		seq_puts(m, "quiesce");
+	pcq_seq_reach(m, snap, f);
+	if (f->pf >= 0) {
+		seq_puts(m, " pf=");
+		pcq_seq_bdf(m, &snap->func[f->pf]);
 	}
-	if (snap && pcq_snapshot_stale_locked())
+	if (f->flags & PCQ_F_KEEP_MASTER)
+		seq_puts(m, " bus-master=kept");
+	seq_putc(m, '\n');
+}
+
+/* The position after the last function: the stale line, if there is one. */
+static const char pcq_devices_stale_line[] = "stale";
+
+/*
+ * devices is one line per function, 10^5 of them on a large SR-IOV host:
+ * a seq_file iterator, a page at a time, under pcq_lock from start to stop.
+ */
+static void *pcq_devices_at(loff_t pos)
+	__must_hold(&pcq_lock)
+{
+	const struct pcq_snapshot *snap = pcq_snapshot_locked();
+
+	if (!snap || pos < 0 || pos > snap->nr)
+		return NULL;
+	if (pos < snap->nr)
+		return (void *)&snap->func[pos];
+	return pcq_snapshot_stale_locked() ? (void *)pcq_devices_stale_line : NULL;
+}
+
+/* Takes pcq_lock, which pcq_devices_stop() drops (a mutex: no __acquires). */
+static void *pcq_devices_start(struct seq_file *m, loff_t *pos)
+{
+	mutex_lock(&pcq_lock);
+	return pcq_devices_at(*pos);
+}
+
+static void *pcq_devices_next(struct seq_file *m, void *v, loff_t *pos)
+	__must_hold(&pcq_lock)
+{
+	return pcq_devices_at(++*pos);
+}
+
+static void pcq_devices_stop(struct seq_file *m, void *v)
+{
+	mutex_unlock(&pcq_lock);
+}
+
+static int pcq_devices_show(struct seq_file *m, void *v)
+	__must_hold(&pcq_lock)
+{
+	const struct pcq_snapshot *snap = pcq_snapshot_locked();
+
+	if (v == pcq_devices_stale_line)
 		seq_printf(m, "# stale: the last rescan failed (%d); this is generation %llu, from before it\n",
 			   pcq_snapshot_stale_locked(), snap->generation);
-	mutex_unlock(&pcq_lock);
+	else
+		pcq_devices_line(m, snap, v);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(pcq_devices);
+
+static const struct seq_operations pcq_devices_sops = {
+	.start	= pcq_devices_start,
+	.next	= pcq_devices_next,
+	.stop	= pcq_devices_stop,
+	.show	= pcq_devices_show,
+};
+DEFINE_SEQ_ATTRIBUTE(pcq_devices);
 
 static void pcq_plan_show_quiesce(struct seq_file *m, const struct pcq_snapshot *snap,
 				  const struct pcq_func *f)

@@ -52,6 +52,8 @@ static const char * const pcq_reset_mode_names[] = {
 	[PCQ_RESET_AUTO]	= "auto",
 };
 
+static_assert(ARRAY_SIZE(pcq_reset_mode_names) == PCQ_RESET_COUNT);
+
 static bool *pcq_param_bool(struct pcq_settings *set, const struct pcq_param *p)
 {
 	return (bool *)((u8 *)set + p->offset);

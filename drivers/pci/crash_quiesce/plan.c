@@ -56,6 +56,8 @@ static const char * const pcq_type_names[] = {
 	[PCQ_TYPE_OTHER]			= "other",
 };
 
+static_assert(ARRAY_SIZE(pcq_type_names) == PCQ_TYPE_COUNT);
+
 static const char * const pcq_skip_names[] = {
 	[PCQ_SKIP_NONE]		= "none",
 	[PCQ_SKIP_HOST_BRIDGE]	= "host-bridge",
@@ -65,6 +67,8 @@ static const char * const pcq_skip_names[] = {
 	[PCQ_SKIP_REMOVED]	= "removed",
 };
 
+static_assert(ARRAY_SIZE(pcq_skip_names) == PCQ_SKIP_COUNT);
+
 static const char * const pcq_reach_names[] = {
 	[PCQ_REACH_NONE]		= "none",
 	[PCQ_REACH_BUS]		= "bus",
@@ -73,6 +77,8 @@ static const char * const pcq_reach_names[] = {
 	[PCQ_REACH_PM]		= "pm",
 	[PCQ_REACH_PF]		= "pf",
 };
+
+static_assert(ARRAY_SIZE(pcq_reach_names) == PCQ_REACH_COUNT);
 
 static const char * const pcq_why_names[] = {
 	[PCQ_WHY_NONE]		= "none",
@@ -88,6 +94,8 @@ static const char * const pcq_why_names[] = {
 	[PCQ_WHY_ADMIN]		= "admin",
 };
 
+static_assert(ARRAY_SIZE(pcq_why_names) == PCQ_WHY_COUNT);
+
 static const char * const pcq_noreset_names[] = {
 	[PCQ_NORESET_NONE]	= "none",
 	[PCQ_NORESET_NOT_BRIDGE]	= "not-a-bridge",
@@ -98,6 +106,8 @@ static const char * const pcq_noreset_names[] = {
 	[PCQ_NORESET_SKIPPED]	= "skipped",
 	[PCQ_NORESET_SBR_MASKED]	= "cxl-sbr-masked",
 };
+
+static_assert(ARRAY_SIZE(pcq_noreset_names) == PCQ_NORESET_COUNT);
 
 /**
  * pcq_type_name() - the name of a function type as shown in debugfs

@@ -39,6 +39,8 @@ static const char * const pcq_state_names[] = {
 	[PCQ_STATE_ABORTED]	= "aborted",
 };
 
+static_assert(ARRAY_SIZE(pcq_state_names) == PCQ_STATE_COUNT);
+
 static const char * const pcq_abort_names[] = {
 	[PCQ_ABORT_NONE]		= "none",
 	[PCQ_ABORT_NO_SNAPSHOT]	= "no-snapshot",
@@ -46,12 +48,16 @@ static const char * const pcq_abort_names[] = {
 	[PCQ_ABORT_BUDGET]	= "budget",
 };
 
+static_assert(ARRAY_SIZE(pcq_abort_names) == PCQ_ABORT_COUNT);
+
 static const char * const pcq_phase_names[] = {
 	[PCQ_PHASE_NONE]		= "none",
 	[PCQ_PHASE_QUIESCE]	= "quiesce",
 	[PCQ_PHASE_FN_RESET]	= "function-reset",
 	[PCQ_PHASE_BUS_RESET]	= "bus-reset",
 };
+
+static_assert(ARRAY_SIZE(pcq_phase_names) == PCQ_PHASE_COUNT);
 
 /**
  * pcq_state_name() - name of a run state as shown in last_run

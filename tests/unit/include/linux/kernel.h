@@ -2,6 +2,7 @@
 #ifndef _STUB_LINUX_KERNEL_H
 #define _STUB_LINUX_KERNEL_H
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <linux/types.h>
