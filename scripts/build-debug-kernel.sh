@@ -38,7 +38,7 @@ hash="$( { basename "$(dirname "$pristine")"; cat "$0" "$FRAGMENT" "${patches[@]
 	sha256sum | cut -c1-16)"
 localversion="-cqdebug"
 done_file="$BASE/done-$hash"
-if [[ -f "$done_file" ]]; then
+if [[ -f "$done_file" && -f "$(cat "$done_file")" ]]; then
 	cat "$done_file"
 	exit 0
 fi
@@ -118,4 +118,8 @@ cp "$obj/arch/x86/boot/bzImage" "$control/vmlinuz-$kver-$hash"
 	printf 'CQ_DEBUG_CONTROL=%q\n' "$name-nohook"
 } >"$dest/kernel.env"
 echo "$dest/kernel.env" >"$done_file"
+# the builds of older series: the newest 3 and their controls stay
+# shellcheck disable=SC2012 # names are ours
+ls -1dt "$CACHE/kernels/"*-cqdebug-???????????????? 2>/dev/null | tail -n +4 |
+	while read -r d; do rm -rf "$d" "$d-nohook"; done
 cat "$done_file"

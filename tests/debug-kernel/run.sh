@@ -143,19 +143,29 @@ wait
 # The faults the panic path must outlive without blocking kdump. An NVMe on
 # the root bus (00:05.0: an FLR, no bus reset reaches it) and one behind a
 # root port of its own (00:04.0 -> 04:00.0: a bus reset).
-truncate -s 16M "$OUT/nvme-a.img" "$OUT/nvme-b.img"
-nvme_root=(-drive "file=$OUT/nvme-a.img,if=none,id=nva,format=raw"
-	-device "nvme,drive=nva,serial=cqroot,bus=pcie.0,addr=0x5")
-nvme_port=(-device "pcie-root-port,id=rp4,chassis=4,slot=4,bus=pcie.0,addr=0x4"
-	-drive "file=$OUT/nvme-b.img,if=none,id=nvb,format=raw"
-	-device "nvme,drive=nvb,serial=cqport,bus=rp4")
+# nvme_root RUN / nvme_port RUN: the QEMU arguments of one of these, with
+# a disk image of the run's own (two QEMUs cannot share one)
+nvme_root() {
+	truncate -s 16M "$OUT/$1-nvme.img"
+	nvme=(-drive "file=$OUT/$1-nvme.img,if=none,id=nva,format=raw"
+		-device "nvme,drive=nva,serial=cqroot,bus=pcie.0,addr=0x5")
+}
+nvme_port() {
+	truncate -s 16M "$OUT/$1-nvme.img"
+	nvme=(-device "pcie-root-port,id=rp4,chassis=4,slot=4,bus=pcie.0,addr=0x4"
+		-drive "file=$OUT/$1-nvme.img,if=none,id=nvb,format=raw"
+		-device "nvme,drive=nvb,serial=cqport,bus=rp4")
+}
 # a stopped clock (clocksource=hpet: machine_crash_shutdown() disables the
 # HPET) and a Transactions Pending that never clears; its control, the clock
 # running
-fault_cycle dbg-frozen "tp-stuck;00:05.0" -c clocksource=hpet -- "${nvme_root[@]}" &
-fault_cycle dbg-tp-stuck "tp-stuck;00:05.0" -- "${nvme_root[@]}" &
+nvme_root dbg-frozen
+fault_cycle dbg-frozen "tp-stuck;00:05.0" -c clocksource=hpet -- "${nvme[@]}" &
+nvme_root dbg-tp-stuck
+fault_cycle dbg-tp-stuck "tp-stuck;00:05.0" -- "${nvme[@]}" &
 wait
-fault_cycle dbg-hold-nested nested-panic-in-hold -c cq.chook=panicinfo -- "${nvme_port[@]}" &
+nvme_port dbg-hold-nested
+fault_cycle dbg-hold-nested nested-panic-in-hold -c cq.chook=panicinfo -- "${nvme[@]}" &
 fault_cycle dbg-stuck-cpu stuck-cpu &
 wait
 cycle dbg-cpu3 "$k" q35 -K '' -P -n -s 4 -c "cq.xhook=crashcpu cq.crashcpu=3 cq.chook=panicinfo" &
@@ -227,8 +237,8 @@ tap_check "dbg-all-ones: 01:00.0 got no write" eval "! grep -q '^panic .* 01:00.
 tap_check "dbg-budget: capture kernel up" serial_has dbg-budget "CQ-MARK: capture-up"
 tap_check "dbg-budget: recorded as aborted: budget" grep -qE "$summary_re \(aborted: budget\)" "$OUT/dbg-budget/serial.log"
 tap_check "dbg-budget: no Secondary Bus Reset left asserted" sbr_balanced dbg-budget
-tap_check "dbg-budget: the bus resets kept their share: both root ports reset" \
-	grep -qE 'CQ-DMESG: .*reset 2 bridges, .*\(aborted: budget\)' "$OUT/dbg-budget/serial.log"
+tap_check "dbg-budget: the bus resets kept their share of the 2 ms: a root port reset all the same" \
+	grep -qE 'CQ-DMESG: .*reset [12] bridges, .*\(aborted: budget\)' "$OUT/dbg-budget/serial.log"
 
 # summary RUN: the crashed kernel's summary line
 summary() { grep -aoE 'CQ-DMESG: .*pci_crash_quiesce: quiesced .*' "$OUT/$1/serial.log" | tail -n1; }

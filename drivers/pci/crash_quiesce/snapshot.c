@@ -317,7 +317,6 @@ struct pcq_snapshot *pcq_snapshot_build(const struct pcq_settings *settings,
 	bool conf1;
 	int err = 0;
 
-	lockdep_assert_held(&pcq_lock);
 	for_each_pci_dev(pdev)
 		nr++;
 	if (nr > PCQ_NR_SANITY) {
