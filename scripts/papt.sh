@@ -16,6 +16,10 @@
 PAPT_DIR="${CQ_CACHE:-$HOME/.cache/crash-quiesce}/apt"
 PAPT_MIRROR="${CQ_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 PAPT_SECURITY="${CQ_DEBIAN_SECURITY:-http://deb.debian.org/debian-security}"
+# the suites it reads; a caller wanting another (sid's sparse) sets these and
+# its own PAPT_DIR, so the usual lists stay small
+PAPT_SUITES="${PAPT_SUITES:-bookworm bookworm-updates bookworm-backports trixie trixie-updates trixie-backports}"
+PAPT_SECURITY_SUITES="${PAPT_SECURITY_SUITES-bookworm-security trixie-security}"
 
 papt_opts() {
 	printf '%s\n' -o "Dir::Etc::SourceList=$PAPT_DIR/sources.list" \
@@ -44,10 +48,10 @@ papt_update() {
 	mkdir -p "$PAPT_DIR/lists/partial" "$PAPT_DIR/cache/archives/partial"
 	: >>"$PAPT_DIR/status"
 	{
-		for s in bookworm bookworm-updates bookworm-backports trixie trixie-updates trixie-backports; do
+		for s in $PAPT_SUITES; do
 			echo "deb [signed-by=$key] $PAPT_MIRROR $s main"
 		done
-		for s in bookworm-security trixie-security; do
+		for s in $PAPT_SECURITY_SUITES; do
 			echo "deb [signed-by=$key] $PAPT_SECURITY $s main"
 		done
 	} >"$PAPT_DIR/sources.list.new"
