@@ -13,6 +13,9 @@
 #include <linux/compiler.h>
 #include <linux/crash_quiesce.h>
 #include <linux/errno.h>
+#include <linux/kdebug.h>
+#include <linux/notifier.h>
+#include <linux/panic.h>
 #include <linux/rcupdate.h>
 
 enum {
@@ -29,8 +32,11 @@ static atomic_t crash_quiesce_state = ATOMIC_INIT(CRASH_QUIESCE_IDLE);
  * crash_quiesce() - run the quiesce handler, once
  *
  * The first entry runs the handler's quiesce(); an entry while it runs is
- * a crash raised inside it (a nested panic, an oops, an NMI), and runs its
- * recover(), once; any other entry returns at once.  The guard is atomic
+ * a crash raised inside it (a nested panic, or an oops, which
+ * crash_quiesce_die() makes one), and runs its recover(), once; any other
+ * entry returns at once.  An NMI inside the handler does not enter: the
+ * panic it may raise finds this CPU already panicking and returns, and the
+ * handler goes on.  The guard is atomic
  * compare-and-exchange, safe in NMI context, with no lock: whatever
  * happens, kdump goes on.
  *
@@ -50,7 +56,8 @@ void crash_quiesce(void)
 	} else if (state == CRASH_QUIESCE_RUNNING &&
 		   atomic_try_cmpxchg(&crash_quiesce_state, &state,
 				      CRASH_QUIESCE_RECOVERED)) {
-		ops->recover();
+		if (ops->recover)
+			ops->recover();
 	}
 }
 
@@ -77,16 +84,54 @@ bool crash_quiesce_interrupted(void)
 }
 
 /**
+ * crash_quiesce_die() - an oops inside the handler becomes a panic
+ * @nb:   the notifier block
+ * @val:  the kind of die event
+ * @data: struct die_args, unused
+ *
+ * An oops panics by itself only in interrupt context, with panic_on_oops,
+ * or when the kernel crashes for it (kexec_should_crash()).  Otherwise the
+ * task that runs the handler, inside a panic() called from process
+ * context, would just die, with interrupts off, the other CPUs stopped and
+ * maybe a bus held in reset: no dump.  As a panic it is a crash raised
+ * inside the handler, which crash_quiesce() lets the handler recover from
+ * on the way into the capture kernel.
+ *
+ * Context: die notifier chain, on the CPU that oopsed.
+ * Return: NOTIFY_DONE, when it returns.
+ */
+static int crash_quiesce_die(struct notifier_block *nb, unsigned long val, void *data)
+{
+	if (val == DIE_OOPS && crash_quiesce_interrupted())
+		panic("Oops inside the crash quiesce handler");
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block crash_quiesce_die_nb = {
+	.notifier_call = crash_quiesce_die,
+};
+
+/**
  * crash_quiesce_register() - install the quiesce handler
- * @ops: the handler
+ * @ops: the handler; @ops->quiesce is required, @ops->recover optional
  *
  * Context: process context.
- * Return: 0, or -EBUSY if a handler is already installed.
+ * Return: 0, -EINVAL without @ops->quiesce, -EBUSY if a handler is
+ * already installed, or the error of register_die_notifier().
  */
 int crash_quiesce_register(const struct crash_quiesce_ops *ops)
 {
-	if (cmpxchg(&crash_quiesce_ops, NULL, ops))
+	int err;
+
+	if (!ops->quiesce)
+		return -EINVAL;
+	err = register_die_notifier(&crash_quiesce_die_nb);
+	if (err)
+		return err;
+	if (cmpxchg(&crash_quiesce_ops, NULL, ops)) {
+		unregister_die_notifier(&crash_quiesce_die_nb);
 		return -EBUSY;
+	}
 	return 0;
 }
 
@@ -101,6 +146,8 @@ int crash_quiesce_register(const struct crash_quiesce_ops *ops)
  */
 void crash_quiesce_unregister(const struct crash_quiesce_ops *ops)
 {
-	if (cmpxchg(&crash_quiesce_ops, ops, NULL) == ops)
+	if (cmpxchg(&crash_quiesce_ops, ops, NULL) == ops) {
 		synchronize_rcu();
+		unregister_die_notifier(&crash_quiesce_die_nb);
+	}
 }

@@ -138,7 +138,12 @@ cat "$ROOT/kernel/Kconfig.crash_quiesce" >>kernel/Kconfig.kexec
 sed -i 's|^obj-$(CONFIG_CRASH_DUMP) += crash_core.o$|&\nobj-$(CONFIG_CRASH_QUIESCE) += crash_quiesce.o crash_cpus.o|' kernel/Makefile
 sed -i 's|^#include <linux/crash_core.h>$|&\n#include <linux/crash_quiesce.h>|' kernel/crash_core.c
 sed -i 's|^\t\t\tmachine_crash_shutdown(&fixed_regs);$|&\n\t\t\tcrash_quiesce();|' kernel/crash_core.c
-perl -0pi -e 's|(\t\tkexec_unlock\(\);\n\t\})\n\}\nSTACK_FRAME_NON_STANDARD\(__crash_kexec\);|$1 else if (crash_quiesce_interrupted()) {\n\t\t/*\n\t\t * The quiesce handler crashed: this crash already shut the\n\t\t * machine down for kdump.  Let the handler release what it must\n\t\t * not leave behind (a bus in reset), then go on.\n\t\t */\n\t\tcrash_quiesce();\n\t\tmachine_kexec(kexec_crash_image);\n\t}\n}\nSTACK_FRAME_NON_STANDARD(__crash_kexec);|' kernel/crash_core.c
+# Trees with the crashkernel CMA wait (6.17 on) run it on this way too: a
+# crash inside the handler is the case the quiesce is known incomplete.
+cma=''
+! grep -qP '^\t+crash_cma_clear_pending_dma\(\);$' kernel/crash_core.c ||
+	cma=$'\t\tcrash_cma_clear_pending_dma();\n'
+CMA="$cma" perl -0pi -e 's|(\t\tkexec_unlock\(\);\n\t\})\n\}\nSTACK_FRAME_NON_STANDARD\(__crash_kexec\);|$1 else if (crash_quiesce_interrupted()) {\n\t\t/*\n\t\t * The quiesce handler crashed: this crash already shut the\n\t\t * machine down for kdump.  Let the handler release what it must\n\t\t * not leave behind (a bus in reset), then go on.\n\t\t */\n\t\tcrash_quiesce();\n$ENV{CMA}\t\tmachine_kexec(kexec_crash_image);\n\t}\n}\nSTACK_FRAME_NON_STANDARD(__crash_kexec);|' kernel/crash_core.c
 grep -q CONFIG_CRASH_QUIESCE kernel/Makefile
 grep -q '^#include <linux/crash_quiesce.h>$' kernel/crash_core.c
 grep -q '^			crash_quiesce();$' kernel/crash_core.c
@@ -159,8 +164,9 @@ waits for pending DMA at the same place.
 
 crash_quiesce() runs the registered handler at most once: an atomic
 guard makes a second entry return at once. A crash raised inside the
-handler itself (a nested panic, an oops, an NMI) finds __crash_kexec()
-locked by the crash that called it; crash_quiesce_interrupted() tells it
+handler itself (a nested panic, or an oops, which a die notifier turns
+into one: otherwise an oops in a task that panicked only kills the task)
+finds __crash_kexec() locked by the crash that called it; crash_quiesce_interrupted() tells it
 that the machine is already shut down for kdump, and it calls
 crash_quiesce() again, which lets the handler recover once (release a bus
 it held in reset), then goes on into the capture kernel instead of giving
@@ -322,6 +328,9 @@ sed -i 's|^#include "crash_quiesce.h"$|&\n#include "fault.h"|' $P/quiesce.c
 sed -i 's|^\t\tv = pcq_cfg_read32(f, f->pcie_cap + PCI_EXP_DEVCTL, run);$|&\n\t\tv = pcq_fault_devsta(f, v);|' $P/quiesce.c
 sed -i 's|^\t\tfor (ms = snap->settings.reset_hold_ms; ms; ms--)$|\t\tpcq_fault_in_hold();\n&|' $P/quiesce.c
 [[ $(grep -c 'pcq_fault_\|"fault.h"' $P/quiesce.c) -eq 3 ]] || { echo "mkpatch: fault hooks not placed in quiesce.c" >&2; exit 1; }
+sed -i 's|^#include "crash_quiesce.h"$|&\n#include "fault.h"|' $P/cfg.c
+perl -0pi -e 's|(\trun->config_reads\+\+;\n)(\tif \(f->cfg.method == PCQ_ACCESS_CONF1\)\n\t\treturn pcq_conf1_read)|$1\tpcq_fault_slow_read(f);\n$2|' $P/cfg.c
+[[ $(grep -c 'pcq_fault_\|"fault.h"' $P/cfg.c) -eq 2 ]] || { echo "mkpatch: fault hooks not placed in cfg.c" >&2; exit 1; }
 commit "PCI: crash quiesce: add test-only fault injection" \
 "Let a test kernel make the crash path's worst cases happen on demand:
 another CPU holding pci_lock or the x86 pci_config_lock with interrupts

@@ -18,6 +18,7 @@ P=drivers/pci/crash_quiesce
 functions=(
 	kernel/crash_quiesce.c:crash_quiesce
 	kernel/crash_quiesce.c:crash_quiesce_interrupted
+	kernel/crash_quiesce.c:crash_quiesce_die
 	kernel/crash_cpus.c:crash_cpus_not_stopped
 	compat/crash_cpus.c:crash_cpus_not_stopped
 	compat/panic_hook.c:pcq_oot_panic_notify
@@ -37,23 +38,27 @@ functions=(
 	"$P/quiesce.c:pcq_vf_enabled"
 	"$P/quiesce.c:pcq_quiesce_function"
 	"$P/quiesce.c:pcq_update16"
-	"$P/quiesce.c:pcq_gone"
+	"$P/quiesce.c:pcq_mark_bad"
 	"$P/quiesce.c:pcq_fn_reset_status"
 	"$P/quiesce.c:pcq_fn_reset_one"
 	"$P/quiesce.c:pcq_mark_pfs"
 	"$P/quiesce.c:pcq_fn_reset_wanted"
 	"$P/quiesce.c:pcq_reset_functions"
+	"$P/quiesce.c:pcq_release_one"
 	"$P/quiesce.c:pcq_release_bridges"
 	"$P/quiesce.c:pcq_reset_bridges"
 	"$P/quiesce.c:pcq_count_unreset"
 	"$P/quiesce.c:pcq_count_vfs_reset"
 	"$P/quiesce.c:pcq_abort"
+	"$P/quiesce.c:pcq_abort_name"
 	"$P/seal.c:pcq_snapshot_intact"
 	"$P/seal.c:pcq_snapshot_sum"
+	"$P/seal.c:pcq_index_ok"
 	"$P/cfg.c:pcq_conf1_select"
 	"$P/cfg.c:pcq_conf1_read"
 	"$P/cfg.c:pcq_conf1_write"
 	"$P/cfg.c:pcq_cfg_reaches"
+	"$P/cfg.c:pcq_cfg_error"
 	"$P/cfg.c:pcq_cfg_read"
 	"$P/cfg.c:pcq_cfg_write"
 	"$P/cfg.c:pcq_cfg_read32"

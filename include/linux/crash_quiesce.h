@@ -16,8 +16,9 @@
  * @quiesce: stop the devices; called at most once, by crash_quiesce(),
  *           after the other CPUs were stopped and just before the jump to
  *           the capture kernel
- * @recover: called at most once, by crash_quiesce(), for a crash raised
- *           inside @quiesce, before that crash goes on into the capture
+ * @recover: optional; called at most once, by crash_quiesce(), for a
+ *           crash raised inside @quiesce (a nested panic, or an oops, which
+ *           is made one), before that crash goes on into the capture
  *           kernel: undo what must not outlive an interrupted @quiesce
  *           (a bus held in reset)
  *

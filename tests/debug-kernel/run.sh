@@ -120,7 +120,9 @@ nmi_cycle() {
 	wait "$pid"
 }
 
-cycle dbg-kdump "$k" q35 -K '' -P -n &
+# dbg-kdump also boots with a budget too small for the hold: built in, the
+# driver falls back to the defaults rather than leave the machine unguarded
+cycle dbg-kdump "$k" q35 -K '' -P -n -c "pci_crash_quiesce.budget_ms=3 pci_crash_quiesce.reset_hold_ms=2" &
 cycle dbg-life "$k" q35 -K '' -P -n -x boot -c cq.hook=lifecycle &
 wait
 cycle dbg-nohook "$CQ_DEBUG_CONTROL" q35 -K '' -P -n &
@@ -136,7 +138,10 @@ wait
 fault_cycle dbg-corrupt corrupt-snapshot &
 fault_cycle dbg-all-ones "all-ones;01:00.0" &
 wait
-cycle dbg-budget "$k" q35 -K '' -P -n -c "pci_crash_quiesce.budget_ms=2 pci_crash_quiesce.reset_hold_ms=1" &
+# the smallest budget a 1 ms hold takes, and the first function of the
+# quiesce order (01:00.0) answering 30 ms late: its phase is cut, the bus
+# resets keep their share
+fault_cycle dbg-budget "slow;01:00.0" -c "pci_crash_quiesce.budget_ms=4 pci_crash_quiesce.reset_hold_ms=1" &
 nmi_cycle dbg-nmi &
 wait
 
@@ -168,6 +173,8 @@ nvme_port dbg-hold-nested
 fault_cycle dbg-hold-nested nested-panic-in-hold -c cq.chook=panicinfo -- "${nvme[@]}" &
 fault_cycle dbg-stuck-cpu stuck-cpu &
 wait
+nvme_port dbg-oops-in-hold
+fault_cycle dbg-oops-in-hold oops-in-hold -c cq.chook=panicinfo -- "${nvme[@]}" &
 cycle dbg-cpu3 "$k" q35 -K '' -P -n -s 4 -c "cq.xhook=crashcpu cq.crashcpu=3 cq.chook=panicinfo" &
 hp_crash_cycle() {
 	local pid
@@ -237,8 +244,15 @@ tap_check "dbg-all-ones: 01:00.0 got no write" eval "! grep -q '^panic .* 01:00.
 tap_check "dbg-budget: capture kernel up" serial_has dbg-budget "CQ-MARK: capture-up"
 tap_check "dbg-budget: recorded as aborted: budget" grep -qE "$summary_re \(aborted: budget\)" "$OUT/dbg-budget/serial.log"
 tap_check "dbg-budget: no Secondary Bus Reset left asserted" sbr_balanced dbg-budget
-tap_check "dbg-budget: the bus resets kept their share of the 2 ms: a root port reset all the same" \
-	grep -qE 'CQ-DMESG: .*reset [12] bridges, .*\(aborted: budget\)' "$OUT/dbg-budget/serial.log"
+tap_check "dbg-budget: 01:00.0 answered slowly" serial_has dbg-budget "answers config reads 30 ms late"
+tap_check "dbg-budget: the bus resets kept their share of the 4 ms: both root ports reset all the same" \
+	grep -qE 'CQ-DMESG: .*reset 2 bridges, .*\(aborted: budget\)' "$OUT/dbg-budget/serial.log"
+tap_check "dbg-budget: the functions after the slow one, never reached, are counted" \
+	grep -qE 'CQ-DMESG: .*, [1-9][0-9]* not reached.*\(aborted: budget\)' "$OUT/dbg-budget/serial.log"
+tap_check "dbg-kdump: the bad budget from the command line fell back to the defaults" \
+	serial_has dbg-kdump "using reset_hold_ms=2 budget_ms=100 instead"
+tap_check "dbg-kdump: ... and the handler ran with them: summary in the dump" \
+	grep -qE "$summary_re" "$OUT/dbg-kdump/serial.log"
 
 # summary RUN: the crashed kernel's summary line
 summary() { grep -aoE 'CQ-DMESG: .*pci_crash_quiesce: quiesced .*' "$OUT/$1/serial.log" | tail -n1; }
@@ -267,6 +281,21 @@ tap_check "dbg-hold-nested: the interrupted walk released its bus resets" \
 tap_check "dbg-hold-nested: no Secondary Bus Reset left asserted (trace)" sbr_balanced dbg-hold-nested
 tap_check "dbg-hold-nested: the capture kernel finds the disk below the reset root port" \
 	grep -q 'CQ-PANIC: disk nvme0n1 bytes=16777216' "$OUT/dbg-hold-nested/serial.log"
+
+# An oops inside the hold, in a panic called from process context with
+# panic_on_oops=0, where an oops only kills the task: made a panic by the
+# die notifier, it releases the bridges and kdump goes on.
+tap_check "dbg-oops-in-hold: the oops came inside the hold, with panic_on_oops=0" \
+	serial_has dbg-oops-in-hold "injected oops inside the reset hold, panic_on_oops=0"
+tap_check "dbg-oops-in-hold: the die notifier made it a panic" \
+	serial_has dbg-oops-in-hold "Oops inside the crash quiesce handler"
+tap_check "dbg-oops-in-hold: capture kernel up" serial_has dbg-oops-in-hold "CQ-MARK: capture-up"
+tap_check "dbg-oops-in-hold: the interrupted walk released its bus resets" \
+	grep -qE 'CQ-DMESG: .*walk interrupted by a crash: released [1-9][0-9]* bus resets' \
+	"$OUT/dbg-oops-in-hold/serial.log"
+tap_check "dbg-oops-in-hold: no Secondary Bus Reset left asserted (trace)" sbr_balanced dbg-oops-in-hold
+tap_check "dbg-oops-in-hold: the capture kernel finds the disk below the reset root port" \
+	grep -q 'CQ-PANIC: disk nvme0n1 bytes=16777216' "$OUT/dbg-oops-in-hold/serial.log"
 
 # Other CPUs: one that the crash cannot stop is counted; a panic on CPU 3.
 tap_check "dbg-stuck-cpu: a CPU spun in NMI context" serial_has dbg-stuck-cpu "spins in NMI context"

@@ -185,8 +185,12 @@ static u32 fake_read(int fn, unsigned int off, unsigned int width)
 	if (fn < 0)
 		return width == 4 ? ~0U : 0xffff;
 	f = &fake.fn[fn];
-	if (f->remove_on_read > 0 && (unsigned int)f->remove_on_read == off)
-		f->removed = true;
+	if (f->remove_on_read > 0 && (unsigned int)f->remove_on_read == off) {
+		if (f->remove_skip > 0)
+			f->remove_skip--;
+		else
+			f->removed = true;
+	}
 	if (f->tp_reads > 0 && f->pcie_cap && off == (unsigned int)f->pcie_cap + PCI_EXP_DEVCTL) {
 		/* Transactions Pending for this many more reads of it */
 		f->tp_reads--;

@@ -58,6 +58,7 @@ struct fake_fn {
 	int tp_reads;		/* Transactions Pending reads before it clears */
 	bool removed;		/* reads all-ones, writes dropped */
 	int remove_on_read;	/* if > 0: becomes removed when this offset is read */
+	int remove_skip;	/* ... after this many reads of it that still answer */
 	u64 ns_per_access;	/* its own cost per access, on top (a slow device) */
 };
 

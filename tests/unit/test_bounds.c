@@ -110,16 +110,19 @@ static void test_frozen_clock(void)
 	free(s);
 
 	/* the count also bounds a budget shorter than the wait and the hold */
-	S.budget_ms = 10;
+	S.budget_ms = 12;
 	S.reset_hold_ms = 5;
 	s = bounds();
 	fake.frozen = true;
 	fake.fn[B_FLR].tp_reads = 1000000;
 	pcq_walk(s, false, false, &r);
-	is(fake.mdelays, 10, "frozen clock, budget 10, hold 5: 5 waiting + 5 holding, the "
-	   "budget's count (%u)", fake.mdelays);
+	/* bus share 5 + 1 (half of 12), function share 3 of the 6 left: 2 waiting */
+	is(fake.mdelays, 2 + 5, "frozen clock, budget 12, hold 5: 2 waiting (the function "
+	   "resets' share less its margin) + 5 holding (%u)", fake.mdelays);
 	ok(r.bridges_reset == 2 && !in_reset(B_RP1) && !in_reset(B_RP2),
-	   "frozen clock, budget 10: the hold kept its share");
+	   "frozen clock, budget 12: the hold kept its share");
+	is(resets_by(B_FLR, FAKE_BY_FLR), 1, "frozen clock, budget 12: the FLR made after "
+	   "the shortened wait");
 	free(s);
 	S = topo_settings();
 }
@@ -169,7 +172,6 @@ static void test_slow_functions(void)
 
 /* A crash inside the walk: the recovery runs, the walk never resumes. */
 static jmp_buf crash_env;
-static const struct pcq_snapshot *crash_snap;
 static struct pcq_run crash_run;
 static bool crash_recovers;
 static unsigned int crash_released;
@@ -177,13 +179,12 @@ static unsigned int crash_released;
 static void crash_now(void)
 {
 	if (crash_recovers)
-		crash_released = pcq_walk_interrupted(crash_snap, &crash_run);
+		crash_released = pcq_walk_interrupted(&crash_run);
 	longjmp(crash_env, 1);
 }
 
 static void crash_walk(struct pcq_snapshot *s, struct pcq_run *r)
 {
-	crash_snap = s;
 	crash_released = 0;
 	memset(&crash_run, 0, sizeof(crash_run));
 	if (!setjmp(crash_env))
@@ -208,6 +209,9 @@ static void test_nested_crash(void)
 	ok(!in_reset(B_RP1) && !in_reset(B_RP2), "crash in the hold: both bridges released");
 	ok(crash_released == 2 && crash_run.released == 2 && crash_run.interrupted == 1,
 	   "crash in the hold: 2 released, recorded as interrupted");
+	ok(crash_run.state == PCQ_STATE_ABORTED && crash_run.abort == PCQ_ABORT_INTERRUPTED,
+	   "crash in the hold: state aborted, abort interrupted (%s, %s)",
+	   pcq_state_name(crash_run.state), pcq_abort_name(crash_run.abort));
 	ok(fake.delayed_ns >= PCQ_RESET_HOLD_MIN_MS * MS,
 	   "crash in the hold: released after at least Trst (1 ms)");
 	ok(fake_get16(B_RP1, PCI_BRIDGE_CONTROL) == TOPO_BRCTL &&
@@ -350,11 +354,125 @@ static void test_idle_pf(void)
 	free(s);
 }
 
+/*
+ * The bridge whose Bridge Control write a crash interrupted (the write may
+ * be what crashed: an SError, a machine check) is released after every
+ * other: should writing it again crash again, the other buses are free.
+ */
+static void test_crash_in_write(void)
+{
+	struct pcq_snapshot *s;
+	struct pcq_run r;
+	unsigned int before;
+	int k, first = -1, last = -1;
+
+	S = topo_settings();
+	s = bounds();
+	pcq_walk(s, true, false, &r);
+	before = r.planned_writes;
+	free(s);
+	s = bounds();
+	crash_recovers = true;
+	fake.on_mdelay = NULL;
+	fake.on_write = crash_now;
+	/* after the second assert: all the dry run's writes but the two releases */
+	fake.on_write_at = before - 2;
+	crash_walk(s, &r);
+	for (k = 0; k < fake.nlog; k++) {
+		const struct fake_ev *e = &fake.log[k];
+
+		if (e->kind != FAKE_EV_WRITE || e->off != PCI_BRIDGE_CONTROL ||
+		    (e->val & PCI_BRIDGE_CTL_BUS_RESET))
+			continue;
+		if (first < 0)
+			first = e->fn;
+		last = e->fn;
+	}
+	ok(crash_released == 2 && !in_reset(B_RP1) && !in_reset(B_RP2),
+	   "crash in the second assert: both released");
+	ok(first == B_RP1 && last == B_RP2,
+	   "crash in the second assert: that bridge released last (first %d, last %d)", first, last);
+	free(s);
+	fake.on_write = NULL;
+
+	/* after the walk: nothing asserted, nothing read or written */
+	s = bounds();
+	pcq_walk(s, false, false, &r);
+	before = fake.reads + fake.writes;
+	memset(&crash_run, 0, sizeof(crash_run));
+	is(pcq_walk_interrupted(&crash_run), 0, "a crash after the walk: nothing to release");
+	is(fake.reads + fake.writes, before, "a crash after the walk: no config access");
+	free(s);
+}
+
+/*
+ * Whatever the settings allow, the quiesce phase keeps time: the default
+ * hold with the smallest budget that takes it, both kinds of reset
+ * planned, and healthy functions: done, every function visited.
+ */
+static void test_budget_floor(void)
+{
+	struct pcq_snapshot *s;
+	struct pcq_run r;
+
+	S = topo_settings();
+	S.budget_ms = pcq_budget_floor_ms(S.reset_hold_ms);
+	s = bounds();
+	fake.ns_per_access = 10000;
+	pcq_walk(s, false, false, &r);
+	ok(s->nr_resets && s->nr_fresets && r.state == PCQ_STATE_DONE && r.unvisited == 0,
+	   "budget %u ms, hold %u: done, every function visited (%s, %u unvisited)", S.budget_ms,
+	   S.reset_hold_ms, pcq_state_name(r.state), r.unvisited);
+	free(s);
+	S.budget_ms = 20;
+	s = bounds();
+	fake.ns_per_access = 10000;
+	pcq_walk(s, false, false, &r);
+	ok(r.state == PCQ_STATE_DONE && r.unvisited == 0 && r.functions_reset == 1 &&
+	   r.bridges_reset == 2, "budget 20 ms, hold 2: done, all resets made");
+	free(s);
+
+	/* control: a slow function makes the same walk abort */
+	s = bounds();
+	fake.ns_per_access = 10000;
+	fake.fn[B_EP3].ns_per_access = 30 * MS;
+	pcq_walk(s, false, false, &r);
+	ok(r.state == PCQ_STATE_ABORTED && r.abort_phase == PCQ_PHASE_QUIESCE,
+	   "budget 20 ms: control: with a slow function the quiesce phase is cut (%s, %s)",
+	   pcq_state_name(r.state), pcq_phase_name(r.abort_phase));
+	free(s);
+	S = topo_settings();
+}
+
+/* Command reads all-ones after the IDs checked out: gone, never written. */
+static void test_gone_at_command(void)
+{
+	struct pcq_snapshot *s;
+	struct pcq_run r, ctl;
+
+	S = topo_settings();
+	s = bounds();
+	pcq_walk(s, false, false, &ctl);
+	free(s);
+	s = bounds();
+	fake.fn[B_EP3].remove_on_read = PCI_COMMAND;
+	pcq_walk(s, false, false, &r);
+	ok(!fake_writes_at(B_EP3, PCI_COMMAND), "gone at Command: no Command write");
+	ok(r.mismatched == 1 && r.functions_quiesced == ctl.functions_quiesced - 1,
+	   "gone at Command: counted as mismatched, not as quiesced (%u, %u of %u)",
+	   r.mismatched, r.functions_quiesced, ctl.functions_quiesced);
+	ok(ctl.mismatched == 0, "gone at Command: control: none mismatched otherwise");
+	free(s);
+}
+
 int main(void)
 {
 	test_frozen_clock();
 	test_slow_functions();
 	test_nested_crash();
+	test_crash_in_write();
+	test_budget_floor();
+	test_gone_at_command();
 	test_skip_keeps_master();
 	test_idle_pf();
 	return tap_done();

@@ -480,6 +480,150 @@ static void test_reset_methods(void)
 	free(s);
 }
 
+/*
+ * A function on its way out (pcq_plan_forget()): a root port's whole
+ * subtree, found through the snapshot's own links, and the VFs of a PF in
+ * it on a bus of their own, lose their accessor and are skipped.
+ *
+ *  00:1c.0 root port -> 01:00.0 switch upstream port -> 02:00.0 downstream
+ *                       port -> 03:00.0 PF -> 04:00.1 VF (virtual bus)
+ *  00:1c.1 root port -> 05:00.0 endpoint            (not removed)
+ *  00:04.0 PF on the root bus -> 00:04.1 VF
+ */
+static void test_forget(void)
+{
+	int rp1, usp, dsp, pf, vf, rp2, ep2, rpf, rvf, i;
+	struct pcq_snapshot *s;
+	bool others = true;
+
+	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_host(&T);
+	rp1 = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
+	usp = topo_bridge(&T, rp1, PCQ_TYPE_UPSTREAM_PORT, 0, 0);
+	dsp = topo_bridge(&T, usp, PCQ_TYPE_DOWNSTREAM_PORT, 0, 0);
+	pf = topo_ep(&T, dsp, 0, 0);
+	vf = topo_vf(&T, pf, 1);
+	T.n[vf].vbus = 1;
+	rp2 = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 1);
+	ep2 = topo_ep(&T, rp2, 0, 0);
+	rpf = topo_ep(&T, -1, 4, 0);
+	rvf = topo_vf(&T, rpf, 1);
+	topo_flr(&T, pf);
+	topo_flr(&T, rpf);
+	s = build(NULL);
+	pcq_plan_forget(s, rp1);
+	pcq_plan(s, &(struct pcq_skip_list){ 0 });
+	pcq_snapshot_seal(s);
+	invariants(s, "forget");
+	ok(skipped(s, rp1, PCQ_SKIP_REMOVED) && skipped(s, usp, PCQ_SKIP_REMOVED) &&
+	   skipped(s, dsp, PCQ_SKIP_REMOVED) && skipped(s, pf, PCQ_SKIP_REMOVED),
+	   "forget: a root port and everything below it: skip:removed");
+	ok(skipped(s, vf, PCQ_SKIP_REMOVED), "forget: and the VF of a PF below it, on its own bus");
+	for (i = 0; i < (int)s->nr; i++)
+		if ((s->func[i].flags & PCQ_F_REMOVED) && s->func[i].cfg.method != PCQ_ACCESS_NONE)
+			others = false;
+	ok(others, "forget: none of them keeps an accessor");
+	ok(!(s->func[rp2].flags & PCQ_F_REMOVED) && !(s->func[ep2].flags & PCQ_F_REMOVED) &&
+	   !(s->func[rpf].flags & PCQ_F_REMOVED) && s->func[ep2].cfg.method == PCQ_ACCESS_ECAM,
+	   "forget: control: the other root port, its endpoint and the root-bus PF stay");
+	free(s);
+
+	s = build(NULL);
+	pcq_plan_forget(s, rpf);
+	pcq_plan(s, &(struct pcq_skip_list){ 0 });
+	ok(skipped(s, rpf, PCQ_SKIP_REMOVED) && skipped(s, rvf, PCQ_SKIP_REMOVED),
+	   "forget: a root-bus PF takes its VF with it");
+	ok(!(s->func[pf].flags & PCQ_F_REMOVED) && !(s->func[vf].flags & PCQ_F_REMOVED),
+	   "forget: control: the other PF and its VF stay");
+	free(s);
+
+	s = build(NULL);
+	pcq_plan_forget(s, -1);
+	pcq_plan_forget(s, s->nr);
+	for (i = 0, others = true; i < (int)s->nr; i++)
+		others &= !(s->func[i].flags & PCQ_F_REMOVED);
+	ok(others, "forget: -1 and an index out of range forget nothing");
+	free(s);
+}
+
+/*
+ * A VF that must not be reset keeps its PF from any function reset: a
+ * PF's FLR or PM reset clears VF Enable, which takes every VF down.
+ *
+ *  00:04.0 PF with FLR -> 00:04.1 VF (skipped), 00:04.2 VF with FLR
+ */
+static void test_kept_vf(void)
+{
+	struct pcq_snapshot *s;
+	int pf, vf1, vf2;
+
+	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_host(&T);
+	pf = topo_ep(&T, -1, 4, 0);
+	vf1 = topo_vf(&T, pf, 1);
+	vf2 = topo_vf(&T, pf, 2);
+	topo_flr(&T, pf);
+	topo_flr(&T, vf2);
+	s = build("00:04.1");
+	invariants(s, "kept vf");
+	ok(skipped(s, vf1, PCQ_SKIP_USER), "kept vf: the VF is skipped");
+	ok(s->func[pf].reach == PCQ_REACH_NONE && s->func[pf].why == PCQ_WHY_KEEPS_VF,
+	   "kept vf: its PF gets no FLR (reset=none:%s)", pcq_why_name(s->func[pf].why));
+	is(s->func[vf2].reach, PCQ_REACH_FLR, "kept vf: the PF's other VF gets its own FLR");
+	free(s);
+
+	/* a display VF (a vGPU) protects its PF the same way */
+	T.n[vf1].flags |= PCQ_F_VGA;
+	s = build(NULL);
+	is(s->func[pf].why, PCQ_WHY_KEEPS_VF, "kept vf: a display VF too");
+	T.n[vf1].flags &= ~PCQ_F_VGA;
+	free(s);
+
+	/* control: nothing kept: the PF's FLR resets both VFs */
+	s = build(NULL);
+	ok(s->func[pf].reach == PCQ_REACH_FLR && s->func[vf1].reach == PCQ_REACH_PF &&
+	   s->func[vf2].reach == PCQ_REACH_PF, "kept vf: control: the PF's FLR reaches both VFs");
+	free(s);
+}
+
+/*
+ * A CXL switch downstream port whose bus reset is masked also keeps the
+ * root port above it from resetting: that hot reset would go through it.
+ *
+ *  00:1c.0 root port -> 01:00.0 upstream port -> 02:00.0 downstream port
+ *                       (SBR masked) -> 03:00.0 endpoint with FLR
+ */
+static void test_cxl_masked_below(void)
+{
+	int rp, usp, dsp, ep;
+	struct pcq_snapshot *s;
+
+	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_host(&T);
+	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
+	usp = topo_bridge(&T, rp, PCQ_TYPE_UPSTREAM_PORT, 0, 0);
+	dsp = topo_bridge(&T, usp, PCQ_TYPE_DOWNSTREAM_PORT, 0, 0);
+	ep = topo_ep(&T, dsp, 0, 0);
+	topo_flr(&T, ep);
+	T.n[dsp].flags |= PCQ_F_CXL_SBR_MASKED;
+	s = build(NULL);
+	invariants(s, "cxl masked below");
+	ok(blocked(s, rp, dsp) && blocked(s, usp, dsp),
+	   "cxl masked below: the root port and the upstream port are blocked by it");
+	ok(s->func[dsp].noreset == PCQ_NORESET_SBR_MASKED,
+	   "cxl masked below: the port itself says why (%s)", pcq_noreset_name(s->func[dsp].noreset));
+	ok(s->nr_resets == 0 && s->func[ep].reach == PCQ_REACH_FLR,
+	   "cxl masked below: no bus reset; the endpoint gets its own FLR");
+	free(s);
+
+	/* control: unmasked, the root port resets it all */
+	T.n[dsp].flags &= ~PCQ_F_CXL_SBR_MASKED;
+	s = build(NULL);
+	ok(resets_only(s, rp, -1) && s->func[ep].reach == PCQ_REACH_BUS,
+	   "cxl masked below: control: unmasked, the root port's bus reset");
+	free(s);
+}
+
 int main(void)
 {
 	S = topo_settings();
@@ -497,5 +641,8 @@ int main(void)
 	test_names();
 	test_cxl();
 	test_reset_methods();
+	test_forget();
+	test_kept_vf();
+	test_cxl_masked_below();
 	return tap_done();
 }

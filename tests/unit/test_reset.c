@@ -525,12 +525,131 @@ static void test_scale(void)
 	free(s);
 }
 
+/*
+ * A function gone while its Transactions Pending drains is never written,
+ * and counts as mismatched, not as reset.
+ */
+static void test_tp_gone(void)
+{
+	struct pcq_snapshot *s;
+	struct pcq_run r;
+	int a, b;
+
+	S = topo_settings();
+	topo_init(&T, PCQ_ACCESS_ECAM);
+	a = topo_ep(&T, -1, 2, 0);
+	b = topo_ep(&T, -1, 3, 0);
+	topo_flr(&T, a);
+	topo_flr(&T, b);
+	s = topo_build(&T, &S, NULL);
+	fake.fn[a].tp_reads = 1000000;
+	fake.fn[b].tp_reads = 3;
+	/* removed at its second Device Control read: the first of the wait */
+	fake.fn[a].remove_on_read = TOPO_PCIE_CAP + PCI_EXP_DEVCTL;
+	fake.fn[a].remove_skip = 1;
+	pcq_walk(s, false, false, &r);
+	ok(!writes_of(a, TOPO_PCIE_CAP + PCI_EXP_DEVCTL, 2, NULL) && !resets_by(a, FAKE_BY_FLR),
+	   "tp gone: the function gone while draining gets no FLR write");
+	is(resets_by(b, FAKE_BY_FLR), 1, "tp gone: the other one is reset");
+	ok(r.functions_reset == 1 && r.mismatched == 1,
+	   "tp gone: 1 reset, the gone one counted as mismatched (%u, %u)", r.functions_reset,
+	   r.mismatched);
+	free(s);
+
+	/* control: the same without the removal: both reset */
+	s = topo_build(&T, &S, NULL);
+	fake.fn[a].tp_reads = 2;
+	fake.fn[b].tp_reads = 3;
+	pcq_walk(s, false, false, &r);
+	ok(resets_by(a, FAKE_BY_FLR) == 1 && resets_by(b, FAKE_BY_FLR) == 1 && !r.mismatched,
+	   "tp gone: control: both drain and are reset");
+	free(s);
+}
+
+/*
+ * A function slow to answer (50 ms per access, as with Completion
+ * Timeouts) between two healthy ones in the function reset list: the
+ * reset of the one read before it is still made.
+ */
+static void test_slow_reset_target(void)
+{
+	struct pcq_snapshot *s;
+	struct pcq_run r;
+	int a, slow, c;
+
+	S = topo_settings();
+	topo_init(&T, PCQ_ACCESS_ECAM);
+	a = topo_ep(&T, -1, 2, 0);
+	slow = topo_ep(&T, -1, 3, 0);
+	c = topo_ep(&T, -1, 4, 0);
+	topo_flr(&T, a);
+	topo_flr(&T, slow);
+	topo_flr(&T, c);
+	s = topo_build(&T, &S, NULL);
+	fake.ns_per_access = 10000;
+	fake.fn[slow].ns_per_access = 50 * MS;
+	pcq_walk(s, false, false, &r);
+	is(resets_by(a, FAKE_BY_FLR), 1, "slow target: the healthy function before it is reset");
+	is(resets_by(slow, FAKE_BY_FLR), 1, "slow target: it answered, slowly: reset too");
+	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_BUDGET,
+	   "slow target: the budget ran out (%s, %s)", pcq_state_name(r.state),
+	   pcq_phase_name(r.abort_phase));
+	ok(!resets_by(c, FAKE_BY_FLR) && r.no_reset + r.unvisited >= 1,
+	   "slow target: the one after it, not reached in time, is counted (no_reset %u, "
+	   "unvisited %u)", r.no_reset, r.unvisited);
+	free(s);
+
+	/* control: without the slow one, all three */
+	s = topo_build(&T, &S, NULL);
+	fake.ns_per_access = 10000;
+	pcq_walk(s, false, false, &r);
+	ok(resets_by(a, FAKE_BY_FLR) && resets_by(slow, FAKE_BY_FLR) && resets_by(c, FAKE_BY_FLR) &&
+	   r.state == PCQ_STATE_DONE, "slow target: control: all three reset, done");
+	free(s);
+}
+
+/*
+ * Bridge Control's Discard Timer Status (bit 10) is RW1C: neither the
+ * assert nor the release writes it back as 1.
+ */
+static void test_bridge_ctl_rw1c(void)
+{
+	struct pcq_snapshot *s;
+	struct pcq_run r;
+	int rp, ep, k, with_bit = 0, writes = 0;
+
+	S = topo_settings();
+	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_host(&T);
+	rp = topo_bridge(&T, -1, PCQ_TYPE_PCI_BRIDGE, 0x1e, 0);
+	ep = topo_ep(&T, rp, 0, 0);
+	T.n[rp].bridge_ctl = TOPO_BRCTL | 0x0400;
+	s = topo_build(&T, &S, NULL);
+	pcq_walk(s, false, false, &r);
+	for (k = 0; k < fake.nlog; k++) {
+		const struct fake_ev *e = &fake.log[k];
+
+		if (e->kind != FAKE_EV_WRITE || e->fn != rp || e->off != PCI_BRIDGE_CONTROL)
+			continue;
+		writes++;
+		with_bit += !!(e->val & 0x0400);
+	}
+	ok(writes == 2 && fake_resets_of(ep) == 1, "bridge control: asserted and released");
+	is(with_bit, 0, "bridge control: Discard Timer Status never written as 1");
+	ok((fake_get16(rp, PCI_BRIDGE_CONTROL) & ~0x0400) == TOPO_BRCTL,
+	   "bridge control: the other bits back as they were");
+	free(s);
+}
+
 int main(void)
 {
 	test_choice();
 	test_walk_resets();
 	test_cost();
 	test_tp();
+	test_tp_gone();
+	test_slow_reset_target();
+	test_bridge_ctl_rw1c();
 	test_vf();
 	test_vf_virtual_bus();
 	test_key();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Snapshot layout and checksum (seal.c); ASan catches any read out of bounds. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,22 +64,27 @@ static void test_flip(void)
 {
 	struct pcq_snapshot *s = small();
 	u8 *p = (u8 *)s;
-	size_t i, missed = 0, n = s->size;
+	size_t i, missed = 0, n = s->size, from = offsetof(struct pcq_snapshot, checksum);
 	static const u8 masks[] = { 0x01, 0x80, 0xff };
 	unsigned int m;
 
 	ok(pcq_snapshot_intact(s), "flip: planned and sealed snapshot intact");
 	for (m = 0; m < sizeof(masks); m++) {
 		missed = 0;
-		for (i = 0; i < n; i++) {
+		for (i = from; i < n; i++) {
 			p[i] ^= masks[m];
 			if (pcq_snapshot_intact(s))
 				missed++;
 			p[i] ^= masks[m];
 		}
-		is(missed, 0, "flip: every one of %zu bytes xor %#x detected", n, masks[m]);
+		is(missed, 0, "flip: every one of %zu bytes from the checksum on xor %#x detected",
+		   n - from, masks[m]);
 	}
 	ok(pcq_snapshot_intact(s), "flip: intact again after restoring");
+	/* kvfree_rcu() may write the rcu_head while a walk reads the snapshot */
+	memset(&s->rcu, 0x5a, sizeof(s->rcu));
+	ok(from == sizeof(s->rcu) && pcq_snapshot_intact(s),
+	   "flip: the rcu_head before the checksum is not sealed: written, still intact");
 
 	s->generation++;
 	ok(!pcq_snapshot_intact(s), "flip: changed generation detected");
@@ -91,6 +97,24 @@ static void test_flip(void)
 	s->order[0] ^= 1;
 	s->resets[0] = 2;
 	ok(!pcq_snapshot_intact(s), "flip: changed reset entry detected");
+	free(s);
+
+	/* indexes out of range, sealed again: refused all the same */
+	s = small();
+	s->func[1].reset_by = s->nr;
+	pcq_snapshot_seal(s);
+	ok(!pcq_snapshot_intact(s), "bounds: reset_by past the functions refused");
+	s->func[1].reset_by = -1;
+	s->func[1].parent = -2;
+	pcq_snapshot_seal(s);
+	ok(!pcq_snapshot_intact(s), "bounds: parent below -1 refused");
+	s->func[1].parent = -1;
+	s->func[1].blocker = s->nr + 7;
+	pcq_snapshot_seal(s);
+	ok(!pcq_snapshot_intact(s), "bounds: blocker past the functions refused");
+	s->func[1].blocker = -1;
+	pcq_snapshot_seal(s);
+	ok(pcq_snapshot_intact(s), "bounds: control: -1 everywhere, intact");
 	free(s);
 }
 

@@ -36,10 +36,12 @@ struct pcq_skip_list pcq_skip;
 
 /*
  * What the last walk did.  Written by the panic path without a lock (it is
- * the only thing running then) and by dry_run_now under pcq_lock; a static
- * object so that crash(8) finds it in the vmcore too.
+ * the only thing running then) and by dry_run_now under pcq_lock, never
+ * again once the panic path wrote it; a static object so that crash(8)
+ * finds it in the vmcore too.
  */
 struct pcq_run pcq_last_run;
+static bool pcq_panic_walked;
 
 static struct pcq_snapshot *pcq_current;
 static u64 pcq_generation;
@@ -169,7 +171,7 @@ int pcq_replan_locked(void)
 	if (!pcq_ready || !pcq_current)
 		return 0;
 	snap = pcq_snapshot_replan(pcq_current, &pcq_settings, &pcq_skip,
-				   pcq_generation + 1, NULL);
+				   pcq_generation + 1, -1);
 	if (IS_ERR(snap))
 		return PTR_ERR(snap);
 	pcq_publish_locked(snap);
@@ -182,25 +184,35 @@ int pcq_replan_locked(void)
  * Through the PCI core's locked accessors, never the panic path's bare
  * ones, which would race with the PCI core on other CPUs.  The caller
  * holds pci_lock_rescan_remove() too: no bus goes away under
- * pci_find_bus()'s result.
+ * pci_find_bus()'s result.  The walk is of a private copy: the published
+ * snapshot's scratch belongs to the panic walk, which may start while this
+ * one runs, on another CPU that then fails to stop this one.
  *
  * Context: process context under pci_lock_rescan_remove() and pcq_lock;
  * sleeps.
+ * Return: 0, or -ENOMEM.
  */
-void pcq_dry_run_now_locked(void)
+int pcq_dry_run_now_locked(void)
 	__must_hold(&pcq_lock)
 {
+	struct pcq_snapshot *copy;
 	struct pcq_run run;
 
 	lockdep_assert_held(&pcq_lock);
 	if (!pcq_current)
-		return;
-	pcq_walk(pcq_current, true, true, &run);
-	pcq_last_run = run;
+		return 0;
+	copy = pcq_snapshot_copy(pcq_current);
+	if (IS_ERR(copy))
+		return PTR_ERR(copy);
+	pcq_walk(copy, true, true, &run);
+	kvfree(copy);
+	if (!READ_ONCE(pcq_panic_walked))
+		pcq_last_run = run;
+	return 0;
 }
 
-/* Is function @pdev in @snap, with an accessor? */
-static bool pcq_snapshot_reaches(const struct pcq_snapshot *snap, const struct pci_dev *pdev)
+/* The index of function @pdev in @snap if it has an accessor there, or -1 */
+static int pcq_snapshot_reaches(const struct pcq_snapshot *snap, const struct pci_dev *pdev)
 {
 	u32 seg = pci_domain_nr(pdev->bus);
 	unsigned int i;
@@ -209,9 +221,9 @@ static bool pcq_snapshot_reaches(const struct pcq_snapshot *snap, const struct p
 		const struct pcq_func *f = &snap->func[i];
 
 		if (f->seg == seg && f->bus == pdev->bus->number && f->devfn == pdev->devfn)
-			return f->cfg.method != PCQ_ACCESS_NONE;
+			return f->cfg.method != PCQ_ACCESS_NONE ? i : -1;
 	}
-	return false;
+	return -1;
 }
 
 /**
@@ -222,38 +234,48 @@ static bool pcq_snapshot_reaches(const struct pcq_snapshot *snap, const struct p
  * bridge removes its root bus's functions, then unmaps its ECAM window
  * (x86 pci_mmconfig_delete(), pci_ecam_free()): before that, the published
  * snapshot must no longer point into it.  The function and everything
- * below it lose their accessor in a copy planned again, published at once;
- * the rebuild that follows, from a work item, drops them.  Should the copy
- * fail, nothing stays published until that rebuild.  Only root-bus
- * functions need this: below a root bus, the window outlives them.
+ * below it (pcq_plan_forget()) lose their accessor in a copy planned
+ * again, published at once; the rebuild that follows, from a work item,
+ * drops them.  Should the copy fail, nothing stays published until that
+ * rebuild.  Only root-bus functions need this: below a root bus, the
+ * window outlives them.
  *
- * No grace period is waited for: a panic walk loads the snapshot only once
- * the other CPUs are stopped, this one included, so it cannot have loaded
- * the old one while this CPU goes on to unmap the window.
+ * Then a grace period is waited for, so that a panic walk that loaded the
+ * old snapshot is done with it before this CPU goes on to unmap the
+ * window: a walk runs with interrupts off, an RCU read-side critical
+ * section, and normally stops this CPU first, but not always (an NMI
+ * missed, arm64 without pseudo-NMI: what cpus_running counts).  Such a
+ * walk never ends its critical section, and this removal waits for good,
+ * which is what keeps the window mapped.
  *
  * Context: process context, maybe under pci_lock_rescan_remove(); takes
- * pcq_lock.
+ * pcq_lock; sleeps.
  */
 static void pcq_forget(struct pci_dev *pdev)
 {
-	struct pcq_snapshot *snap;
+	struct pcq_snapshot *snap, *old;
+	int i;
 
 	mutex_lock(&pcq_lock);
-	if (pcq_current && pcq_snapshot_reaches(pcq_current, pdev)) {
+	i = pcq_current ? pcq_snapshot_reaches(pcq_current, pdev) : -1;
+	if (i >= 0) {
 		snap = pcq_snapshot_replan(pcq_current, &pcq_settings, &pcq_skip,
-					   pcq_generation + 1, pdev);
+					   pcq_generation + 1, i);
 		if (IS_ERR(snap)) {
 			pr_warn("%s: cannot plan without it (%ld): nothing published until the next rescan\n",
 				pci_name(pdev), PTR_ERR(snap));
 			pcq_stale_err = PTR_ERR(snap);
-			pcq_snapshot_free(pcq_current);
-			/* Pairs with smp_load_acquire() in pcq_panic_quiesce(). */
+			old = pcq_current;
+			/* unpublished before it is freed; pairs with pcq_panic_quiesce() */
 			smp_store_release(&pcq_current, NULL);
+			pcq_snapshot_free(old);
 		} else {
 			pcq_publish_locked(snap);
 		}
 	}
 	mutex_unlock(&pcq_lock);
+	if (i >= 0)
+		synchronize_rcu();
 }
 
 /**
@@ -272,8 +294,10 @@ static void pcq_panic_quiesce(void)
 	const struct pcq_snapshot *snap = smp_load_acquire(&pcq_current);
 	struct pcq_run *run = &pcq_last_run;
 	unsigned int running = crash_cpus_not_stopped();
-	char cpus[32] = "";
+	char cpus[32] = "", unreached[32] = "";
 
+	/* a dry run on a CPU that did not stop no longer writes the record */
+	WRITE_ONCE(pcq_panic_walked, true);
 	if (!snap) {
 		memset(run, 0, sizeof(*run));
 		run->state = PCQ_STATE_ABORTED;
@@ -285,10 +309,12 @@ static void pcq_panic_quiesce(void)
 	run->cpus_running = running;
 	if (running)
 		snprintf(cpus, sizeof(cpus), ", %u CPUs not stopped", running);
-	pr_emerg("quiesced %u functions, reset %u bridges, skipped %u (mismatched %u) in %llu us, reset %u functions, %u without reset%s%s%s%s%s\n",
+	if (run->unvisited)
+		snprintf(unreached, sizeof(unreached), ", %u not reached", run->unvisited);
+	pr_emerg("quiesced %u functions, reset %u bridges, skipped %u (mismatched %u) in %llu us, reset %u functions, %u without reset%s%s%s%s%s%s\n",
 		 run->functions_quiesced, run->bridges_reset, run->skipped,
 		 run->mismatched, run->duration_ns / NSEC_PER_USEC,
-		 run->functions_reset, run->no_reset, cpus,
+		 run->functions_reset, run->no_reset, unreached, cpus,
 		 run->clock_stopped ? ", clock stopped" : "",
 		 run->state == PCQ_STATE_DRY_RUN ? " (dry run)" :
 		 run->state == PCQ_STATE_ABORTED ? " (aborted: " : "",
@@ -300,21 +326,17 @@ static void pcq_panic_quiesce(void)
  * pcq_panic_recover() - a crash interrupted pcq_panic_quiesce()
  *
  * Called once by crash_quiesce() for the crash raised inside the walk (a
- * nested panic, an oops, an NMI), before that crash goes on into the
- * capture kernel: release every bus reset the walk asserted.
+ * nested panic, or an oops, which crash_quiesce() makes one), before that
+ * crash goes on into the capture kernel: release every bus reset the walk
+ * asserted, in the snapshot the walk verified (pcq_walk_interrupted()).
  *
  * Context: crash, interrupts off, on the CPU whose walk was interrupted.
  * Takes no lock, does not sleep or allocate.
  */
 static void pcq_panic_recover(void)
 {
-	/* The walk's snapshot: nothing publishes while a crash runs. */
-	const struct pcq_snapshot *snap = smp_load_acquire(&pcq_current);
-
-	if (!snap)
-		return;
 	pr_emerg("walk interrupted by a crash: released %u bus resets\n",
-		 pcq_walk_interrupted(snap, &pcq_last_run));
+		 pcq_walk_interrupted(&pcq_last_run));
 }
 
 static const struct crash_quiesce_ops pcq_crash_ops = {
@@ -407,12 +429,20 @@ static struct notifier_block pcq_pci_bus_nb = {
 /* Unpublish and free the snapshot, then what its accessors pointed into. */
 static void pcq_drop_snapshot(void)
 {
+	struct pcq_snapshot *old;
+
 	mutex_lock(&pcq_lock);
 	pcq_ready = false;
-	pcq_snapshot_free(pcq_current);
-	pcq_current = NULL;
+	old = pcq_current;
+	/* Pairs with smp_load_acquire() in pcq_panic_quiesce(). */
+	smp_store_release(&pcq_current, NULL);
+	pcq_snapshot_free(old);
 	mutex_unlock(&pcq_lock);
-	rcu_barrier();	/* kvfree_rcu() done: nothing points into ECAM maps */
+	/*
+	 * No walk holds any snapshot after a grace period: then the ECAM
+	 * mappings can go, whether or not kvfree_rcu() has freed the memory.
+	 */
+	synchronize_rcu();
 	pcq_ecam_release();
 }
 
@@ -421,18 +451,35 @@ static int __init pcq_init(void)
 	const struct pcq_snapshot *snap;
 	int err;
 
+	/*
+	 * The notifier first: a device added or removed from here on is seen,
+	 * by the rebuild its work item makes once the module is ready.
+	 */
+	err = bus_register_notifier(&pci_bus_type, &pcq_pci_bus_nb);
+	if (err)
+		return err;
 	pci_lock_rescan_remove();
 	mutex_lock(&pcq_lock);
-	err = pcq_settings_check(&pcq_settings);
-	pcq_ready = !err;
-	if (!err)
-		err = pcq_rebuild_locked();
+	if (pcq_settings_check(&pcq_settings)) {
+		/*
+		 * Built in, a refusal here would leave the machine with no
+		 * handler at all for a typo on the command line.
+		 */
+		const struct pcq_settings def = PCQ_SETTINGS_DEFAULT;
+
+		pcq_settings.reset_hold_ms = def.reset_hold_ms;
+		pcq_settings.budget_ms = def.budget_ms;
+		pr_err("using reset_hold_ms=%u budget_ms=%u instead\n",
+		       def.reset_hold_ms, def.budget_ms);
+	}
+	pcq_ready = true;
+	err = pcq_rebuild_locked();
 	if (err) {
 		pcq_ready = false;
 		mutex_unlock(&pcq_lock);
 		pci_unlock_rescan_remove();
 		pr_err("cannot start (%d)\n", err);
-		return err;
+		goto out_bus;
 	}
 	snap = pcq_current;
 	pr_info("%u functions: %u to quiesce, %u bridges to reset, %u functions to reset, %u skipped\n",
@@ -441,22 +488,19 @@ static int __init pcq_init(void)
 	mutex_unlock(&pcq_lock);
 	pci_unlock_rescan_remove();
 
-	err = bus_register_notifier(&pci_bus_type, &pcq_pci_bus_nb);
-	if (err)
-		goto out_free;
 	mutex_lock(&pcq_lock);
 	err = pcq_arm_locked();
 	mutex_unlock(&pcq_lock);
 	if (err)
-		goto out_bus;
+		goto out_free;
 	pcq_debugfs_init();
 	return 0;
 
+out_free:
+	pcq_drop_snapshot();
 out_bus:
 	bus_unregister_notifier(&pci_bus_type, &pcq_pci_bus_nb);
 	cancel_work_sync(&pcq_rescan_work);
-out_free:
-	pcq_drop_snapshot();
 	return err;
 }
 module_init(pcq_init);

@@ -11,8 +11,6 @@
 
 #include "crash_quiesce.h"
 
-struct pci_dev;
-
 /*
  * pcq_lock serialises everything that builds, replaces or reads a snapshot
  * in process context, and the settings.  The panic path never takes it.
@@ -30,7 +28,7 @@ int pcq_rescan(void);
 int pcq_take_locked(struct pcq_snapshot *snap);
 int pcq_replan_locked(void);
 int pcq_arm_locked(void);
-void pcq_dry_run_now_locked(void);
+int pcq_dry_run_now_locked(void);
 
 /* snapshot.c */
 struct pcq_snapshot *pcq_snapshot_build(const struct pcq_settings *settings,
@@ -39,7 +37,8 @@ struct pcq_snapshot *pcq_snapshot_build(const struct pcq_settings *settings,
 struct pcq_snapshot *pcq_snapshot_replan(const struct pcq_snapshot *old,
 					 const struct pcq_settings *settings,
 					 const struct pcq_skip_list *skip,
-					 u64 generation, const struct pci_dev *gone);
+					 u64 generation, int gone);
+struct pcq_snapshot *pcq_snapshot_copy(const struct pcq_snapshot *old);
 void pcq_snapshot_free(struct pcq_snapshot *snap);
 
 /* params.c */

@@ -43,6 +43,27 @@
  */
 #define PCQ_TP_WAIT_MS		20
 
+/*
+ * What each reset phase keeps of the budget beyond its waits, for its own
+ * config accesses: the phase before it stops early enough to leave it.
+ */
+#define PCQ_PHASE_MARGIN_MS	1
+
+/**
+ * pcq_budget_floor_ms() - the smallest budget a bus reset hold fits in
+ * @hold_ms: the Secondary Bus Reset hold
+ *
+ * The bus resets' share of the budget (the hold and a margin) is at most
+ * half of it, so that the quiesce steps and the function resets always
+ * have time left (pcq_budget_init()).
+ *
+ * Return: the floor, ms.
+ */
+static inline u32 pcq_budget_floor_ms(u32 hold_ms)
+{
+	return 2 * (hold_ms + PCQ_PHASE_MARGIN_MS);
+}
+
 enum pcq_type {
 	PCQ_TYPE_ENDPOINT,
 	PCQ_TYPE_ROOT_PORT,
@@ -74,18 +95,19 @@ enum pcq_access {
 #define PCQ_F_NO_BUS_RESET	BIT(3)	/* PCI_DEV_FLAGS_NO_BUS_RESET quirk */
 #define PCQ_F_USER_SKIP		BIT(4)	/* listed in the skip parameter (planner) */
 #define PCQ_F_BUSY		BIT(5)	/* has functions below it (planner) */
-#define PCQ_F_VF			BIT(6)	/* SR-IOV virtual function, see @pf */
+#define PCQ_F_VF		BIT(6)	/* SR-IOV virtual function, see @pf */
 #define PCQ_F_FLR		BIT(7)	/* the kernel resets it by PCIe FLR */
 #define PCQ_F_AF_FLR		BIT(8)	/* ... by Advanced Features FLR */
 #define PCQ_F_PM_RESET		BIT(9)	/* ... by D3hot (No_Soft_Reset clear) */
-#define PCQ_F_ISA_BRIDGE		BIT(10)	/* class 0601: legacy devices behind it */
+#define PCQ_F_ISA_BRIDGE	BIT(10)	/* class 0601: legacy devices behind it */
 #define PCQ_F_CXL_MEM		BIT(11)	/* CXL memory: may hold System RAM */
 #define PCQ_F_CXL_SBR_MASKED	BIT(12)	/* CXL port: its bus reset is masked */
 #define PCQ_F_RESET_QUIRK	BIT(13)	/* the kernel's first method is its own */
 #define PCQ_F_RESET_ADMIN	BIT(14)	/* the admin removed the kernel's method */
 #define PCQ_F_KEEP_MASTER	BIT(15)	/* a bridge above a skipped function (planner) */
 #define PCQ_F_REMOVED		BIT(16)	/* being removed: its accessor may go */
-#define PCQ_F_RESETS_VFS		BIT(17)	/* a PF whose FLR stops its VFs (planner) */
+#define PCQ_F_RESETS_VFS	BIT(17)	/* a PF whose FLR stops its VFs (planner) */
+#define PCQ_F_KEEPS_VF		BIT(18)	/* a PF with a VF that must not reset (planner) */
 
 enum pcq_action {
 	PCQ_ACT_QUIESCE,
@@ -140,6 +162,7 @@ enum pcq_why {
 	PCQ_WHY_CXL_MEMORY,	/* CXL memory: its contents may be System RAM */
 	PCQ_WHY_QUIRK,		/* the kernel resets it its own way */
 	PCQ_WHY_ADMIN,		/* reset_method: the admin removed it */
+	PCQ_WHY_KEEPS_VF,	/* a PF: its reset would take a kept VF with it */
 	PCQ_WHY_COUNT
 };
 
@@ -292,8 +315,9 @@ struct pcq_skip_list {
 #define PCQ_S_PENDING		BIT(5)	/* Transactions Pending before its FLR */
 #define PCQ_S_VISITED		BIT(6)	/* verified and quiesced (or found bad) */
 #define PCQ_S_FOR_VFS		BIT(7)	/* PF: its FLR stops mastering VFs */
-#define PCQ_S_RESET		BIT(8)	/* its own reset made (bridge: asserted) */
+#define PCQ_S_RESET		BIT(8)	/* its reset made, or would be in a dry run */
 #define PCQ_S_ASSERTED		BIT(9)	/* bridge: Secondary Bus Reset set now */
+#define PCQ_S_READY		BIT(10)	/* its reset's control word is read */
 
 /**
  * struct pcq_scratch - what one walk writes, sized with the snapshot
@@ -301,9 +325,9 @@ struct pcq_skip_list {
  * @saved: per function, a control word read before a reset
  *
  * It shares the snapshot's allocation but not its checksum: the walk
- * writes it.  Walks never overlap: dry runs are serialised by their
- * caller, and a panic walk stops every other CPU, including one in the
- * middle of a dry run, which never resumes.
+ * writes it.  Only the panic walk writes a published snapshot's scratch: a
+ * dry run from process context walks a private copy (a CPU that did not
+ * stop for the crash may be in one), and the panic walk runs once.
  */
 struct pcq_scratch {
 	u16 *state;
@@ -312,6 +336,9 @@ struct pcq_scratch {
 
 /**
  * struct pcq_snapshot - an immutable, sealed snapshot with its plan
+ * @rcu:        frees a replaced snapshot after a grace period; outside the
+ *              sealed part, since kvfree_rcu() may write it while a walk
+ *              still reads the snapshot
  * @checksum:   over everything from @magic to the end of @fresets
  * @magic:      PCQ_SNAPSHOT_MAGIC
  * @nr:         number of functions
@@ -326,13 +353,13 @@ struct pcq_scratch {
  * @resets:     function indexes of the bridges to reset
  * @fresets:    function indexes to reset one by one, VFs first
  * @scratch:    per-walk state, after the sealed part
- * @rcu:        frees a replaced snapshot after a grace period
  * @func:       the functions, parents before children
  *
  * @order, @resets, @fresets and @scratch point into the same allocation,
  * after @func.
  */
 struct pcq_snapshot {
+	struct rcu_head rcu;
 	u64 checksum;
 	u32 magic;
 	u32 nr;
@@ -347,7 +374,6 @@ struct pcq_snapshot {
 	u32 *resets;
 	u32 *fresets;
 	struct pcq_scratch scratch;
-	struct rcu_head rcu;
 	struct pcq_func func[];
 };
 
@@ -364,6 +390,7 @@ enum pcq_abort {
 	PCQ_ABORT_NO_SNAPSHOT,
 	PCQ_ABORT_CORRUPT,
 	PCQ_ABORT_BUDGET,
+	PCQ_ABORT_INTERRUPTED,
 	PCQ_ABORT_COUNT
 };
 
@@ -399,7 +426,8 @@ enum pcq_phase {
  * @duration_ns:        time in the walk
  * @reset_hold_ns:      time Secondary Bus Reset was held
  * @tp_wait_ns:         time spent waiting for Transactions Pending
- * @delays_ms:          fixed 1 ms delays made (Transactions Pending, hold)
+ * @delays_ms:          fixed 1 ms delays made (Transactions Pending, hold,
+ *                      and the release after a crash in the walk)
  * @clock_stopped:      delays were made, yet the clock did not move
  * @cpus_running:       other CPUs that did not stop for the crash
  * @interrupted:        a crash interrupted the walk
@@ -459,6 +487,7 @@ void pcq_ecam_release(void);
 /* plan.c: planning rules */
 u64 pcq_func_key(unsigned int depth, u32 seg, u8 bus, u8 devfn);
 void pcq_plan(struct pcq_snapshot *snap, const struct pcq_skip_list *skip);
+void pcq_plan_forget(struct pcq_snapshot *snap, int gone);
 /* seal.c: snapshot layout and checksum */
 size_t pcq_snapshot_size(unsigned int nr);
 void pcq_snapshot_init(struct pcq_snapshot *snap, unsigned int nr);
@@ -479,7 +508,7 @@ int pcq_format_skip(const struct pcq_skip_list *skip, char *buf, size_t len);
 /* quiesce.c: the panic-path walk */
 void pcq_walk(const struct pcq_snapshot *snap, bool force_dry_run, bool locked,
 	      struct pcq_run *run);
-unsigned int pcq_walk_interrupted(const struct pcq_snapshot *snap, struct pcq_run *run);
+unsigned int pcq_walk_interrupted(struct pcq_run *run);
 const char *pcq_state_name(enum pcq_state state);
 const char *pcq_abort_name(enum pcq_abort why);
 const char *pcq_phase_name(enum pcq_phase phase);

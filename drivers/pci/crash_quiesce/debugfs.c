@@ -304,10 +304,10 @@ static ssize_t pcq_dry_run_now_write(struct file *file, const char __user *ubuf,
 		return err;
 	pci_lock_rescan_remove();
 	mutex_lock(&pcq_lock);
-	pcq_dry_run_now_locked();
+	err = pcq_dry_run_now_locked();
 	mutex_unlock(&pcq_lock);
 	pci_unlock_rescan_remove();
-	return count;
+	return err ? err : count;
 }
 
 static const struct file_operations pcq_dry_run_now_fops = {

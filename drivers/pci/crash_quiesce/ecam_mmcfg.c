@@ -13,7 +13,9 @@
 #include <linux/pci.h>
 #include <linux/rcupdate.h>
 
+#include <asm/jailhouse_para.h>
 #include <asm/pci_x86.h>
+#include <xen/xen.h>
 
 #include "core.h"
 
@@ -58,15 +60,21 @@ void __iomem *pcq_ecam_bus(u32 seg, u8 bus)
  *
  * raw_pci_read() takes raw_pci_ops for the first 256 bytes of domain 0:
  * the direct type 1 ops wherever pci_direct_probe() found them working,
- * unless a platform put its own in their place (a Xen PV guest's
- * pcifront, for one, reaches config space through its hypervisor).
+ * unless a platform put its own in their place (OLPC, CE4100, conf2).  Two
+ * platforms keep the direct ops while their ports belong to a hypervisor,
+ * which traps and filters them: a Xen PV domain (pcifront has its own
+ * pci_ops and leaves raw_pci_ops alone) and a Jailhouse cell
+ * (jailhouse_pci_arch_init() selects type 1 itself).  Neither is trusted
+ * at panic time.  early_pci_allowed() is not a reason either: it says the
+ * boot code may use type 1, not that the running kernel does.
  *
  * Context: process context.
- * Return: true if those ops are the direct type 1 ones.
+ * Return: true if those ops are the direct type 1 ones, on bare metal or
+ * under a hypervisor that does not own the ports.
  */
 bool pcq_conf1_used(void)
 {
-	return raw_pci_ops == &pci_direct_conf1;
+	return raw_pci_ops == &pci_direct_conf1 && !xen_pv_domain() && !jailhouse_paravirt();
 }
 
 /**

@@ -68,18 +68,22 @@ static u32 *pcq_param_u32(struct pcq_settings *set, const struct pcq_param *p)
  * pcq_settings_check() - do the settings fit together?
  * @set: the settings
  *
- * A Secondary Bus Reset hold as long as the whole budget could never be
- * made: every panic would end "aborted: budget" without a bus reset.
+ * The bus resets' share of the budget, the Secondary Bus Reset hold and a
+ * margin, is at most half of it (pcq_budget_floor_ms()): a hold that does
+ * not fit there would never be made, and every panic would end "aborted:
+ * budget" without a bus reset.
  *
  * Context: process context.
  * Return: 0, or -EINVAL with a message saying what is wrong.
  */
 int pcq_settings_check(const struct pcq_settings *set)
 {
-	if (set->reset_hold_ms < set->budget_ms)
+	u32 floor = pcq_budget_floor_ms(set->reset_hold_ms);
+
+	if (set->budget_ms >= floor)
 		return 0;
-	pr_err("reset_hold_ms (%u) must be below budget_ms (%u): the hold must fit in the budget, with time left for the accesses\n",
-	       set->reset_hold_ms, set->budget_ms);
+	pr_err("budget_ms (%u) must be at least %u with reset_hold_ms (%u): the bus resets take at most half of the budget, the hold and %u ms for their accesses\n",
+	       set->budget_ms, floor, set->reset_hold_ms, PCQ_PHASE_MARGIN_MS);
 	return -EINVAL;
 }
 

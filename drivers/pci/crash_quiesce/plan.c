@@ -14,8 +14,8 @@
  *   resetting a bridge resets everything below it, so one reset per subtree
  *   is enough.  A subtree is not reset when it holds a display device, a
  *   PCI UART, the IOMMU, a NO_BUS_RESET device, CXL memory (which may be
- *   System RAM the dump reads) or a user-skipped function; nor by a CXL
- *   port whose hardware masks its bus reset.
+ *   System RAM the dump reads), a CXL port whose hardware masks its bus
+ *   reset, or a user-skipped function.
  * - With reset=auto, every function that no planned bus reset reaches gets
  *   a function-level reset of its own, by the method the kernel itself
  *   would use first (FLR, the Advanced Features FLR or a PM reset by
@@ -23,7 +23,9 @@
  *   or where the admin took it away), under the same protections, never on
  *   a host or ISA bridge, and only if it, or a VF it resets, bus-masters at
  *   panic time.  A VF is reached by its PF's bus reset, or by its PF's FLR,
- *   which clears VF Enable; otherwise by an FLR of its own.
+ *   which clears VF Enable; otherwise by an FLR of its own.  A PF with a
+ *   VF that must not be reset (skipped, a display) gets no function reset:
+ *   any of them would take its VFs down with it.
  *
  * This file is pure logic over struct pcq_snapshot and is also built by the
  * userspace unit tests.
@@ -37,13 +39,13 @@
 
 #define PCQ_F_BLOCKS_RESET \
 	(PCQ_F_VGA | PCQ_F_SERIAL | PCQ_F_IOMMU | PCQ_F_NO_BUS_RESET | PCQ_F_USER_SKIP | \
-	 PCQ_F_CXL_MEM)
+	 PCQ_F_CXL_MEM | PCQ_F_CXL_SBR_MASKED)
 /* NO_BUS_RESET says nothing of FLR: the kernel has NO_FLR_RESET for that. */
 #define PCQ_F_BLOCKS_FN_RESET \
 	(PCQ_F_VGA | PCQ_F_SERIAL | PCQ_F_IOMMU | PCQ_F_USER_SKIP | PCQ_F_CXL_MEM)
 /* What the planner itself decides, cleared before each plan. */
 #define PCQ_F_PLANNED \
-	(PCQ_F_USER_SKIP | PCQ_F_BUSY | PCQ_F_KEEP_MASTER | PCQ_F_RESETS_VFS)
+	(PCQ_F_USER_SKIP | PCQ_F_BUSY | PCQ_F_KEEP_MASTER | PCQ_F_RESETS_VFS | PCQ_F_KEEPS_VF)
 
 static const char * const pcq_type_names[] = {
 	[PCQ_TYPE_ENDPOINT]		= "endpoint",
@@ -92,6 +94,7 @@ static const char * const pcq_why_names[] = {
 	[PCQ_WHY_CXL_MEMORY]	= "cxl-memory",
 	[PCQ_WHY_QUIRK]		= "quirk",
 	[PCQ_WHY_ADMIN]		= "admin",
+	[PCQ_WHY_KEEPS_VF]	= "kept-vf",
 };
 
 static_assert(ARRAY_SIZE(pcq_why_names) == PCQ_WHY_COUNT);
@@ -272,10 +275,10 @@ static void pcq_plan_resets(struct pcq_snapshot *snap)
 			f->noreset = PCQ_NORESET_SKIPPED;
 		else if (snap->settings.reset == PCQ_RESET_NONE)
 			f->noreset = PCQ_NORESET_MODE;
-		else if (f->blocker >= 0)
-			f->noreset = PCQ_NORESET_BLOCKED;
 		else if (f->flags & PCQ_F_CXL_SBR_MASKED)
 			f->noreset = PCQ_NORESET_SBR_MASKED;
+		else if (f->blocker >= 0)
+			f->noreset = PCQ_NORESET_BLOCKED;
 		else if (!(f->flags & PCQ_F_BUSY))
 			f->noreset = PCQ_NORESET_EMPTY;
 		else
@@ -311,6 +314,8 @@ static void pcq_plan_reach(struct pcq_snapshot *snap)
 			f->why = PCQ_WHY_PROTECTED;
 		else if (snap->settings.reset != PCQ_RESET_AUTO)
 			f->why = PCQ_WHY_MODE;
+		else if (f->flags & PCQ_F_KEEPS_VF)
+			f->why = PCQ_WHY_KEEPS_VF;
 		else if (pf && (pf->reach == PCQ_REACH_FLR || pf->reach == PCQ_REACH_AF_FLR))
 			f->reach = PCQ_REACH_PF;
 		else if (f->flags & PCQ_F_FLR)
@@ -399,6 +404,50 @@ static void pcq_plan_up(struct pcq_snapshot *snap, unsigned int i, u32 flag)
 }
 
 /**
+ * pcq_plan_forget() - put a function on its way out beyond the walk's reach
+ * @snap: a snapshot being replanned, not yet published
+ * @gone: index of the function, or -1
+ *
+ * It and everything below it lose their accessor, so that the walk no
+ * longer touches config space that may be unmapped before the next
+ * rebuild (a host bridge's ECAM window goes with the bridge): the
+ * functions behind a bridge, found through the snapshot's own parent
+ * links (by the time the kernel reports a bridge's removal, it no longer
+ * knows its bus range), and the VFs of any PF among them, which may sit
+ * on a bus of their own.  Functions are stored parents first, so one
+ * forward pass finds the whole subtree; VFs, which have no functions below
+ * them, in a second one.
+ *
+ * Context: process context; the snapshot is not yet published.
+ */
+void pcq_plan_forget(struct pcq_snapshot *snap, int gone)
+{
+	unsigned int i;
+
+	if (gone < 0 || gone >= (int)snap->nr)
+		return;
+	for (i = gone; i < snap->nr; i++) {
+		struct pcq_func *f = &snap->func[i];
+
+		if ((int)i == gone ||
+		    (f->parent >= 0 && f->parent < (int)i &&
+		     (snap->func[f->parent].flags & PCQ_F_REMOVED))) {
+			f->flags |= PCQ_F_REMOVED;
+			pcq_cfg_pick(f, NULL, false);
+		}
+	}
+	for (i = 0; i < snap->nr; i++) {
+		struct pcq_func *f = &snap->func[i];
+
+		if (f->pf >= 0 && f->pf < (int)snap->nr &&
+		    (snap->func[f->pf].flags & PCQ_F_REMOVED)) {
+			f->flags |= PCQ_F_REMOVED;
+			pcq_cfg_pick(f, NULL, false);
+		}
+	}
+}
+
+/**
  * pcq_plan() - decide what the panic path will do with a snapshot
  * @snap: a snapshot with its functions filled in, parents before children
  * @skip: the user's skip list
@@ -442,6 +491,17 @@ void pcq_plan(struct pcq_snapshot *snap, const struct pcq_skip_list *skip)
 	for (i = 0; i < snap->nr; i++)
 		if (snap->func[i].flags & PCQ_F_BLOCKS_RESET)
 			pcq_plan_up(snap, i, 0);
+	/*
+	 * A PF's FLR or PM reset also resets its SR-IOV capability, which
+	 * clears VF Enable: every VF goes.  A VF that must not be reset keeps
+	 * its PF from any function reset (its bus reset is blocked above).
+	 */
+	for (i = 0; i < snap->nr; i++) {
+		const struct pcq_func *f = &snap->func[i];
+
+		if (f->pf >= 0 && (f->flags & PCQ_F_BLOCKS_FN_RESET))
+			snap->func[f->pf].flags |= PCQ_F_KEEPS_VF;
+	}
 
 	pcq_plan_resets(snap);
 	pcq_plan_reach(snap);

@@ -8,10 +8,13 @@
  * snapshot, the scratch area allocated with it, and config space through
  * cfg.c.  Every loop is bounded by the snapshot size, which
  * pcq_snapshot_intact() checks against its allocation; every wait by a
- * count of fixed delays; and the whole walk by a time budget, kept by the
- * clock and by that count.  The same walk, with writes suppressed, serves
+ * count of fixed delays; and each phase by its share of a time budget.
+ * The clock ends a phase; should it stand still, the count of delays still
+ * ends every wait, and the quiesce phase, which makes none, is bounded by
+ * the number of functions.  The same walk, with writes suppressed, serves
  * the dry-run modes.
  */
+#include <linux/compiler.h>
 #include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/nmi.h>
@@ -27,10 +30,22 @@
 #define PCQ_PM_D3HOT	3
 
 /*
- * What each reset phase keeps of the budget beyond its waits, for its own
- * config accesses: the quiesce phase stops early enough to leave it.
+ * PCI-to-PCI Bridge Architecture r1.2 sec 3.2.5.18: Bridge Control bit 10,
+ * Discard Timer Status, is RW1C (the kernel has no name for it).  Written
+ * back as read, a set bit would clear the status: both writes mask it.
  */
-#define PCQ_PHASE_MARGIN_MS	1
+#define PCQ_BRIDGE_CTL_DISCARD_STATUS	0x0400
+
+/*
+ * The panic walk that is asserting bus resets, for a crash raised inside
+ * it: pcq_walk_interrupted() trusts this snapshot only, which the walk
+ * verified before it asserted anything, and no other that may be
+ * published meanwhile (by a CPU that did not stop).  pcq_bridge_writing is
+ * the bridge whose Bridge Control write is under way: a crash raised by
+ * that very write is released last.
+ */
+static const struct pcq_snapshot *pcq_resetting;
+static s32 pcq_bridge_writing = -1;
 
 static const char * const pcq_state_names[] = {
 	[PCQ_STATE_NEVER]	= "never",
@@ -46,6 +61,7 @@ static const char * const pcq_abort_names[] = {
 	[PCQ_ABORT_NO_SNAPSHOT]	= "no-snapshot",
 	[PCQ_ABORT_CORRUPT]	= "corrupt-snapshot",
 	[PCQ_ABORT_BUDGET]	= "budget",
+	[PCQ_ABORT_INTERRUPTED]	= "interrupted",
 };
 
 static_assert(ARRAY_SIZE(pcq_abort_names) == PCQ_ABORT_COUNT);
@@ -74,6 +90,7 @@ const char *pcq_state_name(enum pcq_state state)
  * pcq_abort_name() - name of an abort reason as shown in last_run
  * @why: enum pcq_abort
  *
+ * Context: any, including the panic path's summary line.
  * Return: a static string.
  */
 const char *pcq_abort_name(enum pcq_abort why)
@@ -100,6 +117,7 @@ const char *pcq_phase_name(enum pcq_phase phase)
  * @phase_end:   the end of the current phase
  * @delays_left: fixed 1 ms delays the walk may still make
  * @bus_ms:      of them, what the bus reset hold needs
+ * @fn_wait_ms:  the longest Transactions Pending wait the share allows
  *
  * After machine_crash_shutdown() the clock may stand still: x86 disables
  * the HPET there, and a machine whose clocksource it was (or jiffies)
@@ -114,7 +132,8 @@ const char *pcq_phase_name(enum pcq_phase phase)
  * early enough to leave the function resets the Transactions Pending wait
  * and the bus resets their hold, each with a margin for its accesses; and
  * each reset phase gets its share from the time it starts, also when the
- * phase before it overran its end in one long access.
+ * phase before it overran its end in one long access.  So the walk may end
+ * past the budget, by at most the reset phases' shares.
  */
 struct pcq_budget {
 	u64 end;
@@ -123,6 +142,7 @@ struct pcq_budget {
 	u64 phase_end;
 	u32 delays_left;
 	u32 bus_ms;
+	u32 fn_wait_ms;
 };
 
 /**
@@ -130,6 +150,12 @@ struct pcq_budget {
  * @b:     the budget
  * @snap:  the verified snapshot: what it plans decides the shares
  * @start: the clock when the walk started
+ *
+ * The bus resets take the hold and a margin, at most half of the budget
+ * (pcq_budget_floor_ms(), which the settings are checked against); the
+ * function resets the Transactions Pending wait and a margin, at most half
+ * of what is left, the wait shortened to fit; the quiesce phase the rest,
+ * never less than a quarter of the budget.
  *
  * Context: panic path; no lock, no sleep.
  */
@@ -140,15 +166,16 @@ static void pcq_budget_init(struct pcq_budget *b, const struct pcq_snapshot *sna
 	u32 bus = 0, fn = 0;
 
 	if (snap->nr_resets)
-		bus = min_t(u32, budget, snap->settings.reset_hold_ms + PCQ_PHASE_MARGIN_MS);
+		bus = min_t(u32, budget / 2, snap->settings.reset_hold_ms + PCQ_PHASE_MARGIN_MS);
 	if (snap->nr_fresets)
-		fn = min_t(u32, budget - bus, PCQ_TP_WAIT_MS + PCQ_PHASE_MARGIN_MS);
+		fn = min_t(u32, (budget - bus) / 2, PCQ_TP_WAIT_MS + PCQ_PHASE_MARGIN_MS);
 	b->end = start + (u64)budget * NSEC_PER_MSEC;
 	b->fn_share = (u64)fn * NSEC_PER_MSEC;
 	b->bus_share = (u64)bus * NSEC_PER_MSEC;
 	b->phase_end = b->end - b->bus_share - b->fn_share;
 	b->delays_left = budget;
 	b->bus_ms = bus ? snap->settings.reset_hold_ms : 0;
+	b->fn_wait_ms = fn > PCQ_PHASE_MARGIN_MS ? fn - PCQ_PHASE_MARGIN_MS : 0;
 }
 
 /**
@@ -386,16 +413,17 @@ static bool pcq_verify(const struct pcq_snapshot *snap, u32 i, struct pcq_run *r
  * path touches devices that were doing nothing as little as it can.
  *
  * Context: panic path; no lock, no sleep.
- * Return: true if Bus Master Enable was set.
+ * Return: 1 if Bus Master Enable was set, 0 if not, -1 if Command read
+ * all-ones: the function went away since its IDs were read.
  */
-static bool pcq_quiesce_function(const struct pcq_func *f, bool msi, bool dry_run,
-				 struct pcq_run *run)
+static int pcq_quiesce_function(const struct pcq_func *f, bool msi, bool dry_run,
+				struct pcq_run *run)
 {
 	u16 cmd, ctl, val;
 
 	cmd = pcq_cfg_read16(f, PCI_COMMAND, run);
 	if (PCI_POSSIBLE_ERROR(cmd))
-		return false;
+		return -1;
 	val = cmd;
 	if (!(f->flags & PCQ_F_KEEP_MASTER))
 		val &= ~PCI_COMMAND_MASTER;
@@ -404,9 +432,9 @@ static bool pcq_quiesce_function(const struct pcq_func *f, bool msi, bool dry_ru
 	pcq_update16(f, PCI_COMMAND, cmd, val, dry_run, run);
 
 	if (!(cmd & PCI_COMMAND_MASTER))
-		return false;
+		return 0;
 	if (!msi)
-		return true;
+		return 1;
 	if (f->msi_cap) {
 		ctl = pcq_cfg_read16(f, f->msi_cap + PCI_MSI_FLAGS, run);
 		if (!PCI_POSSIBLE_ERROR(ctl))
@@ -419,7 +447,24 @@ static bool pcq_quiesce_function(const struct pcq_func *f, bool msi, bool dry_ru
 			pcq_update16(f, f->msix_cap + PCI_MSIX_FLAGS, ctl,
 				     ctl & ~PCI_MSIX_FLAGS_ENABLE, dry_run, run);
 	}
-	return true;
+	return 1;
+}
+
+/**
+ * pcq_mark_bad() - a function found gone after its identity checked out
+ * @snap: the snapshot
+ * @i:    index of the function
+ * @run:  counters: it counts as mismatched, and skipped
+ *
+ * It is never written again.
+ *
+ * Context: panic path; no lock, no sleep.
+ */
+static void pcq_mark_bad(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run)
+{
+	snap->scratch.state[i] |= PCQ_S_BAD;
+	run->mismatched++;
+	run->skipped++;
 }
 
 /**
@@ -440,6 +485,7 @@ static bool pcq_visit(const struct pcq_snapshot *snap, u32 i, bool dry_run,
 		      struct pcq_run *run)
 {
 	u16 *state = &snap->scratch.state[i];
+	int master;
 
 	if (*state & PCQ_S_VISITED)
 		return !(*state & PCQ_S_BAD);
@@ -449,27 +495,15 @@ static bool pcq_visit(const struct pcq_snapshot *snap, u32 i, bool dry_run,
 		run->skipped++;
 		return false;
 	}
-	if (pcq_quiesce_function(&snap->func[i], snap->settings.msi, dry_run, run))
+	master = pcq_quiesce_function(&snap->func[i], snap->settings.msi, dry_run, run);
+	if (master < 0) {
+		pcq_mark_bad(snap, i, run);
+		return false;
+	}
+	if (master)
 		*state |= PCQ_S_MASTER;
 	run->functions_quiesced++;
 	return true;
-}
-
-/**
- * pcq_gone() - a function found gone in a reset phase, after it was visited
- * @snap: the snapshot
- * @i:    index of the function
- * @run:  counters: it counts as mismatched
- *
- * It is never written again.
- *
- * Context: panic path; no lock, no sleep.
- */
-static void pcq_gone(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run)
-{
-	snap->scratch.state[i] |= PCQ_S_BAD;
-	run->mismatched++;
-	run->skipped++;
 }
 
 /**
@@ -477,7 +511,8 @@ static void pcq_gone(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run
  * function still has transactions pending
  * @f:   the function
  * @run: counters
- * @ctl: the control word the reset will modify
+ * @ctl: the control word an FLR or a PM reset modifies (an AF FLR writes
+ *       its trigger bit alone)
  *
  * One access per function: FLR reads Device Control and Device Status as
  * one dword, the Advanced Features FLR its Control and Status bytes as one
@@ -565,7 +600,8 @@ static bool pcq_fn_reset_one(const struct pcq_func *f, u16 ctl, bool dry_run,
  * A VF reached by its PF's FLR is stopped only if that FLR is made, also
  * when the PF itself masters nothing (bound to pci-pf-stub or vfio-pci,
  * its VFs assigned to guests: then the VFs are the DMA sources).  A VF the
- * quiesce phase did not reach may be mastering: it counts as such.
+ * quiesce phase did not reach may be mastering: its PF gets its FLR all
+ * the same (the VF is not counted as reset: nobody saw it master).
  *
  * Context: panic path; no lock, no sleep.
  */
@@ -590,13 +626,15 @@ static void pcq_mark_pfs(const struct pcq_snapshot *snap)
  * @i:    index of a function in the reset list
  *
  * Context: panic path; no lock, no sleep.
- * Return: true if it checked out, and it or a VF it resets was mastering.
+ * Return: true if it was visited and checked out, and it or a VF it
+ * resets was mastering.
  */
 static bool pcq_fn_reset_wanted(const struct pcq_snapshot *snap, u32 i)
 {
 	u16 state = snap->scratch.state[i];
 
-	return !(state & PCQ_S_BAD) && (state & (PCQ_S_MASTER | PCQ_S_FOR_VFS));
+	return (state & (PCQ_S_VISITED | PCQ_S_BAD)) == PCQ_S_VISITED &&
+	       (state & (PCQ_S_MASTER | PCQ_S_FOR_VFS));
 }
 
 /**
@@ -610,13 +648,18 @@ static bool pcq_fn_reset_wanted(const struct pcq_snapshot *snap, u32 i)
  * when they were quiesced, and PFs whose FLR stops mastering VFs: a
  * function that masters nothing has no DMA to stop.  A target the quiesce
  * phase did not reach is visited here first.  Transactions Pending is read
- * for all of them; if any has some, one shared wait of at most
+ * for each, right after its visit; if any has some, one shared wait of at most
  * PCQ_TP_WAIT_MS fixed delays (never past the function resets' share of
  * the budget) lets them drain, re-reading only those, then every reset is
  * started, drained or not, as pcie_flr() does after its own wait.
  *
+ * The visits, the status reads and the wait stop a margin before the
+ * phase ends, and that margin is the starts': one write each.  A function
+ * slow to answer uses up the phase for the targets not yet read, never the
+ * resets of those that were.
+ *
  * Context: panic path; no lock, no sleep.
- * Return: false if the budget ran out before every reset was started.
+ * Return: false if the budget ran out before every target was read.
  */
 static bool pcq_reset_functions(const struct pcq_snapshot *snap, bool dry_run,
 				struct pcq_budget *b, struct pcq_run *run)
@@ -624,34 +667,42 @@ static bool pcq_reset_functions(const struct pcq_snapshot *snap, bool dry_run,
 	u16 *state = snap->scratch.state;
 	u16 *saved = snap->scratch.saved;
 	unsigned int k, n, pending = 0;
-	u64 t0;
+	bool in_time = true;
+	u64 t0, reads_end;
 	int tp;
 
 	pcq_budget_phase(b, b->end - b->bus_share, b->fn_share);
-	for (k = 0; k < snap->nr_fresets; k++)
-		pcq_visit(snap, snap->fresets[k], dry_run, run);
+	reads_end = b->phase_end - min_t(u64, b->fn_share, PCQ_PHASE_MARGIN_MS * NSEC_PER_MSEC);
+	/* the VFs it looks at are not in the list: their PFs' FLR resets them */
 	pcq_mark_pfs(snap);
-
 	for (k = 0; k < snap->nr_fresets; k++) {
 		u32 i = snap->fresets[k];
 
+		if (pcq_past(reads_end)) {
+			in_time = false;
+			break;
+		}
+		pcq_visit(snap, i, dry_run, run);
 		if (!pcq_fn_reset_wanted(snap, i))
 			continue;
 		tp = pcq_fn_reset_status(&snap->func[i], run, &saved[i]);
 		if (tp < 0) {
-			pcq_gone(snap, i, run);
-		} else if (tp) {
+			pcq_mark_bad(snap, i, run);
+			continue;
+		}
+		state[i] |= PCQ_S_READY;
+		if (tp) {
 			state[i] |= PCQ_S_PENDING;
 			pending++;
 		}
 	}
 	run->tp_pending = pending;
 
-	/* at most PCQ_TP_WAIT_MS delays, and the bus resets keep their hold */
+	/* within the share, and the bus resets keep their hold */
 	n = b->delays_left - min_t(u32, b->delays_left, b->bus_ms);
-	n = min_t(u32, n, PCQ_TP_WAIT_MS);
+	n = min_t(u32, n, b->fn_wait_ms);
 	t0 = ktime_get_mono_fast_ns();
-	for (; pending && !dry_run && n && !pcq_past(b->phase_end); n--) {
+	for (; pending && !dry_run && n && !pcq_past(reads_end); n--) {
 		pcq_delay(b, run);
 		for (k = 0; k < snap->nr_fresets && pending; k++) {
 			u32 i = snap->fresets[k];
@@ -659,11 +710,13 @@ static bool pcq_reset_functions(const struct pcq_snapshot *snap, bool dry_run,
 			if (!(state[i] & PCQ_S_PENDING))
 				continue;
 			tp = pcq_fn_reset_status(&snap->func[i], run, &saved[i]);
-			if (tp <= 0) {
-				/* drained, or gone: a reset cannot hurt it */
-				state[i] &= ~PCQ_S_PENDING;
-				pending--;
-			}
+			if (tp > 0)
+				continue;
+			state[i] &= ~PCQ_S_PENDING;
+			pending--;
+			/* gone while draining: never written again */
+			if (tp < 0)
+				pcq_mark_bad(snap, i, run);
 		}
 	}
 	if (run->tp_pending && !dry_run)
@@ -672,31 +725,49 @@ static bool pcq_reset_functions(const struct pcq_snapshot *snap, bool dry_run,
 	for (k = 0; k < snap->nr_fresets; k++) {
 		u32 i = snap->fresets[k];
 
-		if (!pcq_fn_reset_wanted(snap, i))
+		/* started whatever the clock says: one write each, the margin's */
+		if ((state[i] & (PCQ_S_READY | PCQ_S_BAD)) != PCQ_S_READY)
 			continue;
-		if (pcq_past(b->phase_end))
-			return false;
 		if (pcq_fn_reset_one(&snap->func[i], saved[i], dry_run, run)) {
 			state[i] |= PCQ_S_RESET;
 			run->functions_reset++;
 		}
 	}
-	return true;
+	return in_time;
+}
+
+/**
+ * pcq_release_one() - release one bridge's Secondary Bus Reset
+ * @snap: the snapshot
+ * @i:    index of a bridge with PCQ_S_ASSERTED
+ * @run:  counters
+ *
+ * Context: panic path, or a crash that interrupted it; no lock, no sleep.
+ */
+static void pcq_release_one(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run)
+{
+	WRITE_ONCE(pcq_bridge_writing, i);
+	pcq_cfg_write16(&snap->func[i], PCI_BRIDGE_CONTROL, snap->scratch.saved[i], run);
+	snap->scratch.state[i] &= ~PCQ_S_ASSERTED;
+	WRITE_ONCE(pcq_bridge_writing, -1);
 }
 
 /**
  * pcq_release_bridges() - release every Secondary Bus Reset asserted
- * @snap:    the snapshot
- * @run:     counters
+ * @snap: the snapshot
+ * @last: index of a bridge to release after all the others, or -1
+ * @run:  counters
  *
  * The value written is the Bridge Control word read before the assert,
  * with Secondary Bus Reset clear: a bus left in reset would hide the
  * devices below it, the dump target among them, from the capture kernel.
+ * @last is the bridge a crash interrupted a write to: should writing it
+ * again crash again, every other bus is already out of reset.
  *
  * Context: panic path, or a crash that interrupted it; no lock, no sleep.
  * Return: the number of bridges released.
  */
-static unsigned int pcq_release_bridges(const struct pcq_snapshot *snap,
+static unsigned int pcq_release_bridges(const struct pcq_snapshot *snap, s32 last,
 					struct pcq_run *run)
 {
 	u16 *state = snap->scratch.state;
@@ -704,13 +775,14 @@ static unsigned int pcq_release_bridges(const struct pcq_snapshot *snap,
 
 	for (k = 0; k < snap->nr_resets && k < snap->nr; k++) {
 		u32 i = snap->resets[k];
-		u16 ctl;
 
-		if (i >= snap->nr || !(state[i] & PCQ_S_ASSERTED))
+		if (i >= snap->nr || (s32)i == last || !(state[i] & PCQ_S_ASSERTED))
 			continue;
-		ctl = snap->scratch.saved[i];
-		pcq_cfg_write16(&snap->func[i], PCI_BRIDGE_CONTROL, ctl, run);
-		state[i] &= ~PCQ_S_ASSERTED;
+		pcq_release_one(snap, i, run);
+		released++;
+	}
+	if (last >= 0 && (u32)last < snap->nr && (state[last] & PCQ_S_ASSERTED)) {
+		pcq_release_one(snap, last, run);
 		released++;
 	}
 	return released;
@@ -727,10 +799,10 @@ static unsigned int pcq_release_bridges(const struct pcq_snapshot *snap,
  * verification (a bridge the quiesce phase did not reach is visited
  * first), hold once for all of them, then release.  A reset is only
  * started when its hold still fits in the phase, by the clock and by the
- * count of delays, checked before each assert since a config write may itself be
- * slow (a completion timeout, or an emulator resetting a large subtree).
- * Once asserted a reset is always released, also by a crash that
- * interrupts the walk (pcq_walk_interrupted()).
+ * count of delays, checked before each assert since a config write may
+ * itself be slow (a completion timeout, or an emulator resetting a large
+ * subtree).  Once asserted a reset is always released, also by a crash
+ * that interrupts the walk (pcq_walk_interrupted()).
  *
  * Context: panic path; no lock, no sleep.
  * Return: false if the budget ran out before every planned reset was
@@ -747,6 +819,8 @@ static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
 	u64 t0;
 
 	pcq_budget_phase(b, b->end, b->bus_share);
+	if (!dry_run)
+		WRITE_ONCE(pcq_resetting, snap);
 	for (k = 0; k < snap->nr_resets; k++) {
 		u32 i = snap->resets[k];
 		const struct pcq_func *f = &snap->func[i];
@@ -762,10 +836,10 @@ static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
 		ctl = pcq_cfg_read16(f, PCI_BRIDGE_CONTROL, run);
 		if (PCI_POSSIBLE_ERROR(ctl)) {
 			/* gone since it was verified: never write all-ones back */
-			pcq_gone(snap, i, run);
+			pcq_mark_bad(snap, i, run);
 			continue;
 		}
-		saved[i] = ctl & ~PCI_BRIDGE_CTL_BUS_RESET;
+		saved[i] = ctl & ~(PCI_BRIDGE_CTL_BUS_RESET | PCQ_BRIDGE_CTL_DISCARD_STATUS);
 		state[i] |= PCQ_S_RESET;
 		run->bridges_reset++;
 		asserted++;
@@ -776,7 +850,9 @@ static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
 		}
 		/* marked before the write: a crash in it still releases */
 		state[i] |= PCQ_S_ASSERTED;
-		pcq_cfg_write16(f, PCI_BRIDGE_CONTROL, ctl | PCI_BRIDGE_CTL_BUS_RESET, run);
+		WRITE_ONCE(pcq_bridge_writing, i);
+		pcq_cfg_write16(f, PCI_BRIDGE_CONTROL, saved[i] | PCI_BRIDGE_CTL_BUS_RESET, run);
+		WRITE_ONCE(pcq_bridge_writing, -1);
 	}
 
 	if (asserted && !dry_run) {
@@ -785,7 +861,9 @@ static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
 			pcq_delay(b, run);
 		run->reset_hold_ns = ktime_get_mono_fast_ns() - t0;
 	}
-	pcq_release_bridges(snap, run);
+	pcq_release_bridges(snap, -1, run);
+	if (!dry_run)
+		WRITE_ONCE(pcq_resetting, NULL);
 	return in_time;
 }
 
@@ -884,7 +962,9 @@ static void pcq_abort(struct pcq_run *run, enum pcq_phase phase)
  * next one.
  *
  * Context: any, including panic with interrupts off and NMI; takes no lock,
- * does not sleep or allocate unless @locked.  Callers serialise walks.
+ * does not sleep or allocate unless @locked.  A published snapshot is
+ * walked by the panic path alone, once; any other walk is of a private
+ * copy, and its caller serialises it.
  */
 void pcq_walk(const struct pcq_snapshot *snap, bool force_dry_run, bool locked,
 	      struct pcq_run *run)
@@ -902,6 +982,9 @@ void pcq_walk(const struct pcq_snapshot *snap, bool force_dry_run, bool locked,
 		goto out;
 	}
 	dry_run = locked || force_dry_run || snap->settings.dry_run;
+	/* nothing asserted yet; a dry run, maybe on a CPU that did not stop, keeps off */
+	if (!dry_run)
+		WRITE_ONCE(pcq_resetting, NULL);
 	run->snapshot_generation = snap->generation;
 	run->skipped = snap->nr - snap->nr_order;
 	pcq_budget_init(&b, snap, start);
@@ -934,25 +1017,33 @@ out:
 }
 
 /**
- * pcq_walk_interrupted() - a crash interrupted a walk: release its bus resets
- * @snap: the snapshot the interrupted walk was following
- * @run:  its record, updated
+ * pcq_walk_interrupted() - a crash interrupted the panic walk: release its
+ * bus resets
+ * @run: the walk's record, updated
  *
  * The crash may have come from anywhere in the walk, the Secondary Bus
  * Reset hold included.  Every bus reset it asserted is held for the
  * minimum the specification asks (Trst, 1 ms: one fixed delay, however
- * the clock behaves), then released.  Nothing else is undone: a function
- * quiesced or reset stays so.  The snapshot was checked when the walk
- * started; its reset list is bounded here again all the same.
+ * the clock behaves), then released; a bridge whose Bridge Control write
+ * was under way, which may be what crashed, goes last.  Nothing else is
+ * undone: a function quiesced or reset stays so.  Only the snapshot the
+ * walk verified before its first assert is looked at: before that point,
+ * or after the last release, there is nothing to undo.
  *
  * Context: crash, from a crash raised inside the walk; no lock, no sleep.
  * Return: the number of bridges released.
  */
-unsigned int pcq_walk_interrupted(const struct pcq_snapshot *snap, struct pcq_run *run)
+unsigned int pcq_walk_interrupted(struct pcq_run *run)
 {
+	const struct pcq_snapshot *snap = READ_ONCE(pcq_resetting);
 	unsigned int k;
 	bool any = false;
 
+	run->state = PCQ_STATE_ABORTED;
+	run->abort = PCQ_ABORT_INTERRUPTED;
+	run->interrupted = 1;
+	if (!snap)
+		return 0;
 	for (k = 0; k < snap->nr_resets && k < snap->nr; k++)
 		if (snap->resets[k] < snap->nr &&
 		    (snap->scratch.state[snap->resets[k]] & PCQ_S_ASSERTED))
@@ -960,8 +1051,9 @@ unsigned int pcq_walk_interrupted(const struct pcq_snapshot *snap, struct pcq_ru
 	if (any) {
 		mdelay(PCQ_RESET_HOLD_MIN_MS);
 		touch_nmi_watchdog();
+		run->delays_ms++;
 	}
-	run->interrupted = 1;
-	run->released = pcq_release_bridges(snap, run);
+	run->released = pcq_release_bridges(snap, READ_ONCE(pcq_bridge_writing), run);
+	WRITE_ONCE(pcq_resetting, NULL);
 	return run->released;
 }

@@ -72,8 +72,9 @@ void pcq_snapshot_init(struct pcq_snapshot *snap, unsigned int nr)
  * @snap: the snapshot; @snap->size must already be checked
  *
  * FNV-1a over the bytes after the checksum field, up to the scratch area.
- * The header's rcu_head is covered too: it is only written once the
- * snapshot is unreachable.  Not cryptographic: it
+ * The rcu_head before the checksum is not covered: kvfree_rcu() may write
+ * it while a walk that loaded the snapshot still reads it.  Not
+ * cryptographic: it
  * only has to catch stray writes, and it needs no tables and no locks.
  *
  * Context: any, including panic.
@@ -101,6 +102,19 @@ static u64 pcq_snapshot_sum(const struct pcq_snapshot *snap)
 void pcq_snapshot_seal(struct pcq_snapshot *snap)
 {
 	snap->checksum = pcq_snapshot_sum(snap);
+}
+
+/**
+ * pcq_index_ok() - is an index held by a function valid?
+ * @index: the index
+ * @nr:    the number of functions
+ *
+ * Context: any, including panic.
+ * Return: true for -1 (none) or the index of a function of the snapshot.
+ */
+static bool pcq_index_ok(s32 index, u32 nr)
+{
+	return index >= -1 && index < (s32)nr;
 }
 
 /**
@@ -142,9 +156,17 @@ bool pcq_snapshot_intact(const struct pcq_snapshot *snap)
 	for (i = 0; i < snap->nr_fresets; i++)
 		if (snap->fresets[i] >= snap->nr)
 			return false;
-	/* and the PF of every VF, which the walk reads before the VF */
-	for (i = 0; i < snap->nr; i++)
-		if (snap->func[i].pf >= (s32)snap->nr)
+	/*
+	 * and every index a function holds: the walk reads a VF's PF before
+	 * the VF and the bridge whose reset reached a function; debugfs
+	 * follows parents and blockers
+	 */
+	for (i = 0; i < snap->nr; i++) {
+		const struct pcq_func *f = &snap->func[i];
+
+		if (!pcq_index_ok(f->pf, snap->nr) || !pcq_index_ok(f->parent, snap->nr) ||
+		    !pcq_index_ok(f->blocker, snap->nr) || !pcq_index_ok(f->reset_by, snap->nr))
 			return false;
+	}
 	return true;
 }

@@ -364,34 +364,33 @@ out:
 	return snap;
 }
 
-/*
- * Mark @gone and every function below it as being removed: they lose their
- * accessor, so that the walk no longer touches config space that may be
- * unmapped before the next rebuild (a host bridge's ECAM window goes with
- * it).  A VF sits below its PF's parent, not its PF: it is removed, and
- * reported, before its PF.
+/**
+ * pcq_snapshot_copy() - an unpublished copy of a snapshot, with its plan
+ * @old: the snapshot
+ *
+ * The functions, the plan and the settings, sealed again (the copy's
+ * internal pointers are its own); the scratch area is the copy's, zeroed.
+ *
+ * Context: process context; allocates.
+ * Return: the copy, or an ERR_PTR().
  */
-static void pcq_snapshot_mark_gone(struct pcq_snapshot *snap, const struct pci_dev *gone)
+struct pcq_snapshot *pcq_snapshot_copy(const struct pcq_snapshot *old)
 {
-	u32 seg = pci_domain_nr(gone->bus);
-	unsigned int i;
-	u8 sec = 1, sub = 0;
+	struct pcq_snapshot *snap = kvzalloc(pcq_snapshot_size(old->nr), GFP_KERNEL);
 
-	if (gone->subordinate) {
-		sec = gone->subordinate->number;
-		sub = gone->subordinate->busn_res.end;
-	}
-	for (i = 0; i < snap->nr; i++) {
-		struct pcq_func *f = &snap->func[i];
-
-		if (f->seg != seg)
-			continue;
-		if ((f->bus == gone->bus->number && f->devfn == gone->devfn) ||
-		    (f->bus >= sec && f->bus <= sub)) {
-			f->flags |= PCQ_F_REMOVED;
-			pcq_cfg_pick(f, NULL, false);
-		}
-	}
+	if (!snap)
+		return ERR_PTR(-ENOMEM);
+	pcq_snapshot_init(snap, old->nr);
+	memcpy(snap->func, old->func, old->nr * sizeof(*old->func));
+	/* the three index lists lie back to back */
+	memcpy(snap->order, old->order, 3 * (size_t)old->nr * sizeof(*old->order));
+	snap->nr_order = old->nr_order;
+	snap->nr_resets = old->nr_resets;
+	snap->nr_fresets = old->nr_fresets;
+	snap->generation = old->generation;
+	snap->settings = old->settings;
+	pcq_snapshot_seal(snap);
+	return snap;
 }
 
 /**
@@ -401,7 +400,8 @@ static void pcq_snapshot_mark_gone(struct pcq_snapshot *snap, const struct pci_d
  * @settings:   the new settings
  * @skip:       the new skip list
  * @generation: the generation number to stamp
- * @gone:       a function being removed, with its subtree, or NULL
+ * @gone:       index in @old of a function being removed, with its
+ *              subtree (pcq_plan_forget()), or -1
  *
  * For parameter changes, and for a function on its way out: nothing is
  * enumerated or mapped again, the functions and their accessors are
@@ -413,7 +413,7 @@ static void pcq_snapshot_mark_gone(struct pcq_snapshot *snap, const struct pci_d
 struct pcq_snapshot *pcq_snapshot_replan(const struct pcq_snapshot *old,
 					 const struct pcq_settings *settings,
 					 const struct pcq_skip_list *skip,
-					 u64 generation, const struct pci_dev *gone)
+					 u64 generation, int gone)
 {
 	struct pcq_snapshot *snap = kvzalloc(pcq_snapshot_size(old->nr), GFP_KERNEL);
 
@@ -421,8 +421,7 @@ struct pcq_snapshot *pcq_snapshot_replan(const struct pcq_snapshot *old,
 		return ERR_PTR(-ENOMEM);
 	pcq_snapshot_init(snap, old->nr);
 	memcpy(snap->func, old->func, old->nr * sizeof(*old->func));
-	if (gone)
-		pcq_snapshot_mark_gone(snap, gone);
+	pcq_plan_forget(snap, gone);
 	snap->generation = generation;
 	snap->settings = *settings;
 	pcq_plan(snap, skip);
@@ -432,7 +431,7 @@ struct pcq_snapshot *pcq_snapshot_replan(const struct pcq_snapshot *old,
 
 /**
  * pcq_snapshot_free() - free a snapshot once nobody can reach it
- * @snap: the snapshot, unpublished, or NULL
+ * @snap: the snapshot, already unpublished, or NULL
  *
  * After an RCU grace period: a panic walk that loaded the pointer runs
  * with interrupts off, an RCU read-side critical section.  The ECAM

@@ -10,9 +10,12 @@
  *   hold-pci-config-lock  the same with the x86 pci_config_lock
  *   nested-panic          the handler panics again after its walk
  *   nested-panic-in-hold  the walk panics during its Secondary Bus Reset hold
+ *   oops-in-hold          the walk oopses (a NULL write) during that hold
  *   corrupt-snapshot      flip a byte of the published snapshot
  *   all-ones BB:DD.F      the function reads all-ones at panic
  *   tp-stuck BB:DD.F      the function's Transactions Pending never clears
+ *   slow BB:DD.F          each of its config reads at panic takes 30 ms, as
+ *                         with a Completion Timeout
  *   stuck-cpu             another CPU spins in NMI context: the crash's
  *                         shootdown NMI never reaches it
  * Then crash the machine (echo c > /proc/sysrq-trigger).
@@ -37,6 +40,11 @@
 static struct dentry *pcq_fault_file;
 static bool pcq_fault_nested_panic;
 static bool pcq_fault_hold_panic;
+static bool pcq_fault_hold_oops;
+/* not a constant, so that the compiler does not see the NULL write */
+static int *pcq_fault_null;
+static bool pcq_fault_slow_armed;
+static struct pcq_skip_entry pcq_fault_slow_target;
 static bool pcq_fault_holding;
 static bool pcq_fault_tp_armed;
 static struct pcq_skip_entry pcq_fault_tp_target;
@@ -105,17 +113,44 @@ static int pcq_fault_stuck_nmi(void)
 	return 0;
 }
 
-/* Which function's Transactions Pending never clears. */
-static int pcq_fault_tp_stuck(const char *arg)
+/* One function by address, as the skip parameter writes it. */
+static int pcq_fault_target(const char *arg, struct pcq_skip_entry *target)
 {
 	struct pcq_skip_list list;
 	const char *bad;
 
 	if (pcq_parse_skip(arg, &list, &bad) || list.nr != 1 || list.entry[0].by_id)
 		return -EINVAL;
-	pcq_fault_tp_target = list.entry[0];
+	*target = list.entry[0];
+	return 0;
+}
+
+static bool pcq_fault_is(const struct pcq_func *f, const struct pcq_skip_entry *t)
+{
+	return f->seg == t->seg && f->bus == t->bus && f->devfn == t->devfn;
+}
+
+/* Which function's Transactions Pending never clears. */
+static int pcq_fault_tp_stuck(const char *arg)
+{
+	int err = pcq_fault_target(arg, &pcq_fault_tp_target);
+
+	if (err)
+		return err;
 	WRITE_ONCE(pcq_fault_tp_armed, true);
 	pr_emerg("fault: %s keeps Transactions Pending set\n", arg);
+	return 0;
+}
+
+/* Which function answers each config read at panic 30 ms late. */
+static int pcq_fault_slow(const char *arg)
+{
+	int err = pcq_fault_target(arg, &pcq_fault_slow_target);
+
+	if (err)
+		return err;
+	WRITE_ONCE(pcq_fault_slow_armed, true);
+	pr_emerg("fault: %s answers config reads 30 ms late at panic\n", arg);
 	return 0;
 }
 
@@ -198,10 +233,15 @@ static ssize_t pcq_fault_write(struct file *file, const char __user *ubuf,
 	} else if (!strcmp(buf, "nested-panic-in-hold")) {
 		WRITE_ONCE(pcq_fault_hold_panic, true);
 		err = 0;
+	} else if (!strcmp(buf, "oops-in-hold")) {
+		WRITE_ONCE(pcq_fault_hold_oops, true);
+		err = 0;
 	} else if (!strcmp(buf, "stuck-cpu")) {
 		err = pcq_fault_stuck_nmi();
 	} else if (!strncmp(buf, "tp-stuck ", 9)) {
 		err = pcq_fault_tp_stuck(buf + 9);
+	} else if (!strncmp(buf, "slow ", 5)) {
+		err = pcq_fault_slow(buf + 5);
 	} else if (!strcmp(buf, "corrupt-snapshot")) {
 		err = pcq_fault_corrupt_snapshot();
 	} else if (!strncmp(buf, "all-ones ", 9)) {
@@ -233,16 +273,37 @@ void pcq_fault_in_handler(void)
 }
 
 /**
- * pcq_fault_in_hold() - the nested-panic fault, inside the bus reset hold
+ * pcq_fault_in_hold() - the nested-panic and oops faults, inside the bus
+ * reset hold
  *
- * Context: panic path, bus resets asserted.  Panics, once, when armed.
+ * Context: panic path, bus resets asserted.  Panics or oopses, once, when
+ * armed.
  */
 void pcq_fault_in_hold(void)
 {
+	if (READ_ONCE(pcq_fault_hold_oops)) {
+		WRITE_ONCE(pcq_fault_hold_oops, false);
+		pr_emerg("fault: injected oops inside the reset hold, panic_on_oops=%d\n",
+			 panic_on_oops);
+		/* a NULL pointer write: the page fault handler oopses */
+		WRITE_ONCE(*pcq_fault_null, 0);
+	}
 	if (!READ_ONCE(pcq_fault_hold_panic))
 		return;
 	WRITE_ONCE(pcq_fault_hold_panic, false);
 	panic("pci_crash_quiesce: injected nested panic inside the reset hold");
+}
+
+/**
+ * pcq_fault_slow_read() - the slow fault, on a panic-path config read
+ * @f: the function read
+ *
+ * Context: panic path.  Delays 30 ms for the armed function.
+ */
+void pcq_fault_slow_read(const struct pcq_func *f)
+{
+	if (READ_ONCE(pcq_fault_slow_armed) && pcq_fault_is(f, &pcq_fault_slow_target))
+		mdelay(30);
 }
 
 /**
@@ -257,8 +318,7 @@ u32 pcq_fault_devsta(const struct pcq_func *f, u32 v)
 {
 	const struct pcq_skip_entry *t = &pcq_fault_tp_target;
 
-	if (READ_ONCE(pcq_fault_tp_armed) && f->seg == t->seg && f->bus == t->bus &&
-	    f->devfn == t->devfn)
+	if (READ_ONCE(pcq_fault_tp_armed) && pcq_fault_is(f, t))
 		v |= (u32)PCI_EXP_DEVSTA_TRPND << 16;
 	return v;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Test-only fault injection for the PCI crash quiesce driver: the calls the
- * test-only patch adds to core.c and quiesce.c.  Never part of the upstream
+ * test-only patch adds to core.c, quiesce.c and cfg.c.  Never part of the upstream
  * series.
  */
 #ifndef _PCI_CRASH_QUIESCE_FAULT_H
@@ -15,12 +15,14 @@ void pcq_fault_exit(void);
 void pcq_fault_in_handler(void);
 void pcq_fault_in_hold(void);
 u32 pcq_fault_devsta(const struct pcq_func *f, u32 v);
+void pcq_fault_slow_read(const struct pcq_func *f);
 #else
 static inline void pcq_fault_init(void) { }
 static inline void pcq_fault_exit(void) { }
 static inline void pcq_fault_in_handler(void) { }
 static inline void pcq_fault_in_hold(void) { }
 static inline u32 pcq_fault_devsta(const struct pcq_func *f, u32 v) { return v; }
+static inline void pcq_fault_slow_read(const struct pcq_func *f) { }
 #endif /* CONFIG_PCI_CRASH_QUIESCE_FAULT_INJECT */
 
 #endif /* _PCI_CRASH_QUIESCE_FAULT_H */

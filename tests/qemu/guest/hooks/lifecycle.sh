@@ -135,14 +135,17 @@ echo 5 >"$P/reset_hold_ms"
 check "reset_hold_ms=5 shows in the plan" grep -q ' hold 5 ms$' "$D/plan"
 echo 2 >"$P/reset_hold_ms"
 
-# a hold that cannot fit the budget is refused, whichever is set
+# a hold that cannot fit half the budget (with its 1 ms margin) is refused,
+# whichever is set
 dmesg -c >/dev/null
-check "reset_hold_ms=100 with budget_ms=100 is refused" not sh -c "echo 100 >$P/reset_hold_ms"
+check "reset_hold_ms=50 with budget_ms=100 is refused" not sh -c "echo 50 >$P/reset_hold_ms"
 check "... and reset_hold_ms stays 2" test "$(cat "$P/reset_hold_ms")" = 2
-check "... with a message saying why" sh -c "dmesg | grep -q 'reset_hold_ms (100) must be below budget_ms (100)'"
-check "budget_ms=2 with reset_hold_ms=2 is refused" not sh -c "echo 2 >$P/budget_ms"
+check "... with a message saying why" sh -c "dmesg | grep -q 'budget_ms (100) must be at least 102 with reset_hold_ms (50)'"
+check "reset_hold_ms=49 with budget_ms=100 is taken (control)" sh -c "echo 49 >$P/reset_hold_ms"
+echo 2 >"$P/reset_hold_ms"
+check "budget_ms=5 with reset_hold_ms=2 is refused" not sh -c "echo 5 >$P/budget_ms"
 check "... and budget_ms stays 100" test "$(cat "$P/budget_ms")" = 100
-check "budget_ms=3 with reset_hold_ms=2 is taken (control)" sh -c "echo 3 >$P/budget_ms"
+check "budget_ms=6 with reset_hold_ms=2 is taken (control)" sh -c "echo 6 >$P/budget_ms"
 echo 100 >"$P/budget_ms"
 
 # skip keeps the function working: the bridge above it keeps Bus Master
@@ -263,4 +266,15 @@ check "20 load/unload cycles" test $i -eq 20
 check "no ECAM mapping left after the cycles" test "$(ecam_maps)" = 0
 check "reload after the cycles" insmod "$MOD"
 check "debugfs back after reload" test -r "$D/devices"
+# a hold and budget that do not fit together at load: the defaults, armed
+rmmod pci_crash_quiesce
+dmesg -c >/dev/null
+check "load with budget_ms=3 reset_hold_ms=2 succeeds" insmod "$MOD" budget_ms=3 reset_hold_ms=2
+check "... says so and takes the defaults" \
+	sh -c "dmesg | grep -q 'using reset_hold_ms=2 budget_ms=100 instead'"
+check "... budget_ms reads 100" test "$(cat "$P/budget_ms")" = 100
+check "... and the plan is there" test -s "$D/plan"
+rmmod pci_crash_quiesce
+check "load with budget_ms=6 reset_hold_ms=2 keeps them (control)" insmod "$MOD" budget_ms=6 reset_hold_ms=2
+check "... budget_ms reads 6" test "$(cat "$P/budget_ms")" = 6
 exit 0
