@@ -46,7 +46,9 @@ static phys_addr_t pcq_oot_note_phys(unsigned int cpu)
 /**
  * pcq_oot_crash_cpus_init() - map every CPU's crash note
  *
- * A CPU whose note cannot be mapped is not counted at crash time.
+ * Of the CPUs present now: sysfs has no crash_notes file for the others.
+ * A CPU whose note cannot be mapped, one added later included, is not
+ * counted at crash time.
  *
  * Context: process context.
  */
