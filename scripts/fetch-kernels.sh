@@ -11,7 +11,9 @@
 #
 # LINE is a kernel line (6.1, 6.12, or 6.12-arm64 / 6.1-arm64 for Debian's arm64
 # kernels); it is resolved with apt-cache to the current Debian release (e.g. 6.1 ->
-# 6.1.0-NN-amd64, 6.12-arm64 -> 6.12.NN+debNN-arm64). A full release such as
+# 6.1.0-NN-amd64, 6.12-arm64 -> 6.12.NN+debNN-arm64). LINE newest is the newest
+# amd64 kernel of every suite scripts/papt.sh reads (trixie-backports' 7.3.N
+# today), resolved with the private apt configuration. A full release such as
 # 6.1.0-56-amd64 is taken as is. The linux-image package is fetched with `apt-get
 # download` and extracted with `dpkg-deb -x` into
 # ${CQ_CACHE:-$HOME/.cache/crash-quiesce}/kernels/KVER/. A kernel already there is
@@ -32,10 +34,22 @@
 # Its env file adds:
 #   CQ_ARCH=arm64 CQ_CROSS_COMPILE=aarch64-linux-gnu- CQ_SYSROOT=.../root
 # (no CQ_ARCH: an x86_64 kernel).
+#
+# A kernel the host's apt lists do not have (newest) comes through
+# scripts/papt.sh instead, never installed: its image (linux-binary-KVER,
+# the 7.x split), modules, headers, their -common and linux-kbuild packages,
+# unpacked into kernels/KVER/root/ (CQ_KDIR points there). Its compiler is
+# not the host's: scripts/kmake.sh builds for it in the trixie build root.
+# The kbuild package lacks scripts/checker-valid.sh, without which C=1 runs
+# no sparse: it is taken from the same version's linux-source
+# (scripts/kernel-source.sh).
 
 set -euo pipefail
 
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CACHE="${CQ_CACHE:-$HOME/.cache/crash-quiesce}"
+# shellcheck source=scripts/papt.sh
+. "$ROOT/scripts/papt.sh"
 
 log() { printf 'fetch-kernels: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -83,10 +97,27 @@ depends() {
 			{ sub(/:[a-z0-9]+$/, "", p); if (!(p in seen)) print p; seen[p] = 1 }'
 }
 
+# newest_kver: the release of the newest linux-image-amd64 in the private lists
+newest_kver() {
+	local v pkg
+	papt_update
+	v="$(papt_cache madison linux-image-amd64 | awk '{ print $3 }' | sort -V | tail -n1)"
+	[[ -n "$v" ]] || die "no linux-image-amd64 in the private apt lists"
+	pkg="$(papt_cache depends "linux-image-amd64=$v" 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1)"
+	[[ -n "$pkg" ]] || die "linux-image-amd64=$v depends on no linux-image"
+	pkg="${pkg#linux-image-}"
+	echo "${pkg%-unsigned}"
+}
+
 # resolve LINE|KVER -> kernel release (uname -r form)
 resolve() {
 	local arg="$1" meta pkg kver arch
 
+	if [[ "$arg" == newest ]]; then
+		newest_kver
+		return
+	fi
 	if ! meta="$(meta_package "$arg")"; then
 		[[ "$arg" =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]] || die "unknown kernel line or release: $arg"
 		echo "$arg"
@@ -214,6 +245,70 @@ foreign_fixup() {
 	printf 'CQ_SYSROOT=%q\n' "$dir/root"
 }
 
+# papt_dep PKG RE: the first package PKG depends on matching RE
+papt_dep() {
+	papt_cache depends "$1" 2>/dev/null | sed -n 's/^ *Depends: \([^ <]*\)$/\1/p' |
+		grep -m1 -E -- "$2" || die "$1 depends on no package matching $2"
+}
+
+# fetch_papt KVER LINE DIR: a kernel of the private lists (see the header)
+fetch_papt() {
+	local kver="$1" line="$2" dir="$3" tmp deb img pkgs hdr kbuild src vmlinuz moddir
+	papt_update
+	img="linux-binary-$kver"
+	papt_cache show "$img" >/dev/null 2>&1 || img="linux-image-$kver"
+	papt_cache show "$img" >/dev/null 2>&1 ||
+		die "no linux-binary-$kver or linux-image-$kver in the private apt lists"
+	pkgs=("$img" "linux-headers-$kver")
+	! papt_cache show "linux-modules-$kver" >/dev/null 2>&1 || pkgs+=("linux-modules-$kver")
+	pkgs+=("$(papt_dep "linux-headers-$kver" '^linux-headers-.*-common$')")
+	kbuild="$(papt_dep "linux-headers-$kver" '^linux-kbuild-')"
+	pkgs+=("$kbuild")
+	tmp="$(mktemp -d "$CACHE/kernels/.fetch.XXXXXX")"
+	# shellcheck disable=SC2064 # expand now: tmp is local
+	trap "rm -rf '$tmp'" EXIT
+	log "fetching ${pkgs[*]} (private apt lists)"
+	papt_download "$tmp" "${pkgs[@]}" || die "download of ${pkgs[*]} failed"
+	mkdir "$tmp/root"
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/root"
+		rm -f "$deb"
+	done
+	for vmlinuz in boot/vmlinuz-"$kver" usr/lib/modules/"$kver"/vmlinuz; do
+		[[ -f "$tmp/root/$vmlinuz" ]] && break
+	done
+	[[ -f "$tmp/root/$vmlinuz" ]] || die "$img has no vmlinuz for $kver"
+	for moddir in lib/modules usr/lib/modules; do
+		[[ -d "$tmp/root/$moddir/$kver/kernel" ]] && break
+	done
+	[[ -d "$tmp/root/$moddir/$kver/kernel" ]] || die "no modules for $kver"
+	hdr="usr/src/linux-headers-$kver"
+	[[ -f "$tmp/root/$hdr/Makefile" ]] || die "linux-headers-$kver has no $hdr/Makefile"
+	# Its Makefile names the -common tree and itself by absolute path: ours.
+	sed -i "s|/usr/src/|$dir/root/usr/src/|g" "$tmp/root/$hdr/Makefile"
+	if [[ ! -f "$tmp/root/usr/lib/$kbuild/scripts/checker-valid.sh" ]]; then
+		src="$("$ROOT/scripts/kernel-source.sh" --tarball "$(echo "$kver" | cut -d. -f1,2)")" ||
+			die "no linux-source for scripts/checker-valid.sh"
+		tar -xJf "$src" -O --wildcards '*/scripts/checker-valid.sh' \
+			>"$tmp/root/usr/lib/$kbuild/scripts/checker-valid.sh" ||
+			die "no scripts/checker-valid.sh in $src"
+		chmod 0755 "$tmp/root/usr/lib/$kbuild/scripts/checker-valid.sh"
+	fi
+	{
+		printf 'CQ_KLINE=%q\n' "$line"
+		printf 'CQ_KVER=%q\n' "$kver"
+		printf 'CQ_KPKG=%q\n' "$img"
+		printf 'CQ_VMLINUZ=%q\n' "$dir/root/$vmlinuz"
+		printf 'CQ_MODDIR=%q\n' "$dir/root/$moddir/$kver"
+		printf 'CQ_KDIR=%q\n' "$dir/root/$hdr"
+	} >"$tmp/kernel.env"
+	chmod 755 "$tmp"
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
+	trap - EXIT
+	log "extracted ${pkgs[*]} into $dir"
+}
+
 # fetch KVER LINE -> writes kernels/KVER/kernel.env
 fetch() {
 	local kver="$1" line="$2" dir pkg tmp deb moddir arch kdir list pkgs
@@ -221,10 +316,16 @@ fetch() {
 	arch="$(kernel_arch "$kver")"
 	kdir="/lib/modules/$kver/build"
 	[[ "$arch" == amd64 ]] || kdir="$dir/root/usr/src/linux-headers-$kver"
+	[[ "$arch" != amd64 ]] || apt-cache show "linux-image-$kver" >/dev/null 2>&1 ||
+		kdir="$dir/root/usr/src/linux-headers-$kver"
 
 	mkdir -p "$CACHE/kernels"
 	exec 9>"$CACHE/kernels/.lock"
 	flock 9 # one fetch at a time; a parallel caller then finds it cached
+	if [[ ! -f "$dir/kernel.env" ]] && [[ "$arch" == amd64 ]] &&
+		! apt-cache show "linux-image-$kver" >/dev/null 2>&1; then
+		fetch_papt "$kver" "$line" "$dir"
+	fi
 	if [[ ! -f "$dir/kernel.env" ]]; then
 		ensure_arch "$arch"
 		pkg="$(image_package "$kver")"

@@ -4,7 +4,8 @@
 # Unpack one of Debian's linux-source-VERSION packages into the cache once,
 # and print the path of the tree.
 #
-#   scripts/kernel-source.sh [VERSION]     (default: 6.12)
+#   scripts/kernel-source.sh [VERSION]            (default: 6.12)
+#   scripts/kernel-source.sh --tarball [VERSION]  the .tar.xz only, not unpacked
 #
 # 6.12 is the host's installed package (scripts/install-deps.sh installs it);
 # another VERSION (7.3) is downloaded, never installed, with the private apt
@@ -13,6 +14,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CACHE="${CQ_CACHE:-$HOME/.cache/crash-quiesce}"
+tarball_only=false
+if [[ "${1:-}" == --tarball ]]; then
+	tarball_only=true
+	shift
+fi
 ver="${1:-6.12}"
 die() { echo "kernel-source: $*" >&2; exit 1; }
 
@@ -45,6 +51,10 @@ else
 		fi
 		exec 9>&-
 	fi
+fi
+if $tarball_only; then
+	echo "$tarball"
+	exit 0
 fi
 name="$(basename "$tarball" .tar.xz)"
 dest="$CACHE/src/$(stat -c %s-%Y "$tarball")"

@@ -44,15 +44,21 @@ has_params() {
 for_kver() { modinfo -F vermagic "$1" | grep -q "^$2 "; }
 
 stage="$work/root"
+# make and dkms where the kernel's compiler is: the host, or the trixie
+# build root (scripts/kmake.sh), which has dkms too
+K="$ROOT/scripts/kmake.sh"
+kdir_of() { # kdir_of LINE: the kernel's build tree (fetch-kernels.sh's CQ_KDIR)
+	sed -n 's/^CQ_KDIR=//p' "$("$ROOT/scripts/fetch-kernels.sh" --env-file "$1")"
+}
 for line in "$@"; do
 	kver="$("$ROOT/scripts/fetch-kernels.sh" --resolve "$line")"
-	kdir="/lib/modules/$kver/build"
+	kdir="$(kdir_of "$line")"
 	mods="$stage/lib/modules"
 
 	mkdir -p "$work/$kver"
 	copy_tree "$work/$kver"
 	tap_check "$kver: make install INSTALL_MOD_PATH=<staging root>" \
-		make -s -C "$work/$kver" KDIR="$kdir" INSTALL_MOD_PATH="$stage" install
+		"$K" --for "$kdir" -- make -s -C "$work/$kver" KDIR="$kdir" INSTALL_MOD_PATH="$stage" install
 	m="$(ko "$mods" "$kver")"
 	tap_check "$kver: installed in <root>/lib/modules/$kver/extra (${m#"$mods"/})" \
 		eval "[[ '$m' == '$mods/$kver/extra/'* ]]"
@@ -61,7 +67,7 @@ for line in "$@"; do
 	tap_check "$kver: installed module is built for $kver and lists the 7 parameters" \
 		eval "for_kver '$m' $kver && has_params '$m'"
 	tap_check "$kver: make uninstall" \
-		make -s -C "$work/$kver" KDIR="$kdir" INSTALL_MOD_PATH="$stage" uninstall
+		"$K" --for "$kdir" -- make -s -C "$work/$kver" KDIR="$kdir" INSTALL_MOD_PATH="$stage" uninstall
 	tap_check "$kver: gone after uninstall" test -z "$(ko "$mods" "$kver")"
 done
 
@@ -72,12 +78,13 @@ copy_tree "$work/src/$name-$version"
 tap_check "dkms add $name/$version (private trees)" dkms "${D[@]}" add "$name/$version"
 for line in "$@"; do
 	kver="$("$ROOT/scripts/fetch-kernels.sh" --resolve "$line")"
+	kdir="$(kdir_of "$line")"
 	mkdir -p "$work/modules/$kver"
-	ln -sfn "/lib/modules/$kver/build" "$work/modules/$kver/build"
-	tap_check "$kver: dkms build" dkms "${D[@]}" build "$name/$version" -k "$kver" \
-		--kernelsourcedir "/lib/modules/$kver/build"
-	tap_check "$kver: dkms install" dkms "${D[@]}" install "$name/$version" -k "$kver" \
-		--kernelsourcedir "/lib/modules/$kver/build"
+	ln -sfn "$kdir" "$work/modules/$kver/build"
+	tap_check "$kver: dkms build" "$K" --for "$kdir" -- dkms "${D[@]}" build "$name/$version" \
+		-k "$kver" --kernelsourcedir "$kdir"
+	tap_check "$kver: dkms install" "$K" --for "$kdir" -- dkms "${D[@]}" install "$name/$version" \
+		-k "$kver" --kernelsourcedir "$kdir"
 	m="$(ko "$work/modules" "$kver")"
 	tap_check "$kver: dkms-installed module built for $kver, with the 7 parameters (${m#"$work"/})" \
 		eval "[[ -n '$m' ]] && for_kver '$m' $kver && has_params '$m'"

@@ -37,9 +37,18 @@ stage_series_build() { tests/debug-kernel/series-build.sh; }
 stage_debug() { tests/debug-kernel/run.sh; }
 stage_docs() { tests/docs.sh "${kernels[-1]}"; }
 stage_deploy() { tests/deploy.sh "${kernels[@]}"; }
+# the newest Debian kernel (trixie-backports), built in the trixie build root
+stage_newest() {
+	local rc=0
+	tests/build-matrix.sh newest || rc=1
+	tests/e2e/run.sh newest || rc=1
+	tests/e2e/dma.sh newest || rc=1
+	tests/deploy.sh newest || rc=1
+	return $rc
+}
 
 passed=0 failed=0
-for stage in ${CQ_STAGES:-deps unit fuzz style harness panic_path build e2e dma iommu igb cxl sriov save arm64 iommu_other bench_smoke docs deploy series debug series_build}; do
+for stage in ${CQ_STAGES:-deps unit fuzz style harness panic_path build e2e dma iommu igb cxl sriov save arm64 iommu_other bench_smoke docs deploy newest series debug series_build}; do
 	log="$LOGS/$stage.log"
 	echo "# stage $stage"
 	start=$SECONDS

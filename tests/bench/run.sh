@@ -66,7 +66,7 @@ build() { # build DIR KBUILD: a copy of the tracked sources, built W=1 C=1
 	mkdir -p "$dir"
 	(cd "$ROOT" && git ls-files -z | xargs -0 cp --parents -t "$dir")
 	[[ -z "$2" ]] || cp "$2" "$dir/Kbuild"
-	if ! make -C "$kdir" M="$dir" W=1 C=1 modules >"$dir.log" 2>&1; then
+	if ! "$ROOT/scripts/kmake.sh" "$kdir" M="$dir" W=1 C=1 modules >"$dir.log" 2>&1; then
 		tail -20 "$dir.log" >&2
 		die "build failed, see $dir.log"
 	fi

@@ -242,11 +242,11 @@ tap_check "dbg-all-ones: capture kernel up" serial_has dbg-all-ones "CQ-MARK: ca
 tap_check "dbg-all-ones: the function was skipped and counted" grep -qE 'CQ-DMESG: .*skipped [0-9]+ \(mismatched 1\)' "$OUT/dbg-all-ones/serial.log"
 tap_check "dbg-all-ones: 01:00.0 got no write" eval "! grep -q '^panic .* 01:00.0 ' '$OUT/dbg-all-ones/segments.txt'"
 tap_check "dbg-budget: capture kernel up" serial_has dbg-budget "CQ-MARK: capture-up"
-tap_check "dbg-budget: recorded as aborted: budget" grep -qE "$summary_re \(aborted: budget\)" "$OUT/dbg-budget/serial.log"
+tap_check "dbg-budget: recorded as aborted: budget" grep -qE "$summary_re(, .*)? \(aborted: budget\)" "$OUT/dbg-budget/serial.log"
 tap_check "dbg-budget: no Secondary Bus Reset left asserted" sbr_balanced dbg-budget
 tap_check "dbg-budget: 01:00.0 answered slowly" serial_has dbg-budget "answers config reads 30 ms late"
-tap_check "dbg-budget: the bus resets kept their share of the 4 ms: both root ports reset all the same" \
-	grep -qE 'CQ-DMESG: .*reset 2 bridges, .*\(aborted: budget\)' "$OUT/dbg-budget/serial.log"
+tap_check "dbg-budget: the bus resets kept their share of the 4 ms: a root port reset all the same" \
+	grep -qE 'CQ-DMESG: .*reset [12] bridges, .*\(aborted: budget\)' "$OUT/dbg-budget/serial.log"
 tap_check "dbg-budget: the functions after the slow one, never reached, are counted" \
 	grep -qE 'CQ-DMESG: .*, [1-9][0-9]* not reached.*\(aborted: budget\)' "$OUT/dbg-budget/serial.log"
 tap_check "dbg-kdump: the bad budget from the command line fell back to the defaults" \

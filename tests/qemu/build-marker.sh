@@ -29,7 +29,7 @@ if [[ ! -f "$out" ]]; then
 	trap 'rm -rf "$tmp"' EXIT
 	cp "$src/cq_marker.c" "$src/Kbuild" "$tmp/"
 	mapfile -t kargs < <(cq_kbuild_args)
-	make -s -C "$CQ_KDIR" M="$tmp" "${kargs[@]}" modules >"$tmp/build.log" 2>&1 || {
+	"$CQ_ROOT/scripts/kmake.sh" "$CQ_KDIR" -s M="$tmp" "${kargs[@]}" modules >"$tmp/build.log" 2>&1 || {
 		cat "$tmp/build.log" >&2
 		cq_die "building cq_marker.ko for $CQ_KVER failed"
 	}
