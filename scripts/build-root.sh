@@ -91,7 +91,7 @@ run() {
 			mount --bind "$1" "$root$1"
 			shift
 		done
-		exec chroot "$root" /usr/bin/env PATH=/usr/local/bin:/usr/bin:/bin "$@"
+		exec chroot "$root" /usr/bin/env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
 	' run "$dir" "${#binds[@]}" "${binds[@]}" "$@"
 }
 
