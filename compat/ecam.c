@@ -14,11 +14,18 @@
  * I/O region only when it found type 1 working and made it the kernel's
  * config mechanism; a Xen PV guest reaches config space through its
  * hypervisor instead, whatever it probed.
+ *
+ * Both files are opened from init's root: a rebuild after hotplug runs in
+ * a kernel thread, whose root is the empty nullfs since 7.0, where every
+ * path lookup fails.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/io.h>
+#include <linux/pid.h>
+#include <linux/sched/task.h>
 #include <xen/xen.h>
 #include <linux/slab.h>
 #include <linux/sizes.h>
@@ -100,6 +107,30 @@ static void pcq_ioports_take(const char *line)
 		pcq_conf1 = true;
 }
 
+/* Open @path (absolute) from init's root, whatever the caller's is. */
+static struct file *pcq_open_from_init(const char *path)
+{
+	struct pid *pid = find_get_pid(1);
+	struct task_struct *init = get_pid_task(pid, PIDTYPE_PID);
+	struct file *file = ERR_PTR(-ESRCH);
+	struct path root;
+
+	put_pid(pid);
+	if (!init)
+		return file;
+	task_lock(init);
+	if (init->fs) {
+		get_fs_root(init->fs, &root);
+		task_unlock(init);
+		file = file_open_root(&root, path + 1, O_RDONLY, 0);
+		path_put(&root);
+	} else {
+		task_unlock(init);
+	}
+	put_task_struct(init);
+	return file;
+}
+
 /* Call @take for every line of the file at @path; false if unreadable. */
 static bool pcq_read_lines(const char *path, void (*take)(const char *line))
 {
@@ -110,7 +141,7 @@ static bool pcq_read_lines(const char *path, void (*take)(const char *line))
 	bool read;
 	ssize_t n;
 
-	file = filp_open(path, O_RDONLY, 0);
+	file = pcq_open_from_init(path);
 	if (IS_ERR(file))
 		return false;
 	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
