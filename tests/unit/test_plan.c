@@ -439,6 +439,26 @@ static void test_cxl(void)
 	s = build(NULL);
 	is(s->nr_resets, 3, "cxl: control: without them, three root ports reset");
 	free(s);
+
+	/*
+	 * QEMU's CXL root ports come with their bus reset masked: the port
+	 * above the memory still names the memory, the reason that holds
+	 * even unmasked; without the memory it names the mask.
+	 */
+	T.n[mem].flags |= PCQ_F_CXL_MEM;
+	T.n[rp1].flags |= PCQ_F_CXL_SBR_MASKED;
+	s = build(NULL);
+	ok(blocked(s, rp1, mem),
+	   "cxl: a masked root port above CXL memory says its subtree holds it (%s, blocker %d)",
+	   pcq_noreset_name(s->func[rp1].noreset), s->func[rp1].blocker);
+	free(s);
+	T.n[mem].flags &= ~PCQ_F_CXL_MEM;
+	s = build(NULL);
+	ok(s->func[rp1].noreset == PCQ_NORESET_SBR_MASKED,
+	   "cxl: control: without the memory the same port says masked (%s)",
+	   pcq_noreset_name(s->func[rp1].noreset));
+	free(s);
+	T.n[rp1].flags &= ~PCQ_F_CXL_SBR_MASKED;
 }
 
 /*

@@ -275,6 +275,8 @@ static void pcq_plan_resets(struct pcq_snapshot *snap)
 			f->noreset = PCQ_NORESET_SKIPPED;
 		else if (snap->settings.reset == PCQ_RESET_NONE)
 			f->noreset = PCQ_NORESET_MODE;
+		else if (f->blocker >= 0 && f->blocker != (int)i)
+			f->noreset = PCQ_NORESET_BLOCKED;
 		else if (f->flags & PCQ_F_CXL_SBR_MASKED)
 			f->noreset = PCQ_NORESET_SBR_MASKED;
 		else if (f->blocker >= 0)
@@ -488,7 +490,12 @@ void pcq_plan(struct pcq_snapshot *snap, const struct pcq_skip_list *skip)
 	for (i = 0; i < snap->nr; i++)
 		if (snap->func[i].flags & PCQ_F_USER_SKIP)
 			pcq_plan_up(snap, i, PCQ_F_KEEP_MASTER);
-	for (i = 0; i < snap->nr; i++)
+	/*
+	 * From the leaves up, so that a port which blocks itself (its bus
+	 * reset masked) names what below it must not reset, the reason that
+	 * would hold even if it were unmasked.
+	 */
+	for (i = snap->nr; i-- > 0; )
 		if (snap->func[i].flags & PCQ_F_BLOCKS_RESET)
 			pcq_plan_up(snap, i, 0);
 	/*
