@@ -254,7 +254,7 @@ An endpoint costs three config accesses, plus two per enabled MSI/MSI-X
 capability and two per function-level reset."
 
 # 5. registration, parameters, debugfs
-put $P/core.c $P/params.c $P/debugfs.c $P/parse.c
+put $P/core.c $P/params.c $P/debugfs.c $P/show.c $P/parse.c
 grep -v -e KUNIT_TEST -e ARM64 "$ROOT/$P/Makefile" >$P/Makefile
 commit "PCI: crash quiesce: register the handler, add parameters and debugfs" \
 "Snapshot at boot, publish with release semantics, rebuild on PCI bus

@@ -44,6 +44,12 @@ void pcq_snapshot_free(struct pcq_snapshot *snap);
 /* params.c */
 int pcq_settings_check(const struct pcq_settings *set);
 
+/* show.c */
+struct seq_file;
+void pcq_show_device(struct seq_file *m, const struct pcq_snapshot *snap,
+		     const struct pcq_func *f);
+void pcq_show_plan(struct seq_file *m, const struct pcq_snapshot *snap);
+
 /* debugfs.c */
 void pcq_debugfs_init(void);
 void pcq_debugfs_exit(void);
