@@ -99,9 +99,14 @@ check_copied() {
 	local c="iommu-$1-copied-control" m="iommu-$1-copied-module" why note
 	why="$(setup "$c" copied)"
 	if [[ -z "$why" && "$(num "$c" rx_after_capture_start)" -eq 0 ]]; then
-		why="the NIC stopped writing before the capture kernel's IOMMU init: nothing was in flight ($(faults "$c"))"
-	fi
-	if [[ -z "$why" ]]; then
+		# The receive ring filled before the capture kernel got to its
+		# IOMMU init (a slow TCG host boots the capture kernel later than
+		# the ring lasts): the run is sound but did not set up what this
+		# control is about. The module check below does not rest on it
+		# (its note says so), so it is a skip, not a failure.
+		tap_skip "$1 tables copied, control: IOMMU on in both kernels, DMA in flight through the capture kernel's IOMMU init" \
+			"the NIC stopped writing before the capture kernel's IOMMU init: nothing was in flight ($(faults "$c"))"
+	elif [[ -z "$why" ]]; then
 		tap_ok "$1 tables copied, control: IOMMU on in both kernels, DMA in flight through the capture kernel's IOMMU init ($(faults "$c"))"
 	else
 		tap_not_ok "$1 tables copied, control: IOMMU on in both kernels, DMA in flight through the capture kernel's IOMMU init" "$why"
