@@ -8,6 +8,7 @@
 #   make demo            show DMA into the dump with and without the module
 #   make install         install into /lib/modules/<ver>/extra and depmod
 #   make uninstall       remove it again
+#   make pcq-plan        the offline planner, tools/pcq-plan/pcq-plan
 
 ifneq ($(KERNELRELEASE),)
 include $(src)/Kbuild
@@ -20,7 +21,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 MODULE := pci_crash_quiesce.ko
 
-.PHONY: all modules clean install uninstall check unit style builds e2e demo bench deps
+.PHONY: all modules clean install uninstall check unit style builds e2e demo bench deps pcq-plan
 
 all: modules
 
@@ -31,6 +32,7 @@ modules:
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	@if [ -d tests/unit ]; then $(MAKE) -C tests/unit clean; fi
+	$(MAKE) -C tools/pcq-plan clean
 
 # The release modules are installed for. Taken from utsrelease.h, as the
 # module's vermagic is: Debian's 6.1 headers carry another kernel.release.
@@ -52,6 +54,10 @@ deps:
 
 unit:
 	$(MAKE) -C tests/unit run
+
+# The driver's own planning files, built for userspace: see tools/pcq-plan/.
+pcq-plan:
+	$(MAKE) -C tools/pcq-plan
 
 check:
 	tests/run-all.sh

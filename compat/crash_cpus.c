@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Out-of-tree build only: crash_cpus_not_stopped() without crash_notes.
+ * Out-of-tree build only: pcq_crash_cpus_not_stopped() without crash_notes.
  *
- * In tree, kernel/crash_cpus.c reads the CPUs' crash notes through
+ * In tree, drivers/pci/crash_quiesce/crash_cpus.c reads the CPUs' crash
+ * notes through
  * crash_notes, which modules cannot reach.  The kernel publishes each CPU's
  * note by its physical address in /sys/devices/system/cpu/cpuN/crash_notes
  * (for kexec-tools, which builds the capture kernel's ELF header from it);
@@ -12,13 +13,13 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
-#include <linux/crash_quiesce.h>
 #include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 
+#include "../drivers/pci/crash_quiesce/crash_quiesce.h"
 #include "oot.h"
 
 static u32 **pcq_oot_notes;
@@ -86,15 +87,15 @@ void pcq_oot_crash_cpus_exit(void)
 }
 
 /**
- * crash_cpus_not_stopped() - how many other CPUs did not stop for the crash?
+ * pcq_crash_cpus_not_stopped() - how many other CPUs did not stop for the crash?
  *
- * As kernel/crash_cpus.c: an online CPU other than this one whose crash
+ * As drivers/pci/crash_quiesce/crash_cpus.c: an online CPU other than this one whose crash
  * note is still empty did not stop.
  *
  * Context: crash, after the other CPUs were told to stop.
  * Return: the number of such CPUs.
  */
-unsigned int crash_cpus_not_stopped(void)
+unsigned int pcq_crash_cpus_not_stopped(void)
 {
 	unsigned int cpu, self = raw_smp_processor_id(), n = 0;
 

@@ -176,7 +176,7 @@ static bool pcq_read_lines(const char *path, void (*take)(const char *line))
  */
 void pcq_ecam_refresh(void)
 {
-	lockdep_assert_held(&pcq_lock);
+	pcq_assert_locked();
 	kfree(pcq_windows);
 	pcq_windows = NULL;
 	pcq_nr_windows = 0;
@@ -197,7 +197,7 @@ void pcq_ecam_refresh(void)
  */
 bool pcq_conf1_used(void)
 {
-	lockdep_assert_held(&pcq_lock);
+	pcq_assert_locked();
 	return pcq_conf1;
 }
 
@@ -216,7 +216,7 @@ void __iomem *pcq_ecam_bus(u32 seg, u8 bus)
 	void __iomem *base;
 	unsigned int i;
 
-	lockdep_assert_held(&pcq_lock);
+	pcq_assert_locked();
 	for (i = 0; i < pcq_nr_maps; i++)
 		if (pcq_maps[i].seg == seg && pcq_maps[i].bus == bus)
 			return pcq_maps[i].base;

@@ -6,21 +6,36 @@
 #
 #   scripts/kernel-source.sh [VERSION]            (default: 6.12)
 #   scripts/kernel-source.sh --tarball [VERSION]  the .tar.xz only, not unpacked
+#   scripts/kernel-source.sh --resolve newest     print the VERSION newest means
 #
 # 6.12 is the host's installed package (scripts/install-deps.sh installs it);
-# another VERSION (7.3) is downloaded, never installed, with the private apt
-# configuration of scripts/papt.sh, the newest of the suites it reads.
+# another VERSION (7.3), or "newest" (the highest linux-source-X.Y in the
+# suites of scripts/papt.sh: trixie-backports' today), is downloaded, never
+# installed, with the private apt configuration, its newest upload.
 
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CACHE="${CQ_CACHE:-$HOME/.cache/crash-quiesce}"
-tarball_only=false
-if [[ "${1:-}" == --tarball ]]; then
-	tarball_only=true
-	shift
-fi
+tarball_only=false resolve_only=false
+case "${1:-}" in
+--tarball) tarball_only=true; shift ;;
+--resolve) resolve_only=true; shift ;;
+esac
 ver="${1:-6.12}"
 die() { echo "kernel-source: $*" >&2; exit 1; }
+
+if [[ "$ver" == newest ]]; then
+	# shellcheck source=scripts/papt.sh
+	. "$ROOT/scripts/papt.sh"
+	papt_update
+	ver="$(papt_cache pkgnames linux-source- | sed -n 's/^linux-source-\([0-9][0-9.]*\)$/\1/p' |
+		sort -V | tail -n1)"
+	[[ -n "$ver" ]] || die "no linux-source-X.Y in the suites of scripts/papt.sh"
+fi
+if $resolve_only; then
+	echo "$ver"
+	exit 0
+fi
 
 if [[ "$ver" == 6.12 ]]; then
 	tarball="$(find /usr/src -maxdepth 1 -name "linux-source-$ver*.tar.xz" | sort | tail -n1)"

@@ -55,20 +55,18 @@ for line in "$@"; do
 		grep -q '^  CHECK .*quiesce.c$' "$log"
 	[[ "$kver" == *-arm64 ]] || continue
 	# The in-tree form's own files for arm64: the driver's Makefile as the
-	# series has it (ecam_host.o through CONFIG_ARM64, no compat/ file) and
-	# kernel/crash_quiesce.c and kernel/crash_cpus.c, compiled as one module
-	# against the arm64 headers, since building an arm64 kernel does not fit
-	# the budget. crash_notes, which crash_cpus.c reads, is no module's: its
+	# series has it (ecam_host.o through CONFIG_ARM64, crash.o and
+	# crash_cpus.o, no compat/ file), compiled as one module against the
+	# arm64 headers, since building an arm64 kernel does not fit the
+	# budget. crash_notes, which crash_cpus.c reads, is no module's: its
 	# modpost line is the one warning left out.
 	it="$out/intree"
 	mkdir -p "$it"
 	cp -r "$ROOT/include" "$it/"
-	cp "$ROOT"/drivers/pci/crash_quiesce/*.[ch] "$ROOT/drivers/pci/crash_quiesce/Makefile" \
-		"$ROOT/kernel/crash_quiesce.c" "$ROOT/kernel/crash_cpus.c" "$it/"
+	cp "$ROOT"/drivers/pci/crash_quiesce/*.[ch] "$ROOT/drivers/pci/crash_quiesce/Makefile" "$it/"
 	rm -f "$it/crash_quiesce_kunit.c"
-	echo 'pci_crash_quiesce-y += crash_quiesce.o crash_cpus.o' >>"$it/Makefile"
-	if "$ROOT/scripts/kmake.sh" "$kdir" M="$it" "${kargs[@]}" CONFIG_PCI_CRASH_QUIESCE=m CONFIG_CRASH_QUIESCE=y \
-		KCFLAGS="-I$it/include -DCONFIG_CRASH_QUIESCE=1" KBUILD_MODPOST_WARN=1 W=1 C=1 \
+	if "$ROOT/scripts/kmake.sh" "$kdir" M="$it" "${kargs[@]}" CONFIG_PCI_CRASH_QUIESCE=m \
+		KCFLAGS="-I$it/include -DCONFIG_PCI_CRASH_QUIESCE=1" KBUILD_MODPOST_WARN=1 W=1 C=1 \
 		modules >"$it.log" 2>&1 && grep -q 'ecam_host.o' "$it.log" &&
 		grep -q 'crash_cpus.o' "$it.log" &&
 		! grep -vE 'WARNING: modpost: "crash_notes" .* undefined!' "$it.log" | grep -qE 'warning|error'; then

@@ -16,20 +16,25 @@ cd "$ROOT"
 P=drivers/pci/crash_quiesce
 # The panic-path call graph, file:function.
 functions=(
-	kernel/crash_quiesce.c:crash_quiesce
-	kernel/crash_quiesce.c:crash_quiesce_interrupted
-	kernel/crash_quiesce.c:crash_quiesce_die
-	kernel/crash_cpus.c:crash_cpus_not_stopped
-	compat/crash_cpus.c:crash_cpus_not_stopped
-	compat/panic_hook.c:pcq_oot_panic_notify
-	"$P/core.c:pcq_panic_quiesce"
-	"$P/core.c:pcq_panic_recover"
+	"$P/crash.c:pci_crash_quiesce"
+	"$P/crash.c:pci_crash_quiesce_recover"
+	"$P/crash.c:pcq_crash_die"
+	"$P/crash_cpus.c:pcq_crash_cpus_not_stopped"
+	compat/crash_cpus.c:pcq_crash_cpus_not_stopped
+	compat/crash.c:pcq_oot_panic_notify
+	"$P/core.c:pcq_panic_walk"
+	"$P/core.c:pcq_panic_stopped"
+	"$P/core.c:pcq_panic_release"
 	"$P/quiesce.c:pcq_walk"
 	"$P/quiesce.c:pcq_walk_interrupted"
 	"$P/quiesce.c:pcq_budget_init"
 	"$P/quiesce.c:pcq_budget_phase"
 	"$P/quiesce.c:pcq_past"
 	"$P/quiesce.c:pcq_delay"
+	"$P/quiesce.c:pcq_read32"
+	"$P/quiesce.c:pcq_read16"
+	"$P/quiesce.c:pcq_write"
+	"$P/quiesce.c:pcq_update16"
 	"$P/quiesce.c:pcq_visit"
 	"$P/quiesce.c:pcq_verify"
 	"$P/quiesce.c:pcq_check_id"
@@ -37,7 +42,7 @@ functions=(
 	"$P/quiesce.c:pcq_check_vf"
 	"$P/quiesce.c:pcq_vf_enabled"
 	"$P/quiesce.c:pcq_quiesce_function"
-	"$P/quiesce.c:pcq_update16"
+	"$P/quiesce.c:pcq_quiesce_all"
 	"$P/quiesce.c:pcq_mark_bad"
 	"$P/quiesce.c:pcq_fn_reset_status"
 	"$P/quiesce.c:pcq_fn_reset_one"
@@ -49,9 +54,16 @@ functions=(
 	"$P/quiesce.c:pcq_reset_bridges"
 	"$P/quiesce.c:pcq_count_unreset"
 	"$P/quiesce.c:pcq_count_vfs_reset"
+	"$P/quiesce.c:pcq_count_unvisited"
 	"$P/quiesce.c:pcq_abort"
 	"$P/quiesce.c:pcq_abort_name"
+	"$P/plan.c:pcq_plan_next_quiesce"
+	"$P/plan.c:pcq_plan_next_fn_reset"
+	"$P/plan.c:pcq_is_bridge"
+	"$P/plan.c:pcq_own_reset"
 	"$P/seal.c:pcq_snapshot_intact"
+	"$P/seal.c:pcq_snapshot_state"
+	"$P/seal.c:pcq_snapshot_state_ok"
 	"$P/seal.c:pcq_snapshot_sum"
 	"$P/seal.c:pcq_index_ok"
 	"$P/cfg.c:pcq_conf1_select"
@@ -93,8 +105,7 @@ no_calls() {
 	return 1
 }
 
-for file in $P/quiesce.c $P/cfg.c $P/seal.c kernel/crash_quiesce.c kernel/crash_cpus.c \
-	compat/panic_hook.c; do
+for file in $P/quiesce.c $P/cfg.c $P/seal.c $P/plan.c $P/crash_cpus.c; do
 	tap_check "no lock, sleep, allocation, WARN or PCI core access in $file" \
 		no_calls "$file"
 done
@@ -112,8 +123,10 @@ fn_no_calls() {
 	[[ -n "$b" ]] || { echo "no $2 in $1"; return 1; }
 	no_calls <(echo "$b")
 }
-for entry in "$P/core.c:pcq_panic_quiesce" "$P/core.c:pcq_panic_recover" \
-	compat/crash_cpus.c:crash_cpus_not_stopped; do
+for entry in "$P/core.c:pcq_panic_walk" "$P/core.c:pcq_panic_stopped" \
+	"$P/core.c:pcq_panic_release" "$P/crash.c:pci_crash_quiesce" \
+	"$P/crash.c:pci_crash_quiesce_recover" "$P/crash.c:pcq_crash_die" \
+	compat/crash.c:pcq_oot_panic_notify compat/crash_cpus.c:pcq_crash_cpus_not_stopped; do
 	file="${entry%%:*}" fn="${entry#*:}"
 	tap_check "no lock, sleep, allocation, WARN or PCI core access in $fn ($file)" \
 		fn_no_calls "$file" "$fn"

@@ -27,6 +27,7 @@ stage_fuzz() { make -s -C tests/unit fuzz; }
 stage_style() { tests/style.sh; }
 stage_harness() { tests/harness.sh; }
 stage_panic_path() { tests/panic-path.sh; }
+stage_pcq_plan() { tests/pcq-plan/check.sh; }
 stage_build() { tests/build-matrix.sh "${kernels[@]}"; }
 stage_e2e() { tests/e2e/run.sh "${kernels[@]}"; }
 stage_dma() { tests/e2e/dma.sh "${dev_kernels[@]}"; }
@@ -54,7 +55,7 @@ stage_newest() {
 }
 
 passed=0 failed=0
-for stage in ${CQ_STAGES:-deps unit fuzz style harness panic_path build e2e dma iommu igb cxl sriov save arm64 iommu_other bench_smoke docs deploy newest series debug series_build}; do
+for stage in ${CQ_STAGES:-deps unit fuzz style harness panic_path pcq_plan build e2e dma iommu igb cxl sriov save arm64 iommu_other bench_smoke docs deploy newest series debug series_build}; do
 	log="$LOGS/$stage.log"
 	echo "# stage $stage"
 	start=$SECONDS

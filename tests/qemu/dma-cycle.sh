@@ -133,9 +133,9 @@ sockdir="$(cq_sock_dir "$out" dma)"
 qsock="$sockdir/qemu.sock" hsock="$sockdir/host.sock"
 
 # 24 random hex digits: in no guest file, on no guest command line.
-marker="cq-dma-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+marker="$(cq_new_marker cq-dma-)"
 pre=()
-[[ $when != up ]] || pre=(-p "cq-pre-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')")
+[[ $when != up ]] || pre=(-p "$(cq_new_marker cq-pre-)")
 
 cycle_pid='' sender_pid=''
 trap 'cq_bg_cleanup "$sockdir" "$out"' EXIT
@@ -159,11 +159,10 @@ done
 cycle_pid=$!
 
 serial="$out/serial.log" trace="$out/trace.log"
-capture_booting() {
-	{ [[ ${#nopost[@]} -gt 0 ]] || grep -qs "@0x0 <- $CQ_MAGIC_PANIC_END\$" "$trace"; } &&
-		awk '/CQ-MARK: crashing/ { c = 1 } c && /Linux version / { f = 1; exit } END { exit !f }' \
-			"$serial" 2>/dev/null
-}
+# the panic-end marker too, unless there is none (-P)
+ptrace="$trace"
+[[ ${#nopost[@]} -eq 0 ]] || ptrace=''
+capture_booting() { cq_capture_booting "$serial" "$ptrace"; }
 # in the background, a subshell that becomes the sender: $! is its PID
 send() { exec "$sender" -i "$interval" -t "$timeout" -b "$hsock" "${pre[@]}" "$marker" "$qsock"; }
 

@@ -252,6 +252,19 @@ cq_wait_while() {
 	"$@"
 }
 
+# cq_new_marker PREFIX: PREFIX and 24 random hex digits, a frame-sender
+# marker: in no guest file, on no guest command line
+cq_new_marker() { echo "$1$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"; }
+
+# cq_capture_booting SERIAL [TRACE]: the capture kernel is booting: a kernel
+# banner ("Linux version") follows "CQ-MARK: crashing" in SERIAL, and TRACE,
+# when given, has the panic-end marker (the last panic notifier ran)
+cq_capture_booting() {
+	{ [[ -z "${2:-}" ]] || grep -qs "@0x0 <- $CQ_MAGIC_PANIC_END\$" "$2"; } &&
+		awk '/CQ-MARK: crashing/ { c = 1 } c && /Linux version / { f = 1; exit } END { exit !f }' \
+			"$1" 2>/dev/null
+}
+
 # cq_modules_of A,B: those of the modules A,B that the kernel of
 # cq_kernel_env has as modules (the others are built in: e.g. virtio_pci in
 # Debian's 6.12, not in its 6.1; everything in the debug kernel)

@@ -9,6 +9,7 @@
 #include <linux/pci_regs.h>
 #include <linux/timekeeping.h>
 
+#include "crash_quiesce.h"
 #include "fake_pci.h"
 
 struct fake_state fake;
@@ -176,11 +177,11 @@ static void fake_bus_reset(int bridge)
 	}
 }
 
-static u32 fake_read(int fn, unsigned int off, unsigned int width)
+/* A read as the device sees it, however it came: time and side effects. */
+static u32 fake_device_read(int fn, unsigned int off, unsigned int width)
 {
 	struct fake_fn *f;
 
-	fake.reads++;
 	fake_tick(fn);
 	if (fn < 0)
 		return width == 4 ? ~0U : 0xffff;
@@ -202,6 +203,13 @@ static u32 fake_read(int fn, unsigned int off, unsigned int width)
 		return width == 4 ? ~0U : width == 2 ? 0xffff : 0xff;
 	return width == 4 ? fake_get32(fn, off) : width == 2 ? fake_get16(fn, off) :
 	       fake_get8(fn, off);
+}
+
+/* A config data read through ECAM or type 1, counted in fake.reads. */
+static u32 fake_read(int fn, unsigned int off, unsigned int width)
+{
+	fake.reads++;
+	return fake_device_read(fn, off, width);
 }
 
 static void fake_write(int fn, unsigned int off, unsigned int width, u16 val)
@@ -279,6 +287,7 @@ static void fake_ecam_write(const void *addr, unsigned int width, u16 val)
 }
 
 u32 mmio_config_readl(void __iomem *addr) { return fake_ecam_read(addr, 4); }
+u8 mmio_config_readb(void __iomem *addr) { return fake_ecam_read(addr, 1); }
 u16 mmio_config_readw(void __iomem *addr) { return fake_ecam_read(addr, 2); }
 void mmio_config_writew(void __iomem *addr, u16 val) { fake_ecam_write(addr, 2, val); }
 void mmio_config_writeb(void __iomem *addr, u8 val) { fake_ecam_write(addr, 1, val); }
@@ -349,28 +358,49 @@ u8 inb(unsigned long port) { return fake_conf1_read(port, 1); }
 void outw(u16 val, unsigned long port) { fake_conf1_write(port, 2, val); }
 void outb(u8 val, unsigned long port) { fake_conf1_write(port, 1, val); }
 
-/* The PCI core's locked read: no port or ECAM access, counted apart. */
-int pcq_cfg_locked_read(u32 seg, u8 bus, u8 devfn, unsigned int reg,
-		       unsigned int size, u32 *val)
+/*
+ * The test double of cfg_pci_core.c's pcq_cfg_pci_core_ops: the PCI core's
+ * locked reads, found by segment, bus and devfn as pci_find_bus() and
+ * pci_bus_read_config_*() would, never through ECAM or the ports.  The
+ * device sees the read (time, side effects); the fake counts it apart, in
+ * fake.pci_core_reads.  The real one has no write; this one has a write
+ * that only counts the attempt, so that a walk writing through it shows.
+ */
+static u32 fake_pci_core_read(const struct pcq_func *f, unsigned int reg,
+			      unsigned int size, struct pcq_run *run)
 {
+	u32 err = size == 4 ? ~0U : size == 2 ? 0xffff : 0xff;
 	int i;
 
-	fake.locked_reads++;
+	run->config_reads++;
+	fake.pci_core_reads++;
+	if (reg + size > 4096 || (reg & (size - 1)))
+		return err;
 	for (i = 0; i < fake.nr; i++) {
-		const struct fake_fn *f = &fake.fn[i];
+		const struct fake_fn *fn = &fake.fn[i];
 
-		if (f->seg != seg || f->bus != bus || f->devfn != devfn)
-			continue;
-		if (f->removed)
-			*val = size == 4 ? ~0U : size == 2 ? 0xffff : 0xff;
-		else
-			*val = size == 4 ? fake_get32(i, reg) : size == 2 ?
-			       fake_get16(i, reg) : fake_get8(i, reg);
-		return 0;
+		if (fn->seg == f->seg && fn->bus == f->bus && fn->devfn == f->devfn)
+			return fake_device_read(i, reg, size);
 	}
-	*val = ~0U;
-	return -19;	/* -ENODEV */
+	return err;
 }
+
+static void fake_pci_core_write(const struct pcq_func *f, unsigned int reg,
+				unsigned int size, u32 val, struct pcq_run *run)
+{
+	(void)f;
+	(void)reg;
+	(void)size;
+	(void)val;
+	(void)run;
+	fake.pci_core_writes++;
+	fake.bad++;
+}
+
+const struct pcq_cfg_ops pcq_cfg_pci_core_ops = {
+	.read	= fake_pci_core_read,
+	.write	= fake_pci_core_write,
+};
 
 u64 ktime_get_mono_fast_ns(void)
 {

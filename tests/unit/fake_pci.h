@@ -3,12 +3,13 @@
  * A fake PCI configuration space for the userspace unit tests.
  *
  * Each function owns a 4 KiB page that serves as its ECAM page (a struct
- * pcq_cfg's ecam pointer points into it) and is also reachable through the
+ * pcq_func's ecam pointer points into it) and is also reachable through the
  * type 1 mechanism (0xCF8 address latch, 0xCFC..0xCFF data ports, segment 0
  * only).  Every data access advances a fake clock by fake.ns_per_access and is
  * counted; every write is logged, in order, with the value it replaced.
  * Setting Secondary Bus Reset in a bridge's Bridge Control resets every
- * function on the bridge's secondary..subordinate buses.
+ * function on the bridge's secondary..subordinate buses.  It also stands in
+ * for the PCI core's locked reads (pcq_cfg_pci_core_ops), counted apart.
  */
 #ifndef _FAKE_PCI_H
 #define _FAKE_PCI_H
@@ -87,7 +88,8 @@ struct fake_state {
 
 	unsigned int reads;	/* config data reads (ECAM or 0xCFC..) */
 	unsigned int writes;	/* config data writes */
-	unsigned int locked_reads;	/* reads through pcq_cfg_locked_read() */
+	unsigned int pci_core_reads;	/* reads through pcq_cfg_pci_core_ops */
+	unsigned int pci_core_writes;	/* writes tried through it (it has none) */
 	unsigned int bad;	/* accesses the fake could not make sense of */
 
 	struct fake_ev log[FAKE_LOG_MAX];

@@ -50,7 +50,7 @@ enum { B_HOST, B_FLR, B_RP1, B_EP1, B_EP2, B_RP2, B_EP3 };
 
 static struct pcq_snapshot *bounds(void)
 {
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	topo_host(&T);
 	topo_ep(&T, -1, 2, 0);
 	topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
@@ -88,7 +88,7 @@ static void test_frozen_clock(void)
 	s = bounds();
 	fake.frozen = true;
 	fake.fn[B_FLR].tp_reads = 1000000;	/* Transactions Pending never clears */
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	is(fake.mdelays, PCQ_TP_WAIT_MS + S.reset_hold_ms,
 	   "frozen clock, pending never clears: %u + %u fixed delays, no more",
 	   PCQ_TP_WAIT_MS, S.reset_hold_ms);
@@ -105,7 +105,7 @@ static void test_frozen_clock(void)
 	/* control: with the clock running, the same walk says so */
 	s = bounds();
 	fake.fn[B_FLR].tp_reads = 1000000;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.clock_stopped == 0 && r.duration_ns > 0, "running clock: clock_stopped 0 (control)");
 	free(s);
 
@@ -115,7 +115,7 @@ static void test_frozen_clock(void)
 	s = bounds();
 	fake.frozen = true;
 	fake.fn[B_FLR].tp_reads = 1000000;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	/* bus share 5 + 1 (half of 12), function share 3 of the 6 left: 2 waiting */
 	is(fake.mdelays, 2 + 5, "frozen clock, budget 12, hold 5: 2 waiting (the function "
 	   "resets' share less its margin) + 5 holding (%u)", fake.mdelays);
@@ -131,28 +131,40 @@ static void test_frozen_clock(void)
  * Two functions gone, whose first config read each costs 50 ms (a
  * Completion Timeout), first in the quiesce order, spend the whole budget;
  * the function reset and both bus resets are made all the same, each
- * phase in its share.
+ * phase in its share.  The quiesce order goes from the last function to the
+ * first: 02:00.0 (B_EP3), then 01:00.1 (B_EP2), then 01:00.0 (B_EP1), which
+ * the phase no longer reaches.
  */
 static void test_slow_functions(void)
 {
 	struct pcq_snapshot *s;
 	struct pcq_run r;
+	int slow1, slow2, next;
+	u32 k = 0;
 
 	S = topo_settings();
 	s = bounds();
-	fake.fn[B_EP1].ns_per_access = 50 * MS;
-	fake.fn[B_EP2].ns_per_access = 50 * MS;
-	fake.fn[B_EP1].removed = fake.fn[B_EP2].removed = true;
-	pcq_walk(s, false, false, &r);
+	slow1 = pcq_plan_next_quiesce(s, &k);
+	slow2 = pcq_plan_next_quiesce(s, &k);
+	next = pcq_plan_next_quiesce(s, &k);
+	ok(slow1 == B_EP3 && slow2 == B_EP2 && next == B_EP1,
+	   "slow functions: first in the order 02:00.0, 01:00.1, then 01:00.0 (%d %d %d)",
+	   slow1, slow2, next);
+	fake.fn[slow1].ns_per_access = 50 * MS;
+	fake.fn[slow2].ns_per_access = 50 * MS;
+	fake.fn[slow1].removed = fake.fn[slow2].removed = true;
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_BUDGET &&
 	   r.abort_phase == PCQ_PHASE_QUIESCE,
 	   "slow functions: the quiesce phase ran out of its share");
 	ok(r.unvisited > 0, "slow functions: %u planned functions never reached", r.unvisited);
 	is(resets_by(B_FLR, FAKE_BY_FLR), 1, "slow functions: the root-bus FLR still made");
 	is(r.bridges_reset, 2, "slow functions: both bus resets still made");
-	ok(fake_resets_of(B_EP3) && !in_reset(B_RP1) && !in_reset(B_RP2) &&
-	   fake_writes_at(B_RP1, PCI_BRIDGE_CONTROL) == 2,
-	   "slow functions: their bridge reset too, every bus released");
+	ok(fake_resets_of(next) && !in_reset(B_RP1) && !in_reset(B_RP2) &&
+	   fake_writes_at(B_RP1, PCI_BRIDGE_CONTROL) == 2 &&
+	   fake_writes_at(B_RP2, PCI_BRIDGE_CONTROL) == 2,
+	   "slow functions: the one never reached reset by its bridge, every bus released");
+	ok(!fake_writes_to(next), "slow functions: the one never reached was not written");
 	is(r.mismatched, 2, "slow functions: both counted as mismatched");
 	ok(!(fake_get16(B_FLR, PCI_COMMAND) & PCI_COMMAND_MASTER),
 	   "slow functions: the FLR target was quiesced before its reset");
@@ -165,7 +177,7 @@ static void test_slow_functions(void)
 
 	/* control: without the slow functions the walk is done in time */
 	s = bounds();
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.state == PCQ_STATE_DONE && r.unvisited == 0, "slow functions: control: done, all visited");
 	free(s);
 }
@@ -188,7 +200,7 @@ static void crash_walk(struct pcq_snapshot *s, struct pcq_run *r)
 	crash_released = 0;
 	memset(&crash_run, 0, sizeof(crash_run));
 	if (!setjmp(crash_env))
-		pcq_walk(s, false, false, r);
+		topo_walk(s, PCQ_WALK_PANIC, r);
 }
 
 static void test_nested_crash(void)
@@ -231,7 +243,7 @@ static void test_nested_crash(void)
 
 	/* between the two asserts: only the first is released */
 	s = bounds();
-	pcq_walk(s, true, false, &r);
+	topo_walk(s, PCQ_WALK_DRY_RUN, &r);
 	before = r.planned_writes;
 	free(s);
 	s = bounds();
@@ -272,7 +284,7 @@ static void test_skip_keeps_master(void)
 	int rp1, ep1, rp2;
 
 	S = topo_settings();
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	topo_host(&T);
 	rp1 = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	ep1 = topo_ep(&T, rp1, 0, 0);
@@ -280,11 +292,12 @@ static void test_skip_keeps_master(void)
 	topo_ep(&T, rp2, 0, 0);
 	pcq_parse_skip("01:00.0", &skip, &bad);
 	s = topo_build(&T, &S, &skip);
-	ok((s->func[rp1].flags & PCQ_F_KEEP_MASTER) && s->func[rp1].blocker == ep1,
+	ok(s->step[rp1].keep_master && s->step[rp1].blocker == ep1,
 	   "skip: the bridge above it keeps Bus Master, for it");
-	ok(!(s->func[rp2].flags & PCQ_F_KEEP_MASTER), "skip: the other bridge does not");
-	is(s->func[rp1].noreset, PCQ_NORESET_BLOCKED, "skip: its bridge is not reset");
-	pcq_walk(s, false, false, &r);
+	ok(!s->step[rp2].keep_master && !s->step[ep1].keep_master,
+	   "skip: the other bridge does not, nor the skipped function itself");
+	is(s->step[rp1].why, PCQ_WHY_BLOCKED, "skip: its bridge is not reset");
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	is(fake_writes_to(ep1), 0, "skip: the skipped function is not written");
 	ok(fake_get16(rp1, PCI_COMMAND) ==
 	   (T.n[rp1].command | PCI_COMMAND_INTX_DISABLE),
@@ -297,8 +310,8 @@ static void test_skip_keeps_master(void)
 
 	/* control: without the skip, the same bridge loses Bus Master */
 	s = topo_build(&T, &S, NULL);
-	pcq_walk(s, false, false, &r);
-	ok(!(s->func[rp1].flags & PCQ_F_KEEP_MASTER) &&
+	topo_walk(s, PCQ_WALK_PANIC, &r);
+	ok(!s->step[rp1].keep_master &&
 	   !(fake_get16(rp1, PCI_COMMAND) & PCI_COMMAND_MASTER),
 	   "skip: control: without it, the bridge loses Bus Master");
 	free(s);
@@ -314,7 +327,7 @@ static void test_idle_pf(void)
 	int pf, vf1, vf2;
 
 	S = topo_settings();
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	topo_host(&T);
 	pf = topo_ep(&T, -1, 4, 0);
 	vf1 = topo_vf(&T, pf, 1);
@@ -324,10 +337,11 @@ static void test_idle_pf(void)
 	topo_flr(&T, vf2);
 	T.n[pf].command = PCI_COMMAND_MEMORY;
 	s = topo_build(&T, &S, NULL);
-	ok(s->func[vf1].reach == PCQ_REACH_PF && s->func[vf2].reach == PCQ_REACH_PF,
+	ok(s->step[vf1].reach == PCQ_REACH_PF && s->step[vf2].reach == PCQ_REACH_PF,
 	   "idle PF: its VFs are reached by its FLR");
-	ok(s->func[pf].flags & PCQ_F_RESETS_VFS, "idle PF: the plan marks its FLR as the VFs' too");
-	pcq_walk(s, false, false, &r);
+	ok(s->step[pf].resets_vfs && !s->step[vf1].resets_vfs,
+	   "idle PF: the plan marks its FLR as the VFs' too");
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	is(resets_by(pf, FAKE_BY_FLR), 1, "idle PF, mastering VFs: the PF's FLR is made");
 	ok(!resets_by(vf1, FAKE_BY_FLR) && !resets_by(vf2, FAKE_BY_FLR),
 	   "idle PF: the VFs need no FLR of their own");
@@ -338,7 +352,7 @@ static void test_idle_pf(void)
 	/* control: VFs idle too: nothing to reset */
 	T.n[vf1].command = T.n[vf2].command = 0;
 	s = topo_build(&T, &S, NULL);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(!resets_by(pf, FAKE_BY_FLR) && r.functions_reset == 0,
 	   "idle PF, idle VFs: no reset (control)");
 	free(s);
@@ -347,7 +361,7 @@ static void test_idle_pf(void)
 	T.n[vf1].command = T.n[vf2].command = PCI_COMMAND_MASTER;
 	s = topo_build(&T, &S, NULL);
 	fake.fn[pf].remove_on_read = TOPO_PCIE_CAP + PCI_EXP_DEVCTL;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(!resets_by(pf, FAKE_BY_FLR) && r.functions_reset == 0,
 	   "PF gone before its FLR: no reset made, none counted");
 	is(r.no_reset, 2, "PF gone before its FLR: its 2 mastering VFs counted without reset");
@@ -368,7 +382,7 @@ static void test_crash_in_write(void)
 
 	S = topo_settings();
 	s = bounds();
-	pcq_walk(s, true, false, &r);
+	topo_walk(s, PCQ_WALK_DRY_RUN, &r);
 	before = r.planned_writes;
 	free(s);
 	s = bounds();
@@ -397,7 +411,7 @@ static void test_crash_in_write(void)
 
 	/* after the walk: nothing asserted, nothing read or written */
 	s = bounds();
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	before = fake.reads + fake.writes;
 	memset(&crash_run, 0, sizeof(crash_run));
 	is(pcq_walk_interrupted(&crash_run), 0, "a crash after the walk: nothing to release");
@@ -419,15 +433,15 @@ static void test_budget_floor(void)
 	S.budget_ms = pcq_budget_floor_ms(S.reset_hold_ms);
 	s = bounds();
 	fake.ns_per_access = 10000;
-	pcq_walk(s, false, false, &r);
-	ok(s->nr_resets && s->nr_fresets && r.state == PCQ_STATE_DONE && r.unvisited == 0,
+	topo_walk(s, PCQ_WALK_PANIC, &r);
+	ok(s->nr_bus_resets && s->nr_fn_resets && r.state == PCQ_STATE_DONE && r.unvisited == 0,
 	   "budget %u ms, hold %u: done, every function visited (%s, %u unvisited)", S.budget_ms,
 	   S.reset_hold_ms, pcq_state_name(r.state), r.unvisited);
 	free(s);
 	S.budget_ms = 20;
 	s = bounds();
 	fake.ns_per_access = 10000;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.state == PCQ_STATE_DONE && r.unvisited == 0 && r.functions_reset == 1 &&
 	   r.bridges_reset == 2, "budget 20 ms, hold 2: done, all resets made");
 	free(s);
@@ -436,7 +450,7 @@ static void test_budget_floor(void)
 	s = bounds();
 	fake.ns_per_access = 10000;
 	fake.fn[B_EP3].ns_per_access = 30 * MS;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.state == PCQ_STATE_ABORTED && r.abort_phase == PCQ_PHASE_QUIESCE,
 	   "budget 20 ms: control: with a slow function the quiesce phase is cut (%s, %s)",
 	   pcq_state_name(r.state), pcq_phase_name(r.abort_phase));
@@ -452,11 +466,11 @@ static void test_gone_at_command(void)
 
 	S = topo_settings();
 	s = bounds();
-	pcq_walk(s, false, false, &ctl);
+	topo_walk(s, PCQ_WALK_PANIC, &ctl);
 	free(s);
 	s = bounds();
 	fake.fn[B_EP3].remove_on_read = PCI_COMMAND;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(!fake_writes_at(B_EP3, PCI_COMMAND), "gone at Command: no Command write");
 	ok(r.mismatched == 1 && r.functions_quiesced == ctl.functions_quiesced - 1,
 	   "gone at Command: counted as mismatched, not as quiesced (%u, %u of %u)",

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Lock-free config accessors (cfg.c): ECAM and type 1 backends on the fake. */
+/*
+ * Lock-free config accessors (cfg.c): ECAM and type 1 backends on the fake;
+ * and the test double of the PCI core's (fake_pci.c).
+ */
 #include <string.h>
 
 #include <linux/pci_regs.h>
@@ -36,13 +39,13 @@ static void two_functions(void)
 
 static void test_ecam(void)
 {
-	struct pcq_func a = { .cfg = { .ecam = NULL, .method = PCQ_ACCESS_ECAM } };
+	struct pcq_func a = { .ecam = NULL };
 	struct pcq_func b = a;
 	struct pcq_run run = { 0 };
 
 	two_functions();
-	a.cfg.ecam = fake_page(0);
-	b.cfg.ecam = fake_page(1);
+	a.ecam = fake_page(0);
+	b.ecam = fake_page(1);
 	is(pcq_cfg_read32(&a, PCI_VENDOR_ID, &run), 0x10d38086, "ecam: read32 IDs of function A");
 	is(pcq_cfg_read32(&b, PCI_VENDOR_ID, &run), 0x10d38087, "ecam: read32 IDs of function B");
 	is(pcq_cfg_read32(&a, PCI_CACHE_LINE_SIZE, &run) >> 16 & 0xff, 0x81,
@@ -80,10 +83,8 @@ static bool io_is(int k, u16 port, u8 width, bool out, u32 val)
 
 static void test_conf1(void)
 {
-	struct pcq_func a = { .cfg = { .conf1 = pcq_cfg_conf1_address(3, 0x10),
-				      .method = PCQ_ACCESS_CONF1 } };
-	struct pcq_func b = { .cfg = { .conf1 = pcq_cfg_conf1_address(4, 0x11),
-				      .method = PCQ_ACCESS_CONF1 } };
+	struct pcq_func a = { .bus = 3, .devfn = 0x10, .flags = PCQ_F_CONF1 };
+	struct pcq_func b = { .bus = 4, .devfn = 0x11, .flags = PCQ_F_CONF1 };
 	struct pcq_run run = { 0 };
 
 	two_functions();
@@ -125,16 +126,20 @@ static void test_conf1(void)
 
 static void test_none(void)
 {
-	struct pcq_func n = { .cfg = { .ecam = NULL, .conf1 = 0x80010000,
-				      .method = PCQ_ACCESS_NONE } };
-	struct pcq_func junk = { .cfg = { .ecam = NULL, .method = 7 } };
+	struct pcq_func n = { .bus = 3, .devfn = 0x10 };
+	/* every fact but an accessor: none of them makes one */
+	struct pcq_func junk = { .bus = 3, .devfn = 0x10, .flags = 0xffff & ~PCQ_F_CONF1,
+				 .reset_cap = 0x80, .type = PCQ_TYPE_ROOT_PORT };
 	struct pcq_run run = { 0 };
 
 	two_functions();
 	is(pcq_cfg_read32(&n, PCI_VENDOR_ID, &run), 0xffffffff, "none: read32 is all-ones");
 	is(pcq_cfg_read16(&n, PCI_COMMAND, &run), 0xffff, "none: read16 is all-ones");
 	pcq_cfg_write16(&n, PCI_COMMAND, 0, &run);
-	is(pcq_cfg_read16(&junk, PCI_COMMAND, &run), 0xffff, "none: unknown method reads all-ones");
+	is(pcq_cfg_read16(&junk, PCI_COMMAND, &run), 0xffff,
+	   "none: every other flag set, no ECAM, no PCQ_F_CONF1: all-ones");
+	ok(!strcmp(pcq_access_name(&n), "none") && !strcmp(pcq_access_name(&junk), "none"),
+	   "none: access named none");
 	pcq_cfg_write16(&junk, PCI_COMMAND, 0, &run);
 	ok(run.config_reads == 0 && run.config_writes == 0, "none: nothing counted");
 	ok(fake.reads == 0 && fake.writes == 0 && fake.nio == 0, "none: no access made");
@@ -157,10 +162,11 @@ static void test_pick_vmd_twin(void)
 	pcq_cfg_pick(&vmd, NULL, true);
 	pcq_cfg_pick(&twin, NULL, true);
 	pcq_cfg_pick(&other, NULL, true);
-	is(vmd.cfg.method, PCQ_ACCESS_NONE, "pick: VMD domain 0x10000 without ECAM: no accessor");
-	is(twin.cfg.method, PCQ_ACCESS_CONF1, "pick: domain 0 without ECAM: type 1");
-	is(twin.cfg.conf1, pcq_cfg_conf1_address(3, 0x10), "pick: type 1 address of 03:02.0");
-	is(other.cfg.method, PCQ_ACCESS_NONE, "pick: domain 1 without ECAM: no accessor");
+	ok(!vmd.ecam && !(vmd.flags & PCQ_F_CONF1) && !strcmp(pcq_access_name(&vmd), "none"),
+	   "pick: VMD domain 0x10000 without ECAM: no accessor");
+	ok(!twin.ecam && (twin.flags & PCQ_F_CONF1) && !strcmp(pcq_access_name(&twin), "conf1"),
+	   "pick: domain 0 without ECAM: type 1");
+	ok(!other.ecam && !(other.flags & PCQ_F_CONF1), "pick: domain 1 without ECAM: no accessor");
 	is(pcq_cfg_read32(&vmd, PCI_VENDOR_ID, &run), 0xffffffff,
 	   "pick: the VMD child reads all-ones, not its twin's IDs");
 	pcq_cfg_write16(&vmd, PCI_COMMAND, 0, &run);
@@ -169,12 +175,21 @@ static void test_pick_vmd_twin(void)
 	is(fake_get16(0, PCI_COMMAND), 0x0007, "pick: the twin's Command untouched");
 	is(pcq_cfg_read32(&twin, PCI_VENDOR_ID, &run), 0x10d38086,
 	   "pick: control: the twin's own accessor reads its IDs");
+	ok(io_is(0, 0xcf8, 4, true, pcq_cfg_conf1_address(3, 0x10)),
+	   "pick: type 1 address of 03:02.0 in 0xcf8 (%#x)", fake.nio ? fake.io[0].val : 0);
 
 	/* with the kernel's mapping of bus 3, ECAM at base + devfn * 4 KiB */
 	bus_page = (u8 *)fake_page(0) - ((unsigned long)0x10 << 12);
 	pcq_cfg_pick(&vmd, bus_page, true);
-	ok(vmd.cfg.method == PCQ_ACCESS_ECAM && vmd.cfg.ecam == fake_page(0),
+	ok(vmd.ecam == fake_page(0) && !strcmp(pcq_access_name(&vmd), "ecam"),
 	   "pick: ECAM page = bus mapping + devfn << 12");
+	pcq_cfg_pick(&twin, bus_page, true);
+	ok(twin.ecam == fake_page(0) && !(twin.flags & PCQ_F_CONF1),
+	   "pick: ECAM found later: PCQ_F_CONF1 cleared, ECAM alone");
+	twin.flags |= PCQ_F_VF | PCQ_F_FLR;
+	pcq_cfg_pick(&twin, NULL, false);
+	ok(!twin.ecam && twin.flags == (PCQ_F_VF | PCQ_F_FLR),
+	   "pick: no accessor left: the other flags kept");
 }
 
 /*
@@ -190,26 +205,27 @@ static void test_pick_conf1_unused(void)
 
 	two_functions();
 	pcq_cfg_pick(&f, NULL, false);
-	is(f.cfg.method, PCQ_ACCESS_NONE, "pick: domain 0, the kernel not on type 1: no accessor");
+	ok(!f.ecam && !(f.flags & PCQ_F_CONF1),
+	   "pick: domain 0, the kernel not on type 1: no accessor");
 	is(pcq_cfg_read32(&f, PCI_VENDOR_ID, &run), 0xffffffff,
 	   "pick: ... reads all-ones, no port touched");
 	ok(fake.nio == 0 && fake.reads == 0, "pick: ... no access made");
 	pcq_cfg_pick(&f, NULL, true);
-	is(f.cfg.method, PCQ_ACCESS_CONF1, "pick: control: with the kernel on type 1, type 1");
+	ok(!f.ecam && (f.flags & PCQ_F_CONF1), "pick: control: with the kernel on type 1, type 1");
 	bus_page = (u8 *)fake_page(0) - ((unsigned long)0x10 << 12);
 	pcq_cfg_pick(&f, bus_page, false);
-	is(f.cfg.method, PCQ_ACCESS_ECAM, "pick: ECAM whatever the kernel's type 1 use");
+	ok(f.ecam == fake_page(0) && !(f.flags & PCQ_F_CONF1),
+	   "pick: ECAM whatever the kernel's type 1 use");
 }
 
 static void test_extended_and_bytes(void)
 {
-	struct pcq_func e = { .cfg = { .method = PCQ_ACCESS_ECAM } };
-	struct pcq_func c = { .cfg = { .conf1 = pcq_cfg_conf1_address(3, 0x10),
-				      .method = PCQ_ACCESS_CONF1 } };
+	struct pcq_func e = { .bus = 4, .devfn = 0x11 };
+	struct pcq_func c = { .bus = 3, .devfn = 0x10, .flags = PCQ_F_CONF1 };
 	struct pcq_run run = { 0 };
 
 	two_functions();
-	e.cfg.ecam = fake_page(1);
+	e.ecam = fake_page(1);
 	fake_set16(0, 0x164, 0x0009);
 	fake_set16(1, 0x164, 0x0009);
 	is(pcq_cfg_read16(&e, 0x164, &run), 0x0009, "ext: ECAM reads an extended register");
@@ -238,25 +254,77 @@ static void test_extended_and_bytes(void)
 	is(fake.bad, 0, "byte: no bad access");
 }
 
-/* dry_run_now from process context: reads through the PCI core only. */
-static void test_locked(void)
+/*
+ * The lock-free accessors as the walk sees them (pcq_cfg_lockfree_ops):
+ * reads of 1, 2 and 4 bytes, writes of 1 and 2, through ECAM
+ * (mmio_config_read[bwl]) or type 1, counted; the same limits as the
+ * pcq_cfg_read32/16 and write16/8 wrappers.
+ */
+static void test_lockfree_ops(void)
 {
-	struct pcq_func a = { .bus = 3, .devfn = 0x10,
-			     .cfg = { .conf1 = pcq_cfg_conf1_address(3, 0x10),
-				      .method = PCQ_ACCESS_CONF1 } };
-	struct pcq_run run = { .locked = 1 };
+	const struct pcq_cfg_ops *ops = &pcq_cfg_lockfree_ops;
+	struct pcq_func e = { .bus = 4, .devfn = 0x11 };
+	struct pcq_func c = { .bus = 3, .devfn = 0x10, .flags = PCQ_F_CONF1 };
+	struct pcq_func n = { .bus = 3, .devfn = 0x10 };
+	struct pcq_run run = { 0 };
 
 	two_functions();
-	is(pcq_cfg_read32(&a, PCI_VENDOR_ID, &run), 0x10d38086, "locked: read32 IDs");
-	is(pcq_cfg_read16(&a, PCI_COMMAND, &run), 0x0007, "locked: read16 Command");
-	pcq_cfg_write16(&a, PCI_COMMAND, 0, &run);
-	pcq_cfg_write8(&a, PCI_COMMAND, 0, &run);
-	is(fake.locked_reads, 2, "locked: both reads through the PCI core");
+	e.ecam = fake_page(1);
+	ok(ops->read && ops->write, "ops: the lock-free way reads and writes");
+	is(ops->read(&e, PCI_VENDOR_ID, 4, &run), 0x10d38087, "ops: ECAM read of 4 bytes");
+	is(ops->read(&e, PCI_DEVICE_ID, 2, &run), 0x10d3, "ops: ECAM read of 2 bytes");
+	is(ops->read(&e, PCI_HEADER_TYPE, 1, &run), 0x81, "ops: ECAM read of 1 byte (readb)");
+	is(ops->read(&e, PCI_VENDOR_ID + 1, 1, &run), 0x80, "ops: ECAM byte at an odd offset");
+	is(ops->read(&c, PCI_HEADER_TYPE, 1, &run), 0x81, "ops: type 1 read of 1 byte");
+	ok(io_is(fake.nio - 1, 0xcfe, 1, false, 0x81) &&
+	   io_is(fake.nio - 2, 0xcf8, 4, true, 0x8003100c),
+	   "ops: type 1 byte at 0x0e: 0xcf8 = 0x8003100c, inb 0xcfe");
+	is(ops->read(&n, PCI_HEADER_TYPE, 1, &run), 0xff, "ops: no accessor: a byte reads 0xff");
+	is(ops->read(&e, 4095, 1, &run), 0, "ops: ECAM: the last byte of the page is read");
+	is(ops->read(&e, 4096, 1, &run), 0xff, "ops: ECAM: a byte past the page: 0xff, no access");
+	is(ops->read(&c, 0x100, 1, &run), 0xff, "ops: type 1: an extended byte: 0xff, no access");
+	is(run.config_reads, 6, "ops: 6 reads made and counted (not those refused)");
+	is(fake.reads, 6, "ops: the fake saw the same 6");
+
+	ops->write(&e, PCI_COMMAND, 2, 0x0406, &run);
+	ops->write(&e, PCI_LATENCY_TIMER, 1, 0x40, &run);
+	ops->write(&c, PCI_COMMAND, 2, 0x0405, &run);
+	ops->write(&n, PCI_COMMAND, 2, 0, &run);
+	ops->write(&e, 4096, 2, 0, &run);
+	ok(fake_get16(1, PCI_COMMAND) == 0x0406 && fake_get8(1, PCI_LATENCY_TIMER) == 0x40 &&
+	   fake_get8(1, PCI_CACHE_LINE_SIZE) == 0 && fake_get16(0, PCI_COMMAND) == 0x0405,
+	   "ops: writes of 2 and 1 bytes land, through ECAM and type 1, nothing next to them");
+	ok(run.config_writes == 3 && fake.writes == 3,
+	   "ops: 3 writes made and counted; none without an accessor or past the page");
+	is(fake.bad, 0, "ops: no bad access");
+}
+
+/*
+ * The PCI core's way, as the tests stand it in (fake_pci.c): reads found
+ * by address, never through ECAM or the ports; counted in the run and
+ * apart in the fake; the walk must never write through it.
+ */
+static void test_pci_core_double(void)
+{
+	const struct pcq_cfg_ops *ops = &pcq_cfg_pci_core_ops;
+	struct pcq_func a = { .bus = 3, .devfn = 0x10, .flags = PCQ_F_CONF1 };
+	struct pcq_func none = { .bus = 3, .devfn = 0x10 };
+	struct pcq_func gone = { .bus = 9, .devfn = 0 };
+	struct pcq_run run = { 0 };
+
+	two_functions();
+	is(ops->read(&a, PCI_VENDOR_ID, 4, &run), 0x10d38086, "pci core: read of 4 bytes");
+	is(ops->read(&a, PCI_COMMAND, 2, &run), 0x0007, "pci core: read of 2 bytes");
+	is(ops->read(&a, PCI_HEADER_TYPE, 1, &run), 0x81, "pci core: read of 1 byte");
+	is(ops->read(&none, PCI_COMMAND, 2, &run), 0x0007,
+	   "pci core: a function the lock-free way cannot reach: the core can");
+	is(ops->read(&gone, PCI_VENDOR_ID, 4, &run), 0xffffffff,
+	   "pci core: no such function: all-ones");
+	is(fake.pci_core_reads, 5, "pci core: the 5 reads went through it");
 	ok(fake.nio == 0 && fake.cf8_writes == 0 && fake.reads == 0,
-	   "locked: no bare 0xcf8/0xcfc access at all");
-	ok(fake.writes == 0 && run.config_writes == 0 && fake_get16(0, PCI_COMMAND) == 7,
-	   "locked: writes are dropped (locked walks are dry)");
-	is(run.config_reads, 2, "locked: reads still counted");
+	   "pci core: no bare 0xcf8/0xcfc or ECAM access at all");
+	is(run.config_reads, 5, "pci core: reads counted in the run");
+	is(fake.pci_core_writes, 0, "pci core: no write tried");
 }
 
 int main(void)
@@ -268,6 +336,7 @@ int main(void)
 	test_pick_vmd_twin();
 	test_pick_conf1_unused();
 	test_extended_and_bytes();
-	test_locked();
+	test_lockfree_ops();
+	test_pci_core_double();
 	return tap_done();
 }

@@ -4,83 +4,185 @@
 #include <string.h>
 
 #include "crash_quiesce.h"
+#include "fake_pci.h"
 #include "tap.h"
 #include "topo.h"
 
 static struct topo T;
 static struct pcq_settings S;
 
+/* Position of function @i in the quiesce order, or -1. */
 static int pos(const struct pcq_snapshot *s, int i)
 {
-	unsigned int k;
+	u32 k = 0;
+	int n = 0;
+	s32 j;
 
-	for (k = 0; k < s->nr_order; k++)
-		if (s->order[k] == (u32)i)
-			return k;
+	while ((j = pcq_plan_next_quiesce(s, &k)) >= 0) {
+		if (j == i)
+			return n;
+		n++;
+	}
 	return -1;
+}
+
+/* The @n-th function of the quiesce order, or -1. */
+static int nth(const struct pcq_snapshot *s, int n)
+{
+	u32 k = 0;
+	s32 j;
+
+	while ((j = pcq_plan_next_quiesce(s, &k)) >= 0 && n--)
+		;
+	return j;
+}
+
+/* The bridges whose bus the walk resets, in its order: index order. */
+static unsigned int bus_resets(const struct pcq_snapshot *s, int *out)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < s->nr; i++)
+		if (s->step[i].action == PCQ_ACT_QUIESCE_RESET)
+			out[n++] = i;
+	return n;
 }
 
 static bool resets_only(const struct pcq_snapshot *s, int a, int b)
 {
 	unsigned int want = (a >= 0) + (b >= 0);
+	int r[TOPO_MAX];
+	unsigned int n = bus_resets(s, r);
 
-	return s->nr_resets == want && (a < 0 || s->resets[0] == (u32)a) &&
-	       (b < 0 || s->resets[want - 1] == (u32)b);
+	return n == want && s->nr_bus_resets == want && (a < 0 || r[0] == a) &&
+	       (b < 0 || r[want - 1] == b);
 }
 
 static bool skipped(const struct pcq_snapshot *s, int i, int reason)
 {
-	return s->func[i].action == PCQ_ACT_SKIP && s->func[i].skip == reason &&
+	return s->step[i].action == PCQ_ACT_SKIP && s->step[i].skip == reason &&
 	       pos(s, i) < 0;
 }
 
 static bool blocked(const struct pcq_snapshot *s, int i, int by)
 {
-	return s->func[i].action == PCQ_ACT_QUIESCE &&
-	       s->func[i].noreset == PCQ_NORESET_BLOCKED && s->func[i].blocker == by;
+	return s->step[i].action == PCQ_ACT_QUIESCE &&
+	       s->step[i].why == PCQ_WHY_BLOCKED && s->step[i].blocker == by;
+}
+
+/* Reached by the bus reset of @by, as everything below a resetting bridge. */
+static bool below(const struct pcq_snapshot *s, int i, int by)
+{
+	return s->step[i].reset_by == by && s->step[i].reach == PCQ_REACH_BUS &&
+	       s->step[i].action != PCQ_ACT_QUIESCE_RESET;
+}
+
+static bool own_reset(const struct pcq_step *st)
+{
+	return st->reach == PCQ_REACH_FLR || st->reach == PCQ_REACH_AF_FLR ||
+	       st->reach == PCQ_REACH_PM;
 }
 
 /* Rules every plan must obey, whatever the topology. */
 static void invariants(const struct pcq_snapshot *s, const char *name)
 {
-	unsigned int i, k, skips = 0, nresets = 0;
+	unsigned int i, n = 0, skips = 0, nresets = 0, nfn = 0, fn_seen = 0;
 	bool order_ok = true, bridges_last = true, up_ok = true, topmost = true;
-	bool resets_ok = true, seen_bridge = false;
+	bool seen_bridge = false, fn_ok = true, seen_pf = false, below_ok = true;
+	bool why_ok = true, own_ok = true;
+	int seen[TOPO_MAX + 1] = { 0 }, last = -1;
+	u32 k = 0;
+	s32 j;
 
 	for (i = 0; i < s->nr; i++) {
-		skips += s->func[i].action == PCQ_ACT_SKIP;
-		nresets += s->func[i].action == PCQ_ACT_QUIESCE_RESET;
-		if ((s->func[i].action == PCQ_ACT_SKIP) != (pos(s, i) < 0))
-			order_ok = false;
+		const struct pcq_step *st = &s->step[i];
+		const struct pcq_func *f = &s->func[i];
+
+		skips += st->action == PCQ_ACT_SKIP;
+		nresets += st->action == PCQ_ACT_QUIESCE_RESET;
+		nfn += own_reset(st);
+		/* a function below a resetting bridge: reached by it, nothing else */
+		if (f->parent >= 0 && (s->step[f->parent].action == PCQ_ACT_QUIESCE_RESET ||
+				       s->step[f->parent].reset_by >= 0)) {
+			if (st->reset_by < 0 || st->reach != PCQ_REACH_BUS ||
+			    st->action == PCQ_ACT_QUIESCE_RESET || st->why != PCQ_WHY_NONE)
+				below_ok = false;
+		} else if (st->reset_by >= 0 || st->reach == PCQ_REACH_BUS) {
+			below_ok = false;
+		}
+		/* a bridge's why says why it does not reset its bus, or none */
+		if (f->hdr_type == PCI_HEADER_TYPE_BRIDGE && st->reset_by < 0 &&
+		    (f->type == PCQ_TYPE_ROOT_PORT || f->type == PCQ_TYPE_DOWNSTREAM_PORT ||
+		     f->type == PCQ_TYPE_UPSTREAM_PORT || f->type == PCQ_TYPE_PCI_BRIDGE) &&
+		    (st->action == PCQ_ACT_QUIESCE_RESET) != (st->why == PCQ_WHY_NONE))
+			why_ok = false;
+		/* a reset of its own only where the facts name one */
+		if ((st->reach == PCQ_REACH_FLR && !(f->flags & PCQ_F_FLR)) ||
+		    (st->reach == PCQ_REACH_AF_FLR && !(f->flags & PCQ_F_AF_FLR)) ||
+		    (st->reach == PCQ_REACH_PM && !(f->flags & PCQ_F_PM_RESET)) ||
+		    (own_reset(st) && (st->action == PCQ_ACT_SKIP || st->why != PCQ_WHY_NONE)))
+			own_ok = false;
 	}
-	for (k = 0; k < s->nr_order; k++) {
-		const struct pcq_func *f = &s->func[s->order[k]];
-		bool br = f->hdr_type == PCI_HEADER_TYPE_BRIDGE;
+	while ((j = pcq_plan_next_quiesce(s, &k)) >= 0) {
+		const struct pcq_func *f;
+		bool br;
 		int p;
 
+		if (j >= (s32)s->nr || n > s->nr) {
+			order_ok = false;
+			break;
+		}
+		f = &s->func[j];
+		br = f->hdr_type == PCI_HEADER_TYPE_BRIDGE;
+		if (s->step[j].action == PCQ_ACT_SKIP || (j < TOPO_MAX && seen[j]++))
+			order_ok = false;
 		if (seen_bridge && !br)
 			bridges_last = false;
 		seen_bridge |= br;
 		/* a planned ancestor is quiesced after its descendants */
 		for (p = f->parent; p >= 0; p = s->func[p].parent)
-			if (s->func[p].action != PCQ_ACT_SKIP && pos(s, p) < (int)k)
+			if (s->step[p].action != PCQ_ACT_SKIP && pos(s, p) < (int)n)
 				up_ok = false;
+		n++;
 	}
-	for (k = 0; k < s->nr_resets; k++) {
+	ok(pcq_plan_next_quiesce(s, &k) < 0 && k == 2 * s->nr,
+	   "%s: the quiesce order ends, and stays ended (k = 2 nr)", name);
+	for (i = 0; i < s->nr; i++) {
 		int p;
 
-		if (s->func[s->resets[k]].action != PCQ_ACT_QUIESCE_RESET)
-			resets_ok = false;
-		for (p = s->func[s->resets[k]].parent; p >= 0; p = s->func[p].parent)
-			if (s->func[p].action == PCQ_ACT_QUIESCE_RESET)
+		if (s->step[i].action != PCQ_ACT_QUIESCE_RESET)
+			continue;
+		for (p = s->func[i].parent; p >= 0; p = s->func[p].parent)
+			if (s->step[p].action == PCQ_ACT_QUIESCE_RESET)
 				topmost = false;
 	}
-	is(s->nr_order + skips, s->nr, "%s: nr_order + skipped == nr", name);
-	ok(order_ok, "%s: order holds exactly the functions not skipped", name);
+	/* function resets: every own reset once, VFs first, index order in each part */
+	for (k = 0; (j = pcq_plan_next_fn_reset(s, &k)) >= 0; fn_seen++) {
+		bool vf = s->func[j].flags & PCQ_F_VF;
+
+		if (j >= (s32)s->nr || fn_seen > s->nr || !own_reset(&s->step[j])) {
+			fn_ok = false;
+			break;
+		}
+		if ((vf && seen_pf) || (last >= 0 && j <= last &&
+					!!(s->func[last].flags & PCQ_F_VF) == vf))
+			fn_ok = false;
+		seen_pf |= !vf;
+		last = j;
+	}
+	is(s->nr_quiesce + skips, s->nr, "%s: nr_quiesce + skipped == nr", name);
+	is(n, s->nr_quiesce, "%s: the quiesce order has nr_quiesce functions", name);
+	ok(order_ok, "%s: order holds exactly the functions not skipped, each once", name);
 	ok(bridges_last, "%s: order has every non-bridge before any bridge", name);
 	ok(up_ok, "%s: order has descendants before their ancestors", name);
-	ok(resets_ok && s->nr_resets == nresets, "%s: resets list = the quiesce+reset functions", name);
+	is(s->nr_bus_resets, nresets, "%s: nr_bus_resets = the quiesce+reset functions", name);
 	ok(topmost, "%s: no reset below another reset", name);
+	ok(fn_ok && fn_seen == nfn && s->nr_fn_resets == nfn,
+	   "%s: function resets: each own reset once, VFs first, then index order (%u)",
+	   name, fn_seen);
+	ok(below_ok, "%s: below a resetting bridge: reset_by, reach bus; nowhere else", name);
+	ok(why_ok, "%s: a bridge resets its bus, or its why says why not", name);
+	ok(own_ok, "%s: a reset of its own only with its method's fact, never with a why", name);
 	ok(pcq_snapshot_intact(s), "%s: sealed snapshot intact", name);
 }
 
@@ -99,15 +201,17 @@ static void test_root_bus_only(void)
 	struct pcq_snapshot *s;
 	int a, b;
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	a = topo_ep(&T, -1, 2, 0);
 	b = topo_ep(&T, -1, 3, 0);
 	s = build(NULL);
-	ok(s->func[a].action == PCQ_ACT_QUIESCE && s->func[b].action == PCQ_ACT_QUIESCE,
+	ok(s->step[a].action == PCQ_ACT_QUIESCE && s->step[b].action == PCQ_ACT_QUIESCE,
 	   "root bus: endpoints quiesced");
-	ok(s->func[a].noreset == PCQ_NORESET_NOT_BRIDGE, "root bus: endpoint noreset=not-a-bridge");
-	is(s->nr_resets, 0, "root bus: no reset");
-	is(s->nr_order, 2, "root bus: both endpoints in order");
+	ok(s->step[a].reset_by == -1 && s->step[a].reach == PCQ_REACH_NONE &&
+	   s->step[a].why == PCQ_WHY_NO_METHOD,
+	   "root bus: an endpoint resets no bus: its why is its own (no-reset-method)");
+	is(s->nr_bus_resets, 0, "root bus: no reset");
+	is(s->nr_quiesce, 2, "root bus: both endpoints in order");
 	ok(s->func[a].depth == 0 && s->func[a].parent == -1, "root bus: depth 0, no parent");
 	invariants(s, "root bus");
 	free(s);
@@ -118,17 +222,17 @@ static void test_root_port(void)
 	struct pcq_snapshot *s;
 	int rp, ep;
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	ep = topo_ep(&T, rp, 0, 0);
 	s = build(NULL);
-	is(s->func[rp].action, PCQ_ACT_QUIESCE_RESET, "root port: quiesce+reset");
+	is(s->step[rp].action, PCQ_ACT_QUIESCE_RESET, "root port: quiesce+reset");
 	ok(resets_only(s, rp, -1), "root port: the only reset");
-	is(s->func[ep].action, PCQ_ACT_QUIESCE, "root port: endpoint quiesced");
-	is(s->func[ep].noreset, PCQ_NORESET_ANCESTOR, "root port: endpoint reset-by-ancestor");
-	ok(s->nr_order == 2 && s->order[0] == (u32)ep && s->order[1] == (u32)rp,
+	is(s->step[ep].action, PCQ_ACT_QUIESCE, "root port: endpoint quiesced");
+	ok(below(s, ep, rp), "root port: endpoint reached by its bus reset (reset_by, reach bus)");
+	ok(s->nr_quiesce == 2 && nth(s, 0) == ep && nth(s, 1) == rp && nth(s, 2) == -1,
 	   "root port: order = endpoint, root port");
-	ok(s->func[rp].flags & PCQ_F_BUSY, "root port: marked busy");
+	ok(s->step[rp].populated && !s->step[ep].populated, "root port: marked populated");
 	is(s->func[ep].depth, 1, "root port: endpoint depth 1");
 	invariants(s, "root port");
 	free(s);
@@ -139,7 +243,7 @@ static int sw_rp, sw_usp, sw_dsp1, sw_dsp2, sw_mf0, sw_mf1, sw_ep, sw_root_ep;
 
 static void switch_topology(void)
 {
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	sw_root_ep = topo_ep(&T, -1, 2, 0);
 	sw_rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	sw_usp = topo_bridge(&T, sw_rp, PCQ_TYPE_UPSTREAM_PORT, 0, 0);
@@ -159,11 +263,12 @@ static void test_switch(void)
 	switch_topology();
 	s = build(NULL);
 	ok(resets_only(s, sw_rp, -1), "switch: only the root port resets");
-	ok(s->func[sw_usp].noreset == PCQ_NORESET_ANCESTOR &&
-	   s->func[sw_dsp1].noreset == PCQ_NORESET_ANCESTOR &&
-	   s->func[sw_dsp2].noreset == PCQ_NORESET_ANCESTOR,
-	   "switch: ports below record reset-by-ancestor");
-	ok(s->func[sw_usp].action == PCQ_ACT_QUIESCE && s->func[sw_dsp1].action == PCQ_ACT_QUIESCE,
+	ok(below(s, sw_usp, sw_rp) && below(s, sw_dsp1, sw_rp) && below(s, sw_dsp2, sw_rp) &&
+	   below(s, sw_mf0, sw_rp) && below(s, sw_ep, sw_rp),
+	   "switch: ports and endpoints below reached by the root port's bus reset");
+	ok(s->step[sw_usp].why == PCQ_WHY_NONE && s->step[sw_dsp1].why == PCQ_WHY_NONE,
+	   "switch: the ports below have no why of their own: a reset reaches them");
+	ok(s->step[sw_usp].action == PCQ_ACT_QUIESCE && s->step[sw_dsp1].action == PCQ_ACT_QUIESCE,
 	   "switch: switch ports quiesced");
 	is(s->func[sw_mf1].depth, 3, "switch: endpoint below switch has depth 3");
 	ok(pos(s, sw_mf0) < 3 && pos(s, sw_mf1) < 3 && pos(s, sw_ep) < 3,
@@ -189,10 +294,13 @@ static void test_vga(void)
 	ok(blocked(s, sw_rp, sw_mf0), "vga: root port blocked by the display device");
 	ok(blocked(s, sw_usp, sw_mf0), "vga: upstream port blocked by the display device");
 	ok(blocked(s, sw_dsp1, sw_mf0), "vga: its downstream port blocked");
-	is(s->func[sw_dsp2].action, PCQ_ACT_QUIESCE_RESET, "vga: other downstream port resets");
+	is(s->step[sw_dsp2].action, PCQ_ACT_QUIESCE_RESET, "vga: other downstream port resets");
 	ok(resets_only(s, sw_dsp2, -1), "vga: it is the only reset");
-	is(s->func[sw_ep].noreset, PCQ_NORESET_ANCESTOR, "vga: endpoint below it reset-by-ancestor");
-	ok(pos(s, sw_mf0) >= 0 && s->func[sw_mf0].action == PCQ_ACT_QUIESCE,
+	ok(below(s, sw_ep, sw_dsp2), "vga: endpoint below it reached by its bus reset");
+	ok(s->step[sw_mf0].reset_by == -1 && s->step[sw_mf1].reset_by == -1 &&
+	   s->step[sw_mf1].why == PCQ_WHY_NO_METHOD,
+	   "vga: the display's sibling function, no bus reset, no method: no-reset-method");
+	ok(pos(s, sw_mf0) >= 0 && s->step[sw_mf0].action == PCQ_ACT_QUIESCE,
 	   "vga: display device still quiesced");
 	invariants(s, "vga");
 	free(s);
@@ -203,34 +311,35 @@ static void test_pci_bridge(void)
 	struct pcq_snapshot *s;
 	int br, a, b;
 
-	topo_init(&T, PCQ_ACCESS_CONF1);
+	topo_init(&T, TOPO_ACCESS_CONF1);
 	br = topo_bridge(&T, -1, PCQ_TYPE_PCI_BRIDGE, 3, 0);
 	a = topo_ep(&T, br, 1, 0);
 	b = topo_ep(&T, br, 2, 0);
 	s = build(NULL);
-	is(s->func[br].action, PCQ_ACT_QUIESCE_RESET, "pci-bridge: root-bus pci-bridge resets");
-	ok(s->func[a].noreset == PCQ_NORESET_ANCESTOR && s->func[b].noreset == PCQ_NORESET_ANCESTOR,
-	   "pci-bridge: endpoints reset-by-ancestor");
-	ok(s->nr_order == 3 && s->order[2] == (u32)br, "pci-bridge: bridge last in order");
+	is(s->step[br].action, PCQ_ACT_QUIESCE_RESET, "pci-bridge: root-bus pci-bridge resets");
+	ok(below(s, a, br) && below(s, b, br), "pci-bridge: endpoints reached by its bus reset");
+	ok(s->nr_quiesce == 3 && nth(s, 2) == br, "pci-bridge: bridge last in order");
 	invariants(s, "pci-bridge");
 	free(s);
 }
 
 static void test_user_skip_addr(void)
 {
+	struct pcq_func facts[3];
 	struct pcq_snapshot *s;
 	int rp, a, b;
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	a = topo_ep(&T, rp, 0, 0);
 	b = topo_ep(&T, rp, 0, 1);
 	s = build("01:00.0");
 	ok(skipped(s, a, PCQ_SKIP_USER), "skip addr: endpoint skip:user, not in order");
-	ok(s->func[a].flags & PCQ_F_USER_SKIP, "skip addr: endpoint flagged PCQ_F_USER_SKIP");
+	ok(s->step[a].skip == PCQ_SKIP_USER && s->func[a].flags == T.n[a].flags,
+	   "skip addr: its step says user; its facts' flags untouched");
 	ok(blocked(s, rp, a), "skip addr: root port blocked by it");
-	is(s->nr_resets, 0, "skip addr: no reset");
-	ok(pos(s, b) >= 0 && s->func[b].action == PCQ_ACT_QUIESCE, "skip addr: sibling quiesced");
+	is(s->nr_bus_resets, 0, "skip addr: no reset");
+	ok(pos(s, b) >= 0 && s->step[b].action == PCQ_ACT_QUIESCE, "skip addr: sibling quiesced");
 	ok(pos(s, rp) >= 0, "skip addr: root port still quiesced");
 	invariants(s, "skip addr");
 	free(s);
@@ -238,9 +347,12 @@ static void test_user_skip_addr(void)
 	/* re-planning the same functions without the skip list clears it */
 	s = build("0000:01:00.0");
 	ok(skipped(s, a, PCQ_SKIP_USER), "skip addr: with segment matches too");
+	memcpy(facts, s->func, s->nr * sizeof(*s->func));
 	pcq_plan(s, &(struct pcq_skip_list){ 0 });
-	ok(!(s->func[a].flags & PCQ_F_USER_SKIP) && pos(s, a) >= 0 &&
-	   s->func[rp].action == PCQ_ACT_QUIESCE_RESET,
+	ok(!memcmp(facts, s->func, s->nr * sizeof(*s->func)),
+	   "skip addr: re-planning writes steps only: the facts are byte for byte the same");
+	ok(s->step[a].skip == PCQ_SKIP_NONE && pos(s, a) >= 0 &&
+	   s->step[rp].action == PCQ_ACT_QUIESCE_RESET,
 	   "skip addr: re-plan with an empty list un-skips and resets");
 	free(s);
 
@@ -254,7 +366,7 @@ static void test_user_skip_bridge(void)
 	struct pcq_snapshot *s;
 	int rp, br, a, b;
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	br = topo_bridge(&T, rp, PCQ_TYPE_PCI_BRIDGE, 0, 0);
 	T.n[br].vendor = 0x1b36;
@@ -263,12 +375,12 @@ static void test_user_skip_bridge(void)
 	b = topo_ep(&T, br, 2, 0);
 	s = build("1B36:0001");
 	ok(skipped(s, br, PCQ_SKIP_USER), "skip bridge: bridge skip:user, not in order");
-	is(s->func[br].noreset, PCQ_NORESET_SKIPPED, "skip bridge: bridge noreset=skipped");
+	is(s->step[br].why, PCQ_WHY_SKIPPED, "skip bridge: bridge why=skipped");
 	ok(pos(s, a) >= 0 && pos(s, b) >= 0, "skip bridge: functions below still quiesced");
-	ok(s->func[a].action == PCQ_ACT_QUIESCE && s->func[b].action == PCQ_ACT_QUIESCE,
+	ok(s->step[a].action == PCQ_ACT_QUIESCE && s->step[b].action == PCQ_ACT_QUIESCE,
 	   "skip bridge: functions below not reset");
 	ok(blocked(s, rp, br), "skip bridge: root port above blocked");
-	is(s->nr_resets, 0, "skip bridge: no reset at all");
+	is(s->nr_bus_resets, 0, "skip bridge: no reset at all");
 	invariants(s, "skip bridge");
 	free(s);
 }
@@ -278,7 +390,7 @@ static void test_flags(void)
 	struct pcq_snapshot *s;
 	int rp, ep, rp2, ep2, iommu;
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	rp2 = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 1);
 	iommu = topo_ep(&T, -1, 0, 2);
@@ -294,9 +406,9 @@ static void test_flags(void)
 	ok(blocked(s, rp, ep), "no-bus-reset: root port blocked by the device");
 	ok(pos(s, ep) >= 0, "no-bus-reset: device still quiesced");
 	ok(blocked(s, rp2, ep2), "serial: root port blocked by the UART");
-	ok(pos(s, ep2) >= 0 && s->func[ep2].action == PCQ_ACT_QUIESCE, "serial: UART quiesced");
+	ok(pos(s, ep2) >= 0 && s->step[ep2].action == PCQ_ACT_QUIESCE, "serial: UART quiesced");
 	ok(skipped(s, iommu, PCQ_SKIP_IOMMU), "iommu: skip:iommu, not in order");
-	is(s->nr_resets, 0, "flags: no reset");
+	is(s->nr_bus_resets, 0, "flags: no reset");
 	invariants(s, "flags");
 	free(s);
 }
@@ -306,24 +418,26 @@ static void test_host_mode_empty(void)
 	struct pcq_snapshot *s;
 	int host, rp, ep, empty;
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	host = topo_host(&T);
 	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	empty = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 1);
 	ep = topo_ep(&T, rp, 0, 0);
 	s = build(NULL);
 	ok(skipped(s, host, PCQ_SKIP_HOST_BRIDGE), "host bridge: skip:host-bridge, not in order");
-	is(s->func[empty].noreset, PCQ_NORESET_EMPTY, "empty root port: noreset=empty");
-	is(s->func[empty].action, PCQ_ACT_QUIESCE, "empty root port: quiesced only");
+	is(s->step[empty].why, PCQ_WHY_EMPTY, "empty root port: why=empty");
+	ok(!s->step[empty].populated && s->step[rp].populated,
+	   "empty root port: not populated; the other one is");
+	is(s->step[empty].action, PCQ_ACT_QUIESCE, "empty root port: quiesced only");
 	ok(resets_only(s, rp, -1), "empty root port: only the busy root port resets");
 	invariants(s, "host/empty");
 	free(s);
 
 	S.reset = PCQ_RESET_NONE;
 	s = build(NULL);
-	is(s->nr_resets, 0, "reset=none: no reset");
-	ok(s->func[rp].action == PCQ_ACT_QUIESCE && s->func[rp].noreset == PCQ_NORESET_MODE,
-	   "reset=none: root port noreset=reset=none");
+	is(s->nr_bus_resets, 0, "reset=none: no reset");
+	ok(s->step[rp].action == PCQ_ACT_QUIESCE && s->step[rp].why == PCQ_WHY_MODE,
+	   "reset=none: root port why=mode");
 	ok(pos(s, ep) >= 0 && pos(s, rp) >= 0, "reset=none: still quiesced");
 	invariants(s, "reset=none");
 	free(s);
@@ -335,12 +449,12 @@ static void test_no_access(void)
 	struct pcq_snapshot *s;
 	int rp, ep, ep2;
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	ep = topo_ep(&T, rp, 0, 0);
 	ep2 = topo_ep(&T, -1, 5, 0);
-	T.n[ep].method = PCQ_ACCESS_NONE;
-	T.n[ep2].method = PCQ_ACCESS_NONE;
+	T.n[ep].method = TOPO_ACCESS_NONE;
+	T.n[ep2].method = TOPO_ACCESS_NONE;
 	s = build(NULL);
 	ok(skipped(s, ep, PCQ_SKIP_NO_ACCESS), "no access: endpoint skip:no-access");
 	ok(skipped(s, ep2, PCQ_SKIP_NO_ACCESS), "no access: root-bus endpoint skip:no-access");
@@ -353,7 +467,7 @@ static void test_bogus_parent(void)
 	struct pcq_snapshot *s;
 	int a, b, c, d;
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	a = topo_ep(&T, -1, 1, 0);
 	b = topo_ep(&T, -1, 2, 0);
 	c = topo_ep(&T, -1, 3, 0);
@@ -362,10 +476,20 @@ static void test_bogus_parent(void)
 	T.n[b].parent = b;	/* itself */
 	T.n[c].parent = -7;	/* nonsense */
 	s = build(NULL);
-	ok(s->func[a].parent == -1 && s->func[a].depth == 0, "bogus parent: later index -> root");
-	ok(s->func[b].parent == -1 && s->func[b].depth == 0, "bogus parent: own index -> root");
-	ok(s->func[c].parent == -1 && s->func[c].depth == 0, "bogus parent: < -1 -> root");
-	is(s->func[d].noreset, PCQ_NORESET_EMPTY, "bogus parent: bridge pointed at stays empty");
+	/* the planner writes no fact: the links stay as the builder gave them */
+	ok(s->func[a].parent == 3 && s->func[b].parent == b && s->func[c].parent == -7,
+	   "bogus parent: the facts are left as given");
+	ok(s->step[a].reset_by == -1 && s->step[b].reset_by == -1 && s->step[c].reset_by == -1,
+	   "bogus parent: each is planned as on a root bus (no bus reset reaches it)");
+	is(s->step[d].why, PCQ_WHY_EMPTY, "bogus parent: bridge pointed at stays empty");
+	ok(!pcq_snapshot_intact(s), "bogus parent: the seal check refuses such a snapshot");
+	/* control: the same topology with sound links is accepted */
+	free(s);
+	T.n[a].parent = -1;
+	T.n[b].parent = -1;
+	T.n[c].parent = -1;
+	s = build(NULL);
+	ok(pcq_snapshot_intact(s), "bogus parent: control: sound links are accepted");
 	invariants(s, "bogus parent");
 	free(s);
 }
@@ -378,8 +502,160 @@ static void test_names(void)
 	ok(!strcmp(pcq_type_name(99), "other"), "names: unknown type is other");
 	ok(!strcmp(pcq_skip_name(PCQ_SKIP_NO_ACCESS), "no-access"), "names: skip no-access");
 	ok(!strcmp(pcq_skip_name(99), "?"), "names: unknown skip is ?");
-	ok(!strcmp(pcq_noreset_name(PCQ_NORESET_BLOCKED), "blocked"), "names: noreset blocked");
-	ok(!strcmp(pcq_noreset_name(99), "?"), "names: unknown noreset is ?");
+	ok(!strcmp(pcq_why_name(PCQ_WHY_BLOCKED), "blocked"), "names: why blocked");
+	ok(!strcmp(pcq_why_name(99), "?"), "names: unknown why is ?");
+}
+
+/*
+ * Every why has its name in debugfs, non-bridges' and bridges' alike, and
+ * no two share one; one past the last, or any unknown value, is "?".
+ */
+static void test_why_names(void)
+{
+	static const char * const want[PCQ_WHY_COUNT] = {
+		[PCQ_WHY_NONE]		= "none",
+		[PCQ_WHY_MODE]		= "mode",
+		[PCQ_WHY_HOST_BRIDGE]	= "host-bridge",
+		[PCQ_WHY_ISA_BRIDGE]	= "isa-bridge",
+		[PCQ_WHY_PROTECTED]	= "protected",
+		[PCQ_WHY_NO_METHOD]	= "no-reset-method",
+		[PCQ_WHY_SKIPPED]	= "skipped",
+		[PCQ_WHY_CXL_MEMORY]	= "cxl-memory",
+		[PCQ_WHY_QUIRK]		= "quirk",
+		[PCQ_WHY_ADMIN]		= "admin",
+		[PCQ_WHY_KEEPS_VF]	= "kept-vf",
+		[PCQ_WHY_EMPTY]		= "empty",
+		[PCQ_WHY_BLOCKED]	= "blocked",
+		[PCQ_WHY_SBR_MASKED]	= "cxl-sbr-masked",
+	};
+	unsigned int i, j, named = 0, dup = 0;
+
+	for (i = 0; i < PCQ_WHY_COUNT; i++) {
+		const char *n = pcq_why_name(i);
+
+		if (want[i] && n && !strcmp(n, want[i]))
+			named++;
+		else
+			tap_diag("  why %u: '%s', want '%s'", i, n ? n : "(null)",
+				 want[i] ? want[i] : "(none)");
+		for (j = 0; j < i; j++)
+			if (n && pcq_why_name(j) && !strcmp(n, pcq_why_name(j)))
+				dup++;
+	}
+	is(named, PCQ_WHY_COUNT, "why names: each of the %u values has its name", PCQ_WHY_COUNT);
+	is(dup, 0, "why names: no two values share a name");
+	ok(!strcmp(pcq_why_name(PCQ_WHY_COUNT), "?") && !strcmp(pcq_why_name(255), "?") &&
+	   !strcmp(pcq_why_name((enum pcq_why)-1), "?"),
+	   "why names: PCQ_WHY_COUNT, 255 and -1 are ?");
+}
+
+/*
+ * The iterators: the quiesce order is the functions' own, from the last to
+ * the first, non-bridges then bridges; function resets VFs first, then the
+ * others, each in index order.  The cursor is all their state: two walks
+ * over the same snapshot interleave, and one that is done stays done.
+ *
+ *  0 00:00.0 host bridge (skipped)       5 00:04.2 VF of 3, FLR
+ *  1 00:1c.0 root port -> 8, 9           6 00:1c.1 root port, blocked by 7
+ *  2 00:02.0 endpoint, FLR               7 02:00.0 display, FLR
+ *  3 00:04.0 PF, no reset of its own     8 01:00.0 PF, PM reset
+ *  4 00:04.1 VF of 3, FLR                9 01:00.1 VF of 8
+ */
+static void test_iterators(void)
+{
+	static const int want_q[] = { 9, 8, 7, 5, 4, 3, 2, 6, 1 };
+	struct pcq_snapshot *s, *e;
+	int host, rp1, ep, pf, vf1, vf2, rp2, disp, pf2, vf3, got[16], n, i;
+	u32 k1 = 0, k2 = 0, k;
+	bool same = true;
+	s32 j;
+
+	topo_init(&T, TOPO_ACCESS_ECAM);
+	host = topo_host(&T);			/* 0 */
+	rp1 = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);	/* 1 */
+	ep = topo_ep(&T, -1, 2, 0);		/* 2: FLR */
+	pf = topo_ep(&T, -1, 4, 0);		/* 3: PF, no reset of its own */
+	vf1 = topo_vf(&T, pf, 1);		/* 4: FLR */
+	vf2 = topo_vf(&T, pf, 2);		/* 5: FLR */
+	rp2 = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 1);	/* 6 */
+	disp = topo_ep(&T, rp2, 0, 0);		/* 7: display, blocks rp2 */
+	pf2 = topo_ep(&T, rp1, 0, 0);		/* 8: PF with PM below rp1 */
+	vf3 = topo_vf(&T, pf2, 1);		/* 9: VF, reached by rp1's bus reset */
+	T.n[disp].class = 0x030000;
+	topo_flr(&T, ep);
+	topo_flr(&T, vf1);
+	topo_flr(&T, vf2);
+	topo_flr(&T, disp);
+	topo_pm(&T, pf2);
+	s = build(NULL);
+	invariants(s, "iterators");
+
+	for (n = 0, k = 0; n < 16 && (j = pcq_plan_next_quiesce(s, &k)) >= 0; n++)
+		got[n] = j;
+	ok(n == (int)(sizeof(want_q) / sizeof(want_q[0])) && !memcmp(got, want_q, sizeof(want_q)),
+	   "iterators: quiesce order 9 8 7 5 4 3 2, then bridges 6 1; host bridge left out");
+	for (i = 0; i < n; i++)
+		if (i < (int)(sizeof(want_q) / sizeof(want_q[0])) && got[i] != want_q[i])
+			tap_diag("  quiesce[%d] = %d, want %d", i, got[i], want_q[i]);
+	ok(pos(s, host) < 0 && pos(s, rp1) == n - 1, "iterators: the root port above all last");
+
+	/* two cursors, interleaved: each sees the whole order */
+	for (i = 0; i < n; i++) {
+		s32 a = pcq_plan_next_quiesce(s, &k1), b = pcq_plan_next_quiesce(s, &k2);
+
+		if (a != got[i] || b != got[i])
+			same = false;
+	}
+	ok(same && pcq_plan_next_quiesce(s, &k1) < 0 && pcq_plan_next_quiesce(s, &k1) < 0,
+	   "iterators: two cursors interleave; a finished one keeps returning -1");
+	k = 2 * s->nr + 5;
+	ok(pcq_plan_next_quiesce(s, &k) < 0 && pcq_plan_next_fn_reset(s, &k) < 0 &&
+	   k == 2 * s->nr + 5, "iterators: a cursor past the end: -1, cursor left alone");
+
+	/* resuming from the middle: the rest of the same order */
+	k = 0;
+	pcq_plan_next_quiesce(s, &k);
+	pcq_plan_next_quiesce(s, &k);
+	ok(pcq_plan_next_quiesce(s, &k) == got[2], "iterators: a cursor resumes where it was left");
+
+	is(s->step[pf2].reach, PCQ_REACH_BUS, "iterators: the PF below a reset root port: bus");
+	ok(s->step[ep].reach == PCQ_REACH_FLR && s->step[vf1].reach == PCQ_REACH_FLR &&
+	   s->step[vf2].reach == PCQ_REACH_FLR && s->step[disp].reach == PCQ_REACH_NONE &&
+	   s->step[vf3].reach == PCQ_REACH_BUS,
+	   "iterators: own resets: the root-bus endpoint and both VFs; not the display, "
+	   "not the VF below the reset root port");
+	for (n = 0, k = 0; n < 16 && (j = pcq_plan_next_fn_reset(s, &k)) >= 0; n++)
+		got[n] = j;
+	ok(n == 3 && got[0] == vf1 && got[1] == vf2 && got[2] == ep,
+	   "iterators: function resets: the VFs 4, 5 before the endpoint 2 (lower index)");
+	is(s->nr_fn_resets, 3, "iterators: nr_fn_resets counts them");
+	free(s);
+
+	/* with reset=bus, none; an empty snapshot: -1 at once */
+	S.reset = PCQ_RESET_BUS;
+	s = build(NULL);
+	k = 0;
+	ok(pcq_plan_next_fn_reset(s, &k) < 0 && s->nr_fn_resets == 0,
+	   "iterators: reset=bus: no function reset");
+	free(s);
+	S = topo_settings();
+	e = calloc(1, pcq_snapshot_size(0));
+	pcq_snapshot_init(e, 0);
+	pcq_plan(e, &(struct pcq_skip_list){ 0 });
+	k = 0;
+	ok(pcq_plan_next_quiesce(e, &k) < 0 && pcq_plan_next_fn_reset(e, &k) < 0 && k == 0,
+	   "iterators: no functions: -1 at once, cursor still 0");
+	free(e);
+
+	/* everything skipped: the quiesce order is empty, all 2 nr looked at */
+	topo_init(&T, TOPO_ACCESS_NONE);
+	topo_ep(&T, -1, 2, 0);
+	topo_ep(&T, -1, 3, 0);
+	s = build(NULL);
+	k = 0;
+	ok(pcq_plan_next_quiesce(s, &k) < 0 && k == 2 * s->nr && s->nr_quiesce == 0,
+	   "iterators: all skipped (no access): an empty order");
+	free(s);
 }
 
 /*
@@ -396,7 +672,7 @@ static void test_cxl(void)
 	int rp1, mem, rp2, usp, dsp, ep, rp3, acc;
 	struct pcq_snapshot *s;
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	topo_host(&T);
 	rp1 = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	mem = topo_ep(&T, rp1, 0, 0);
@@ -415,20 +691,20 @@ static void test_cxl(void)
 	s = build(NULL);
 	invariants(s, "cxl");
 	ok(blocked(s, rp1, mem), "cxl: the root port above CXL memory is not reset");
-	ok(s->func[mem].reach == PCQ_REACH_NONE && s->func[mem].why == PCQ_WHY_CXL_MEMORY,
+	ok(s->step[mem].reach == PCQ_REACH_NONE && s->step[mem].why == PCQ_WHY_CXL_MEMORY,
 	   "cxl: CXL memory gets no function reset either, FLR or not (reset=none:%s)",
-	   pcq_why_name(s->func[mem].why));
-	ok(blocked(s, rp3, acc) && s->func[acc].why == PCQ_WHY_CXL_MEMORY,
+	   pcq_why_name(s->step[mem].why));
+	ok(blocked(s, rp3, acc) && s->step[acc].why == PCQ_WHY_CXL_MEMORY,
 	   "cxl: a memory-capable CXL accelerator is protected the same way");
-	ok(s->func[rp2].action == PCQ_ACT_QUIESCE &&
-	   s->func[rp2].noreset == PCQ_NORESET_SBR_MASKED,
+	ok(s->step[rp2].action == PCQ_ACT_QUIESCE &&
+	   s->step[rp2].why == PCQ_WHY_SBR_MASKED,
 	   "cxl: a port with its bus reset masked is not reset (%s)",
-	   pcq_noreset_name(s->func[rp2].noreset));
-	ok(s->func[usp].action == PCQ_ACT_QUIESCE_RESET && resets_only(s, usp, -1),
+	   pcq_why_name(s->step[rp2].why));
+	ok(s->step[usp].action == PCQ_ACT_QUIESCE_RESET && resets_only(s, usp, -1),
 	   "cxl: the switch below it is the top-most bridge reset");
-	ok(s->func[ep].reach == PCQ_REACH_BUS && s->func[ep].reset_by == usp,
+	ok(s->step[ep].reach == PCQ_REACH_BUS && s->step[ep].reset_by == usp,
 	   "cxl: its endpoint is reached by the switch's bus reset");
-	ok(s->func[mem].action == PCQ_ACT_QUIESCE && s->func[acc].action == PCQ_ACT_QUIESCE,
+	ok(s->step[mem].action == PCQ_ACT_QUIESCE && s->step[acc].action == PCQ_ACT_QUIESCE,
 	   "cxl: CXL memory still gets Bus Master cleared");
 	free(s);
 
@@ -437,7 +713,7 @@ static void test_cxl(void)
 	T.n[acc].flags &= ~PCQ_F_CXL_MEM;
 	T.n[rp2].flags &= ~PCQ_F_CXL_SBR_MASKED;
 	s = build(NULL);
-	is(s->nr_resets, 3, "cxl: control: without them, three root ports reset");
+	is(s->nr_bus_resets, 3, "cxl: control: without them, three root ports reset");
 	free(s);
 
 	/*
@@ -450,13 +726,13 @@ static void test_cxl(void)
 	s = build(NULL);
 	ok(blocked(s, rp1, mem),
 	   "cxl: a masked root port above CXL memory says its subtree holds it (%s, blocker %d)",
-	   pcq_noreset_name(s->func[rp1].noreset), s->func[rp1].blocker);
+	   pcq_why_name(s->step[rp1].why), s->step[rp1].blocker);
 	free(s);
 	T.n[mem].flags &= ~PCQ_F_CXL_MEM;
 	s = build(NULL);
-	ok(s->func[rp1].noreset == PCQ_NORESET_SBR_MASKED,
+	ok(s->step[rp1].why == PCQ_WHY_SBR_MASKED,
 	   "cxl: control: without the memory the same port says masked (%s)",
-	   pcq_noreset_name(s->func[rp1].noreset));
+	   pcq_why_name(s->step[rp1].why));
 	free(s);
 	T.n[rp1].flags &= ~PCQ_F_CXL_SBR_MASKED;
 }
@@ -476,7 +752,7 @@ static void test_reset_methods(void)
 	int quirk, admin, pf, vf, plain;
 	struct pcq_snapshot *s;
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	topo_host(&T);
 	quirk = topo_ep(&T, -1, 2, 0);
 	admin = topo_ep(&T, -1, 3, 0);
@@ -489,14 +765,14 @@ static void test_reset_methods(void)
 	topo_flr(&T, vf);
 	topo_flr(&T, plain);
 	s = build(NULL);
-	ok(s->func[quirk].reach == PCQ_REACH_NONE && s->func[quirk].why == PCQ_WHY_QUIRK,
-	   "methods: device-specific first: reset=none:%s", pcq_why_name(s->func[quirk].why));
-	ok(s->func[admin].reach == PCQ_REACH_NONE && s->func[admin].why == PCQ_WHY_ADMIN,
-	   "methods: emptied by the admin: reset=none:%s", pcq_why_name(s->func[admin].why));
-	ok(s->func[pf].why == PCQ_WHY_QUIRK && s->func[vf].reach == PCQ_REACH_FLR,
+	ok(s->step[quirk].reach == PCQ_REACH_NONE && s->step[quirk].why == PCQ_WHY_QUIRK,
+	   "methods: device-specific first: reset=none:%s", pcq_why_name(s->step[quirk].why));
+	ok(s->step[admin].reach == PCQ_REACH_NONE && s->step[admin].why == PCQ_WHY_ADMIN,
+	   "methods: emptied by the admin: reset=none:%s", pcq_why_name(s->step[admin].why));
+	ok(s->step[pf].why == PCQ_WHY_QUIRK && s->step[vf].reach == PCQ_REACH_FLR,
 	   "methods: the VF of such a PF gets its own FLR");
-	is(s->func[plain].reach, PCQ_REACH_FLR, "methods: control: first method flr: flr");
-	is(s->nr_fresets, 2, "methods: function resets: the VF and the plain endpoint");
+	is(s->step[plain].reach, PCQ_REACH_FLR, "methods: control: first method flr: flr");
+	is(s->nr_fn_resets, 2, "methods: function resets: the VF and the plain endpoint");
 	free(s);
 }
 
@@ -516,7 +792,7 @@ static void test_forget(void)
 	struct pcq_snapshot *s;
 	bool others = true;
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	topo_host(&T);
 	rp1 = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	usp = topo_bridge(&T, rp1, PCQ_TYPE_UPSTREAM_PORT, 0, 0);
@@ -540,11 +816,13 @@ static void test_forget(void)
 	   "forget: a root port and everything below it: skip:removed");
 	ok(skipped(s, vf, PCQ_SKIP_REMOVED), "forget: and the VF of a PF below it, on its own bus");
 	for (i = 0; i < (int)s->nr; i++)
-		if ((s->func[i].flags & PCQ_F_REMOVED) && s->func[i].cfg.method != PCQ_ACCESS_NONE)
+		if ((s->func[i].flags & PCQ_F_REMOVED) &&
+		    (s->func[i].ecam || (s->func[i].flags & PCQ_F_CONF1) ||
+		     strcmp(pcq_access_name(&s->func[i]), "none")))
 			others = false;
 	ok(others, "forget: none of them keeps an accessor");
 	ok(!(s->func[rp2].flags & PCQ_F_REMOVED) && !(s->func[ep2].flags & PCQ_F_REMOVED) &&
-	   !(s->func[rpf].flags & PCQ_F_REMOVED) && s->func[ep2].cfg.method == PCQ_ACCESS_ECAM,
+	   !(s->func[rpf].flags & PCQ_F_REMOVED) && s->func[ep2].ecam == fake_page(ep2),
 	   "forget: control: the other root port, its endpoint and the root-bus PF stay");
 	free(s);
 
@@ -577,7 +855,7 @@ static void test_kept_vf(void)
 	struct pcq_snapshot *s;
 	int pf, vf1, vf2;
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	topo_host(&T);
 	pf = topo_ep(&T, -1, 4, 0);
 	vf1 = topo_vf(&T, pf, 1);
@@ -587,22 +865,22 @@ static void test_kept_vf(void)
 	s = build("00:04.1");
 	invariants(s, "kept vf");
 	ok(skipped(s, vf1, PCQ_SKIP_USER), "kept vf: the VF is skipped");
-	ok(s->func[pf].reach == PCQ_REACH_NONE && s->func[pf].why == PCQ_WHY_KEEPS_VF,
-	   "kept vf: its PF gets no FLR (reset=none:%s)", pcq_why_name(s->func[pf].why));
-	is(s->func[vf2].reach, PCQ_REACH_FLR, "kept vf: the PF's other VF gets its own FLR");
+	ok(s->step[pf].reach == PCQ_REACH_NONE && s->step[pf].why == PCQ_WHY_KEEPS_VF,
+	   "kept vf: its PF gets no FLR (reset=none:%s)", pcq_why_name(s->step[pf].why));
+	is(s->step[vf2].reach, PCQ_REACH_FLR, "kept vf: the PF's other VF gets its own FLR");
 	free(s);
 
 	/* a display VF (a vGPU) protects its PF the same way */
 	T.n[vf1].flags |= PCQ_F_VGA;
 	s = build(NULL);
-	is(s->func[pf].why, PCQ_WHY_KEEPS_VF, "kept vf: a display VF too");
+	is(s->step[pf].why, PCQ_WHY_KEEPS_VF, "kept vf: a display VF too");
 	T.n[vf1].flags &= ~PCQ_F_VGA;
 	free(s);
 
 	/* control: nothing kept: the PF's FLR resets both VFs */
 	s = build(NULL);
-	ok(s->func[pf].reach == PCQ_REACH_FLR && s->func[vf1].reach == PCQ_REACH_PF &&
-	   s->func[vf2].reach == PCQ_REACH_PF, "kept vf: control: the PF's FLR reaches both VFs");
+	ok(s->step[pf].reach == PCQ_REACH_FLR && s->step[vf1].reach == PCQ_REACH_PF &&
+	   s->step[vf2].reach == PCQ_REACH_PF, "kept vf: control: the PF's FLR reaches both VFs");
 	free(s);
 }
 
@@ -618,7 +896,7 @@ static void test_cxl_masked_below(void)
 	int rp, usp, dsp, ep;
 	struct pcq_snapshot *s;
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	topo_host(&T);
 	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	usp = topo_bridge(&T, rp, PCQ_TYPE_UPSTREAM_PORT, 0, 0);
@@ -630,16 +908,16 @@ static void test_cxl_masked_below(void)
 	invariants(s, "cxl masked below");
 	ok(blocked(s, rp, dsp) && blocked(s, usp, dsp),
 	   "cxl masked below: the root port and the upstream port are blocked by it");
-	ok(s->func[dsp].noreset == PCQ_NORESET_SBR_MASKED,
-	   "cxl masked below: the port itself says why (%s)", pcq_noreset_name(s->func[dsp].noreset));
-	ok(s->nr_resets == 0 && s->func[ep].reach == PCQ_REACH_FLR,
+	ok(s->step[dsp].why == PCQ_WHY_SBR_MASKED,
+	   "cxl masked below: the port itself says why (%s)", pcq_why_name(s->step[dsp].why));
+	ok(s->nr_bus_resets == 0 && s->step[ep].reach == PCQ_REACH_FLR,
 	   "cxl masked below: no bus reset; the endpoint gets its own FLR");
 	free(s);
 
 	/* control: unmasked, the root port resets it all */
 	T.n[dsp].flags &= ~PCQ_F_CXL_SBR_MASKED;
 	s = build(NULL);
-	ok(resets_only(s, rp, -1) && s->func[ep].reach == PCQ_REACH_BUS,
+	ok(resets_only(s, rp, -1) && s->step[ep].reach == PCQ_REACH_BUS,
 	   "cxl masked below: control: unmasked, the root port's bus reset");
 	free(s);
 }
@@ -659,6 +937,8 @@ int main(void)
 	test_no_access();
 	test_bogus_parent();
 	test_names();
+	test_why_names();
+	test_iterators();
 	test_cxl();
 	test_reset_methods();
 	test_forget();

@@ -25,7 +25,7 @@ static struct pcq_settings S;
 static const char *reach(const struct pcq_snapshot *s, int i)
 {
 	static char buf[64];
-	const struct pcq_func *f = &s->func[i];
+	const struct pcq_step *f = &s->step[i];
 
 	if (f->reach == PCQ_REACH_NONE)
 		snprintf(buf, sizeof(buf), "none:%s", pcq_why_name(f->why));
@@ -36,12 +36,24 @@ static const char *reach(const struct pcq_snapshot *s, int i)
 	return buf;
 }
 
+/* The @n-th function with a reset of its own, in the walk's order, or -1. */
+static int fn_reset(const struct pcq_snapshot *s, int n)
+{
+	u32 k = 0;
+	s32 j;
+
+	while ((j = pcq_plan_next_fn_reset(s, &k)) >= 0 && n--)
+		;
+	return j;
+}
+
 static bool in_fresets(const struct pcq_snapshot *s, int i)
 {
-	unsigned int k;
+	u32 k = 0;
+	s32 j;
 
-	for (k = 0; k < s->nr_fresets; k++)
-		if (s->fresets[k] == (u32)i)
+	while ((j = pcq_plan_next_fn_reset(s, &k)) >= 0)
+		if (j == i)
 			return true;
 	return false;
 }
@@ -65,7 +77,7 @@ static struct pcq_snapshot *choice(void)
 	struct pcq_skip_list skip;
 	const char *bad;
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	topo_host(&T);
 	topo_ep(&T, -1, 2, 0);
 	topo_ep(&T, -1, 3, 0);
@@ -118,16 +130,17 @@ static void test_choice(void)
 	   reach(s, USKIP));
 	ok(!strcmp(reach(s, HOST), "none:skipped") || !strcmp(reach(s, HOST), "none:host-bridge"),
 	   "choice: never a host bridge (%s)", reach(s, HOST));
-	is(s->func[E_BUS].reach, PCQ_REACH_BUS, "choice: under a reset root port: bus");
-	is(s->func[E_BUS].reset_by, RP, "choice: reset_by is that root port");
-	ok(!strcmp(reach(s, RP), "none:bridge"), "choice: the root port itself: bridge (%s)",
-	   reach(s, RP));
-	is(s->func[RPB].noreset, PCQ_NORESET_BLOCKED, "choice: display blocks 00:1c.1's bus reset");
+	is(s->step[E_BUS].reach, PCQ_REACH_BUS, "choice: under a reset root port: bus");
+	is(s->step[E_BUS].reset_by, RP, "choice: reset_by is that root port");
+	ok(!strcmp(reach(s, RP), "none:none") && s->step[RP].action == PCQ_ACT_QUIESCE_RESET &&
+	   !in_fresets(s, RP), "choice: the root port itself: no reset reaches it, no why; "
+	   "it resets its bus (%s)", reach(s, RP));
+	is(s->step[RPB].why, PCQ_WHY_BLOCKED, "choice: display blocks 00:1c.1's bus reset");
 	ok(!strcmp(reach(s, BFLR), "flr"), "choice: its sibling below gets its own FLR (%s)",
 	   reach(s, BFLR));
 	ok(!strcmp(reach(s, BDISP), "none:protected"), "choice: the display below does not (%s)",
 	   reach(s, BDISP));
-	is(s->nr_fresets, 4, "choice: 4 function resets planned");
+	is(s->nr_fn_resets, 4, "choice: 4 function resets planned");
 	ok(in_fresets(s, E_FLR) && in_fresets(s, E_AF) && in_fresets(s, E_PM) &&
 	   in_fresets(s, BFLR) && !in_fresets(s, E_BUS),
 	   "choice: the function reset list is exactly flr, af-flr, pm and the blocked sibling");
@@ -135,12 +148,12 @@ static void test_choice(void)
 
 	S.reset = PCQ_RESET_BUS;
 	s = choice();
-	ok(s->nr_fresets == 0 && !strcmp(reach(s, E_FLR), "none:mode") &&
-	   s->func[E_BUS].reach == PCQ_REACH_BUS, "choice: reset=bus: bus resets only");
+	ok(s->nr_fn_resets == 0 && !strcmp(reach(s, E_FLR), "none:mode") &&
+	   s->step[E_BUS].reach == PCQ_REACH_BUS, "choice: reset=bus: bus resets only");
 	free(s);
 	S.reset = PCQ_RESET_NONE;
 	s = choice();
-	ok(s->nr_fresets == 0 && s->nr_resets == 0 && !strcmp(reach(s, E_FLR), "none:mode") &&
+	ok(s->nr_fn_resets == 0 && s->nr_bus_resets == 0 && !strcmp(reach(s, E_FLR), "none:mode") &&
 	   !strcmp(reach(s, E_BUS), "none:mode"), "choice: reset=none: no reset at all");
 	free(s);
 	S = topo_settings();
@@ -181,7 +194,7 @@ static void test_walk_resets(void)
 
 	S = topo_settings();
 	s = choice();
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	is(r.state, PCQ_STATE_DONE, "walk: done");
 	is(r.functions_reset, 4, "walk: 4 function resets started");
 	is(r.mismatched, 0, "walk: nothing mismatched");
@@ -211,14 +224,14 @@ static void test_walk_resets(void)
 	/* only bus-mastering functions are reset */
 	s = choice();
 	fake_set16(E_FLR, PCI_COMMAND, PCI_COMMAND_MEMORY);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(!fake_writes_at(E_FLR, TOPO_PCIE_CAP + PCI_EXP_DEVCTL) && r.functions_reset == 3,
 	   "walk: a function with Bus Master off is not reset");
 	free(s);
 
 	/* dry run: counted, not written */
 	s = choice();
-	pcq_walk(s, true, false, &r);
+	topo_walk(s, PCQ_WALK_DRY_RUN, &r);
 	ok(r.functions_reset == 4 && r.config_writes == 0 && fake.writes == 0,
 	   "walk: dry run: 4 resets counted, nothing written");
 	free(s);
@@ -232,31 +245,31 @@ static void test_cost(void)
 	int ep;
 
 	S = topo_settings();
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	ep = topo_ep(&T, -1, 2, 0);
 	T.n[ep].msi_cap = T.n[ep].msix_cap = 0;
 	s = topo_build(&T, &S, NULL);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	plain = r.config_reads + r.config_writes;
 	free(s);
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	ep = topo_ep(&T, -1, 2, 0);
 	T.n[ep].msi_cap = T.n[ep].msix_cap = 0;
 	topo_flr(&T, ep);
 	s = topo_build(&T, &S, NULL);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	with = r.config_reads + r.config_writes;
 	free(s);
 	is(plain, 3, "cost: endpoint, no reset: 3 accesses");
 	is(with - plain, 2, "cost: FLR adds 2 accesses (Device Control+Status read, write)");
 
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	ep = topo_ep(&T, -1, 2, 0);
 	T.n[ep].msi_cap = T.n[ep].msix_cap = 0;
 	topo_pm(&T, ep);
 	s = topo_build(&T, &S, NULL);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	is(r.config_reads + r.config_writes - plain, 2, "cost: PM reset adds 2 accesses");
 	free(s);
 }
@@ -268,7 +281,7 @@ static void test_tp(void)
 	int a, b;
 
 	S = topo_settings();
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	a = topo_ep(&T, -1, 2, 0);
 	b = topo_ep(&T, -1, 3, 0);
 	topo_flr(&T, a);
@@ -276,7 +289,7 @@ static void test_tp(void)
 	s = topo_build(&T, &S, NULL);
 	fake.fn[a].tp_reads = 3;
 	fake.fn[b].tp_reads = 5;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	is(r.tp_pending, 2, "tp: 2 functions had transactions pending");
 	ok(r.tp_wait_ns > 0 && r.tp_wait_ns <= 6 * MS,
 	   "tp: one shared wait until both drained (%llu ns)", (unsigned long long)r.tp_wait_ns);
@@ -288,7 +301,7 @@ static void test_tp(void)
 	/* never drains: the wait ends at PCQ_TP_WAIT_MS and the FLR goes ahead */
 	s = topo_build(&T, &S, NULL);
 	fake.fn[a].tp_reads = 1000000;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.tp_wait_ns >= PCQ_TP_WAIT_MS * MS && r.tp_wait_ns <= (PCQ_TP_WAIT_MS + 2) * MS,
 	   "tp: a function that never drains: the wait stops at %u ms (%llu ns)", PCQ_TP_WAIT_MS,
 	   (unsigned long long)r.tp_wait_ns);
@@ -300,7 +313,7 @@ static void test_tp(void)
 	S.budget_ms = 5;
 	s = topo_build(&T, &S, NULL);
 	fake.fn[a].tp_reads = 1000000;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.duration_ns <= 7 * MS, "tp: the wait never passes the budget (%llu ns)",
 	   (unsigned long long)r.duration_ns);
 	free(s);
@@ -309,7 +322,7 @@ static void test_tp(void)
 	/* dry run: no wait at all */
 	s = topo_build(&T, &S, NULL);
 	fake.fn[a].tp_reads = 1000000;
-	pcq_walk(s, true, false, &r);
+	topo_walk(s, PCQ_WALK_DRY_RUN, &r);
 	ok(fake.delayed_ns == 0 && r.tp_pending == 1, "tp: a dry run reads, never waits");
 	free(s);
 }
@@ -324,7 +337,7 @@ enum { V_HOST, V_RP, V_PF, V_VF1, V_VF2, V_RPF, V_RVF, V_NPF, V_NVF };
 
 static struct pcq_snapshot *sriov(void)
 {
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	topo_host(&T);
 	topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	topo_ep(&T, V_RP, 0, 0);
@@ -351,17 +364,19 @@ static void test_vf(void)
 	s = sriov();
 	ok(s->func[V_VF1].pf == V_PF && s->func[V_VF1].parent == V_RP &&
 	   s->func[V_VF1].depth == s->func[V_PF].depth, "vf: a VF has its PF's place in the tree");
-	ok(s->func[V_VF1].reach == PCQ_REACH_BUS && s->func[V_VF1].reset_by == V_RP,
+	ok(s->step[V_VF1].reach == PCQ_REACH_BUS && s->step[V_VF1].reset_by == V_RP,
 	   "vf: covered by the bus reset that covers its PF");
-	is(s->func[V_RVF].reach, PCQ_REACH_PF, "vf: covered by its PF's FLR");
+	is(s->step[V_RVF].reach, PCQ_REACH_PF, "vf: covered by its PF's FLR");
 	ok(!in_fresets(s, V_RVF) && in_fresets(s, V_RPF), "vf: ... so no FLR of its own");
-	is(s->func[V_NVF].reach, PCQ_REACH_FLR, "vf: PF without a reset: the VF's own FLR");
-	ok(s->nr_fresets == 2 && s->fresets[0] == V_NVF && s->fresets[1] == V_RPF,
-	   "vf: VFs come first in the function reset list");
+	is(s->step[V_NVF].reach, PCQ_REACH_FLR, "vf: PF without a reset: the VF's own FLR");
+	ok(s->nr_fn_resets == 2 && fn_reset(s, 0) == V_NVF && fn_reset(s, 1) == V_RPF &&
+	   fn_reset(s, 2) == -1, "vf: VFs come first in the function reset order");
+	ok(s->step[V_RPF].resets_vfs && !s->step[V_NPF].resets_vfs && !s->step[V_PF].resets_vfs,
+	   "vf: only the PF whose FLR reaches its VF is marked resets_vfs");
 
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	is(r.mismatched, 0, "vf: healthy SR-IOV: mismatched 0 (VF IDs read all-ones)");
-	is(r.functions_quiesced, s->nr_order, "vf: every function quiesced");
+	is(r.functions_quiesced, s->nr_quiesce, "vf: every function quiesced");
 	ok(!(fake_get16(V_VF1, PCI_COMMAND) & PCI_COMMAND_MASTER) &&
 	   !(fake_get16(V_VF2, PCI_COMMAND) & PCI_COMMAND_MASTER) &&
 	   !(fake_get16(V_RVF, PCI_COMMAND) & PCI_COMMAND_MASTER),
@@ -376,7 +391,7 @@ static void test_vf(void)
 	/* control: a plain function whose IDs read all-ones is mismatched */
 	s = sriov();
 	fake_set32(V_NPF, PCI_VENDOR_ID, 0xffffffff);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.mismatched == 2 && !fake_writes_to(V_NPF) && !fake_writes_to(V_NVF),
 	   "vf: control: a PF reading all-ones is mismatched, and so is its VF (%u)",
 	   r.mismatched);
@@ -384,39 +399,39 @@ static void test_vf(void)
 
 	s = sriov();
 	fake_set16(V_PF, TOPO_SRIOV_CAP + PCI_SRIOV_CTRL, 0);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.mismatched == 2 && !fake_writes_to(V_VF1) && !fake_writes_to(V_VF2) &&
 	   fake_writes_to(V_PF), "vf: VF Enable cleared: both VFs mismatched, the PF not");
 	free(s);
 
 	s = sriov();
 	fake.fn[V_PF].removed = true;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.mismatched == 3 && !fake_writes_to(V_VF1) && !fake_writes_to(V_VF2),
 	   "vf: PF gone: it and its VFs mismatched");
 	free(s);
 
 	s = sriov();
 	fake_set32(V_VF2, PCI_CLASS_REVISION, 0x01080202);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.mismatched == 1 && !fake_writes_to(V_VF2) && fake_writes_to(V_VF1),
 	   "vf: a VF with another class/revision mismatched, its sibling not");
 	free(s);
 
 	/* accesses: a second VF costs its own 3, the PF's checks are shared */
 	S.reset = PCQ_RESET_NONE;
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	topo_ep(&T, -1, 4, 0);
 	topo_vf(&T, 0, 1);
 	T.n[1].msix_cap = 0;
 	s = topo_build(&T, &S, NULL);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	one = r.config_reads + r.config_writes;
 	free(s);
 	topo_vf(&T, 0, 2);
 	T.n[2].msix_cap = 0;
 	s = topo_build(&T, &S, NULL);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	two = r.config_reads + r.config_writes;
 	free(s);
 	is(two - one, 3, "vf: one more VF costs 3 accesses (class read, Command r/w)");
@@ -430,7 +445,7 @@ static void test_vf_virtual_bus(void)
 	int rp, pf, vf;
 
 	S = topo_settings();
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	topo_host(&T);
 	rp = topo_bridge(&T, -1, PCQ_TYPE_ROOT_PORT, 0x1c, 0);
 	pf = topo_ep(&T, rp, 0, 0);
@@ -441,7 +456,7 @@ static void test_vf_virtual_bus(void)
 	   s->func[vf].bus, s->func[pf].bus);
 	ok(s->func[vf].parent == rp && s->func[vf].depth == 1,
 	   "vbus: its place is its PF's (under the root port), not the root bus");
-	ok(s->func[vf].reach == PCQ_REACH_BUS && s->func[vf].reset_by == rp,
+	ok(s->step[vf].reach == PCQ_REACH_BUS && s->step[vf].reset_by == rp,
 	   "vbus: reached by the root port's bus reset");
 	free(s);
 }
@@ -469,10 +484,13 @@ static void test_key(void)
 static void test_scale(void)
 {
 	const unsigned int ports = 256, vfs = 255;
-	unsigned int nr = ports * (vfs + 2), i, p, k;
+	unsigned int nr = ports * (vfs + 2), i, p, k, n = 0, bridges = 0;
 	struct pcq_skip_list none = { 0 };
 	struct pcq_snapshot *s = calloc(1, pcq_snapshot_size(nr));
-	bool order_ok = true, reach_ok = true;
+	bool order_ok = true, reach_ok = true, bridge;
+	static u8 page[4096];
+	s32 j, prev = -1, first;
+	u32 kq = 0;
 
 	if (!s)
 		abort();
@@ -488,7 +506,7 @@ static void test_scale(void)
 		f->hdr_type = PCI_HEADER_TYPE_BRIDGE;
 		f->parent = -1;
 		f->pf = -1;
-		f->cfg.method = PCQ_ACCESS_ECAM;
+		f->ecam = page;
 	}
 	i = ports;
 	for (p = 0; p < ports; p++) {
@@ -504,24 +522,39 @@ static void test_scale(void)
 			f->parent = p;
 			f->pf = k ? (s32)pf : -1;
 			f->flags = k ? PCQ_F_VF : 0;
-			f->cfg.method = PCQ_ACCESS_ECAM;
+			f->depth = 1;
+			f->ecam = page;
 		}
 	}
 	pcq_plan(s, &none);
 	pcq_snapshot_seal(s);
 	ok(pcq_snapshot_intact(s), "scale: %u functions planned, sealed, intact", nr);
-	is(s->nr_order, nr, "scale: all %u in the quiesce order", nr);
-	is(s->nr_resets, ports, "scale: one bus reset per root port (%u)", ports);
-	for (k = 1; k < s->nr_order; k++)
-		if (s->func[s->order[k]].depth > s->func[s->order[k - 1]].depth &&
-		    s->func[s->order[k]].hdr_type == s->func[s->order[k - 1]].hdr_type)
+	is(s->nr_quiesce, nr, "scale: all %u in the quiesce order", nr);
+	is(s->nr_bus_resets, ports, "scale: one bus reset per root port (%u)", ports);
+	/* the snapshot builder sorts by depth first: from the last is deepest first */
+	first = pcq_plan_next_quiesce(s, &kq);
+	for (kq = 0; (j = pcq_plan_next_quiesce(s, &kq)) >= 0 && n <= nr; n++, prev = j) {
+		bridge = s->func[j].hdr_type == PCI_HEADER_TYPE_BRIDGE;
+		bridges += bridge;
+		if (prev >= 0 && s->func[j].depth > s->func[prev].depth &&
+		    s->func[j].hdr_type == s->func[prev].hdr_type)
 			order_ok = false;
-	ok(order_ok, "scale: deepest first within each pass");
+		if (bridges && !bridge)
+			order_ok = false;
+	}
+	ok(order_ok && n == nr && bridges == ports,
+	   "scale: deepest first within each pass, every function once (%u)", n);
 	for (i = ports; i < nr; i++)
-		if (s->func[i].reach != PCQ_REACH_BUS || s->func[i].reset_by != (s32)s->func[i].parent)
+		if (s->step[i].reach != PCQ_REACH_BUS || s->step[i].reset_by != (s32)s->func[i].parent)
 			reach_ok = false;
 	ok(reach_ok, "scale: every PF and VF reached by its root port's bus reset");
-	ok(s->order[nr - 1] < nr && s->order[0] >= ports, "scale: indexes above 65535 stored whole");
+	ok(first == (s32)nr - 1 && prev == 0 && s->func[nr - 1].pf == (s32)(nr - vfs - 1) &&
+	   s->step[nr - 1].reset_by == (s32)ports - 1,
+	   "scale: indexes above 65535 kept whole (first %d, last %d, PF %d)", first, prev,
+	   s->func[nr - 1].pf);
+	kq = 0;
+	ok(pcq_plan_next_fn_reset(s, &kq) < 0 && kq == 2 * nr && s->nr_fn_resets == 0,
+	   "scale: no function reset: the iterator looks at all 2 x %u and ends", nr);
 	free(s);
 }
 
@@ -536,7 +569,7 @@ static void test_tp_gone(void)
 	int a, b;
 
 	S = topo_settings();
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	a = topo_ep(&T, -1, 2, 0);
 	b = topo_ep(&T, -1, 3, 0);
 	topo_flr(&T, a);
@@ -547,7 +580,7 @@ static void test_tp_gone(void)
 	/* removed at its second Device Control read: the first of the wait */
 	fake.fn[a].remove_on_read = TOPO_PCIE_CAP + PCI_EXP_DEVCTL;
 	fake.fn[a].remove_skip = 1;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(!writes_of(a, TOPO_PCIE_CAP + PCI_EXP_DEVCTL, 2, NULL) && !resets_by(a, FAKE_BY_FLR),
 	   "tp gone: the function gone while draining gets no FLR write");
 	is(resets_by(b, FAKE_BY_FLR), 1, "tp gone: the other one is reset");
@@ -560,7 +593,7 @@ static void test_tp_gone(void)
 	s = topo_build(&T, &S, NULL);
 	fake.fn[a].tp_reads = 2;
 	fake.fn[b].tp_reads = 3;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(resets_by(a, FAKE_BY_FLR) == 1 && resets_by(b, FAKE_BY_FLR) == 1 && !r.mismatched,
 	   "tp gone: control: both drain and are reset");
 	free(s);
@@ -578,7 +611,7 @@ static void test_slow_reset_target(void)
 	int a, slow, c;
 
 	S = topo_settings();
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	a = topo_ep(&T, -1, 2, 0);
 	slow = topo_ep(&T, -1, 3, 0);
 	c = topo_ep(&T, -1, 4, 0);
@@ -588,7 +621,7 @@ static void test_slow_reset_target(void)
 	s = topo_build(&T, &S, NULL);
 	fake.ns_per_access = 10000;
 	fake.fn[slow].ns_per_access = 50 * MS;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	is(resets_by(a, FAKE_BY_FLR), 1, "slow target: the healthy function before it is reset");
 	is(resets_by(slow, FAKE_BY_FLR), 1, "slow target: it answered, slowly: reset too");
 	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_BUDGET,
@@ -602,7 +635,7 @@ static void test_slow_reset_target(void)
 	/* control: without the slow one, all three */
 	s = topo_build(&T, &S, NULL);
 	fake.ns_per_access = 10000;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(resets_by(a, FAKE_BY_FLR) && resets_by(slow, FAKE_BY_FLR) && resets_by(c, FAKE_BY_FLR) &&
 	   r.state == PCQ_STATE_DONE, "slow target: control: all three reset, done");
 	free(s);
@@ -619,13 +652,13 @@ static void test_bridge_ctl_rw1c(void)
 	int rp, ep, k, with_bit = 0, writes = 0;
 
 	S = topo_settings();
-	topo_init(&T, PCQ_ACCESS_ECAM);
+	topo_init(&T, TOPO_ACCESS_ECAM);
 	topo_host(&T);
 	rp = topo_bridge(&T, -1, PCQ_TYPE_PCI_BRIDGE, 0x1e, 0);
 	ep = topo_ep(&T, rp, 0, 0);
 	T.n[rp].bridge_ctl = TOPO_BRCTL | 0x0400;
 	s = topo_build(&T, &S, NULL);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	for (k = 0; k < fake.nlog; k++) {
 		const struct fake_ev *e = &fake.log[k];
 

@@ -20,7 +20,7 @@
 static struct topo T;
 static struct pcq_settings S;
 static const char *M;		/* "ecam" or "conf1", prefixes every name */
-static u8 method;
+static u8 method;		/* enum topo_access */
 
 /* Standard topology, see std(). */
 enum { HOST, EP_ROOT, EP_QUIET, EP_USKIP, RP1, RP2, RP3, EP1, USP, VGA, DSP1, DSP2,
@@ -75,7 +75,7 @@ static struct pcq_snapshot *std(void)
 
 static bool planned(const struct pcq_snapshot *s, int i)
 {
-	return s->func[i].action != PCQ_ACT_SKIP;
+	return s->step[i].action != PCQ_ACT_SKIP;
 }
 
 /* Was the function bus-mastering?  Only then are MSI and MSI-X handled. */
@@ -95,32 +95,39 @@ static u16 cmd_target(int i, bool msi)
 static void model(const struct pcq_snapshot *s, unsigned int *reads, unsigned int *writes)
 {
 	bool msi = s->settings.msi;
-	unsigned int k;
+	u32 k = 0;
+	s32 i;
 
 	*reads = *writes = 0;
-	for (k = 0; k < s->nr_order; k++) {
-		const struct tnode *n = &T.n[s->order[k]];
-		bool caps = msi && master(s->order[k]);
+	while ((i = pcq_plan_next_quiesce(s, &k)) >= 0) {
+		const struct tnode *n = &T.n[i];
+		bool caps = msi && master(i);
 
 		/* ID, Command; the header type only before a Bridge Control write */
-		*reads += 2 + (s->func[s->order[k]].action == PCQ_ACT_QUIESCE_RESET) +
+		*reads += 2 + (s->step[i].action == PCQ_ACT_QUIESCE_RESET) +
 			  (caps && n->msi_cap) + (caps && n->msix_cap);
-		*writes += (cmd_target(s->order[k], msi) != n->command) +
+		*writes += (cmd_target(i, msi) != n->command) +
 			   (caps && n->msi_cap && n->msi_on) +
 			   (caps && n->msix_cap && n->msix_on);
 	}
-	*reads += s->nr_resets;
-	*writes += 2 * s->nr_resets;
+	*reads += s->nr_bus_resets;
+	*writes += 2 * s->nr_bus_resets;
 }
 
+static bool in_resets(const struct pcq_snapshot *s, int i)
+{
+	return s->step[i].action == PCQ_ACT_QUIESCE_RESET;
+}
+
+/* On a bus a planned bus reset reaches, by the fake's bus numbers. */
 static bool under_reset(const struct pcq_snapshot *s, int i)
 {
 	unsigned int k;
 
-	for (k = 0; k < s->nr_resets; k++) {
-		const struct tnode *b = &T.n[s->resets[k]];
+	for (k = 0; k < s->nr; k++) {
+		const struct tnode *b = &T.n[k];
 
-		if (T.n[i].bus >= b->sec && T.n[i].bus <= b->sub)
+		if (in_resets(s, k) && T.n[i].bus >= b->sec && T.n[i].bus <= b->sub)
 			return true;
 	}
 	return false;
@@ -147,14 +154,26 @@ static int first_write(int fn, unsigned int off)
 	return fake.nlog;
 }
 
-static bool in_resets(const struct pcq_snapshot *s, int i)
+/*
+ * The functions whose Command the walk wrote, in the order it wrote them,
+ * are in the order pcq_plan_next_quiesce() gives.
+ */
+static bool follows_order(const struct pcq_snapshot *s)
 {
-	unsigned int k;
+	u32 k = 0;
+	s32 i = -1;
+	int e;
 
-	for (k = 0; k < s->nr_resets; k++)
-		if (s->resets[k] == (u32)i)
-			return true;
-	return false;
+	for (e = 0; e < fake.nlog; e++) {
+		if (fake.log[e].kind != FAKE_EV_WRITE || fake.log[e].off != PCI_COMMAND)
+			continue;
+		/* on along the order to the function written; never back */
+		while (i != fake.log[e].fn && (i = pcq_plan_next_quiesce(s, &k)) >= 0)
+			;
+		if (i < 0)
+			return false;
+	}
+	return true;
 }
 
 /* Every check of a complete real walk with nothing mismatched. */
@@ -170,9 +189,9 @@ static void check_real(const struct pcq_snapshot *s, const struct pcq_run *r, co
 	model(s, &reads, &writes);
 	is(r->state, PCQ_STATE_DONE, "%s %s: state done", M, name);
 	is(r->abort, PCQ_ABORT_NONE, "%s %s: no abort", M, name);
-	is(r->functions_quiesced, s->nr_order, "%s %s: functions_quiesced = planned", M, name);
-	is(r->bridges_reset, s->nr_resets, "%s %s: bridges_reset = planned resets", M, name);
-	is(r->skipped, s->nr - s->nr_order, "%s %s: skipped = planned skips", M, name);
+	is(r->functions_quiesced, s->nr_quiesce, "%s %s: functions_quiesced = planned", M, name);
+	is(r->bridges_reset, s->nr_bus_resets, "%s %s: bridges_reset = planned resets", M, name);
+	is(r->skipped, s->nr - s->nr_quiesce, "%s %s: skipped = planned skips", M, name);
 	is(r->mismatched, 0, "%s %s: nothing mismatched", M, name);
 	is(r->config_reads, reads, "%s %s: config_reads = %u from the plan", M, name, reads);
 	is(r->config_reads, fake.reads, "%s %s: config_reads = reads seen", M, name);
@@ -236,13 +255,15 @@ static void check_real(const struct pcq_snapshot *s, const struct pcq_run *r, co
 	   "never Status (0x06) or Secondary Status (0x1e)", M, name);
 	ok(last_ep < first_br, "%s %s: all endpoint writes before any bridge write", M, name);
 	ok(cmd_first, "%s %s: Command written before a function's MSI/MSI-X", M, name);
-	is(asserts, s->nr_resets, "%s %s: one SBR assert per planned reset", M, name);
-	is(releases, s->nr_resets, "%s %s: one SBR release per planned reset", M, name);
+	ok(follows_order(s), "%s %s: Command writes in the plan's quiesce order "
+	   "(pcq_plan_next_quiesce())", M, name);
+	is(asserts, s->nr_bus_resets, "%s %s: one SBR assert per planned reset", M, name);
+	is(releases, s->nr_bus_resets, "%s %s: one SBR release per planned reset", M, name);
 	ok(first_assert < 0 || first_assert > last_other,
 	   "%s %s: SBR asserts after every Command/MSI write", M, name);
 	ok(last_assert < first_release, "%s %s: all asserts before any release", M, name);
 	ok(brctl_ok, "%s %s: assert = old | SBR, release = old value", M, name);
-	if (s->nr_resets)
+	if (s->nr_bus_resets)
 		ok(fake.log[first_release].t - fake.log[last_assert].t >=
 		   s->settings.reset_hold_ms * MS,
 		   "%s %s: last assert to first release >= reset_hold_ms (%llu ns)", M, name,
@@ -291,13 +312,13 @@ static void check_real(const struct pcq_snapshot *s, const struct pcq_run *r, co
 	ok(resets_ok, "%s %s: SBR on the planned top-most bridges only; "
 	   "exactly the functions below them reset", M, name);
 	ok(brctl_ok, "%s %s: Bridge Control back to its old value, SBR clear", M, name);
-	if (s->nr_resets) {
+	if (s->nr_bus_resets) {
 		ok(r->reset_hold_ns >= s->settings.reset_hold_ms * MS,
 		   "%s %s: reset_hold_ns >= reset_hold_ms", M, name);
 		ok(fake.nmi_touches >= s->settings.reset_hold_ms,
 		   "%s %s: NMI watchdog touched during the hold (%u)", M, name, fake.nmi_touches);
 	}
-	if (method == PCQ_ACCESS_CONF1) {
+	if (method == TOPO_ACCESS_CONF1) {
 		is(fake.conf1_stale, 0, "%s %s: 0xcf8 written before every data access", M, name);
 		is(fake.cf8_writes, fake.reads + fake.writes,
 		   "%s %s: one 0xcf8 write per data access", M, name);
@@ -308,14 +329,21 @@ static void check_real(const struct pcq_snapshot *s, const struct pcq_run *r, co
 static void test_real(void)
 {
 	struct pcq_snapshot *s = std();
+	int resets[NR_STD], i, n;
 	struct pcq_run r;
 
-	ok(s->nr_resets == 2 && s->resets[0] == RP1 && s->resets[1] == RP2,
+	for (i = 0, n = 0; i < (int)s->nr; i++)
+		if (in_resets(s, i))
+			resets[n++] = i;
+	ok(s->nr_bus_resets == 2 && n == 2 && resets[0] == RP1 && resets[1] == RP2,
 	   "%s plan: resets = 00:1c.0, 00:1c.1", M);
+	ok(s->step[EP1].reset_by == RP1 && s->step[MF1].reset_by == RP2 &&
+	   s->step[USP].reset_by == RP2 && s->step[VGA].reset_by == -1,
+	   "%s plan: the functions below them reset_by them, the display not", M);
 	/* stale 0xcf8 content from an access the panic interrupted */
 	fake.cf8 = pcq_cfg_conf1_address(0x42, 0x42) | 0x3c;
 	fake.cf8_fresh = true;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	check_real(s, &r, "real walk");
 	is(fake_writes_to(EP_QUIET), 0, "%s real walk: already quiet function not written", M);
 	ok(fake_get16(EP_QUIET, TOPO_MSIX_CAP + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_ENABLE,
@@ -331,7 +359,7 @@ static void test_real(void)
 
 	S.msi = false;
 	s = std();
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	check_real(s, &r, "msi=N");
 	ok(fake_get16(EP_ROOT, TOPO_MSI_CAP + PCI_MSI_FLAGS) & PCI_MSI_FLAGS_ENABLE &&
 	   fake_get16(EP_ROOT, TOPO_MSIX_CAP + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_ENABLE,
@@ -344,9 +372,9 @@ static void test_real(void)
 
 	S.reset = PCQ_RESET_NONE;
 	s = std();
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	check_real(s, &r, "reset=none");
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	is(r.config_writes, 0, "%s reset=none: a second walk writes nothing", M);
 	is(r.state, PCQ_STATE_DONE, "%s reset=none: second walk done", M);
 	free(s);
@@ -364,12 +392,12 @@ static void test_mismatch(void)
 	fake.fn[EP1].removed = true;				/* surprise removal */
 	fake_set16(EP_SW, PCI_DEVICE_ID, 0xbeef);		/* another device */
 	fake_set16(EP_ROOT, PCI_VENDOR_ID, 0x1af4);		/* another vendor */
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(!fake_writes_to(EP1) && !fake_writes_to(EP_SW) && !fake_writes_to(EP_ROOT),
 	   "%s mismatch: removed and replaced functions not written", M);
 	is(r.mismatched, 3, "%s mismatch: 3 mismatched", M);
-	is(r.skipped, s->nr - s->nr_order + 3, "%s mismatch: mismatched counted in skipped", M);
-	is(r.functions_quiesced, s->nr_order - 3, "%s mismatch: the others quiesced", M);
+	is(r.skipped, s->nr - s->nr_quiesce + 3, "%s mismatch: mismatched counted in skipped", M);
+	is(r.functions_quiesced, s->nr_quiesce - 3, "%s mismatch: the others quiesced", M);
 	is(r.state, PCQ_STATE_DONE, "%s mismatch: state done", M);
 	ok(!(fake_get16(MF0, PCI_COMMAND) & PCI_COMMAND_MASTER) && fake_writes_to(DSP1),
 	   "%s mismatch: functions around them still quiesced", M);
@@ -382,7 +410,7 @@ static void test_mismatch(void)
 	 */
 	s = std();
 	fake_set8(EP_ROOT, PCI_HEADER_TYPE, PCI_HEADER_TYPE_CARDBUS);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.mismatched == 0 && fake_writes_at(EP_ROOT, PCI_COMMAND) == 1,
 	   "%s endpoint header type is not part of its identity check", M);
 	free(s);
@@ -390,7 +418,7 @@ static void test_mismatch(void)
 	/* a reset bridge whose header type changed: no Bridge Control write */
 	s = std();
 	fake_set8(RP1, PCI_HEADER_TYPE, PCI_HEADER_TYPE_NORMAL);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.mismatched == 1 && fake_writes_to(RP1) == 0 && r.bridges_reset == 1,
 	   "%s reset bridge with another header type: skipped, not written", M);
 	free(s);
@@ -399,7 +427,7 @@ static void test_mismatch(void)
 	s = std();
 	model(s, &reads, &writes);
 	fake_set16(RP2, PCI_DEVICE_ID, 0x1234);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	is(fake_writes_to(RP2), 0, "%s replaced reset bridge: not written at all", M);
 	is(r.bridges_reset, 1, "%s replaced reset bridge: only the other root port reset", M);
 	is(fake_writes_at(RP1, PCI_BRIDGE_CONTROL), 2, "%s replaced reset bridge: 00:1c.0 reset", M);
@@ -423,7 +451,7 @@ static void test_gone_at_reset(void)
 	int k, after = 0;
 
 	fake.fn[RP1].remove_on_read = PCI_BRIDGE_CONTROL;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	for (k = 0; k < fake.nlog; k++)
 		if (fake.log[k].kind == FAKE_EV_WRITE && fake.log[k].fn == RP1 &&
 		    fake.log[k].off == PCI_BRIDGE_CONTROL) {
@@ -439,36 +467,74 @@ static void test_gone_at_reset(void)
 	free(s);
 }
 
+/*
+ * The three ways a walk may not write: a dry run (lock-free reads), a
+ * panic walk under settings.dry_run, and a walk through the PCI core's
+ * locked reads (dry_run_now from process context).  Each reads what a
+ * real walk reads and counts, without making them, the writes it makes.
+ */
 static void test_dry_run(void)
 {
+	static const struct {
+		const char *how;
+		enum pcq_walk_mode mode;
+		bool dry_setting;
+	} pass[] = {
+		{ "dry-run mode", PCQ_WALK_DRY_RUN, false },
+		{ "settings.dry_run", PCQ_WALK_PANIC, true },
+		{ "pci-core mode", PCQ_WALK_PCI_CORE, false },
+		{ "pci-core mode, settings.dry_run", PCQ_WALK_PCI_CORE, true },
+	};
 	struct pcq_snapshot *s = std();
 	struct pcq_run real, r;
-	unsigned int reads;
-	int pass;
+	unsigned int reads, p;
 
-	pcq_walk(s, false, false, &real);
+	topo_walk(s, PCQ_WALK_PANIC, &real);
 	reads = fake.reads;
+	is(real.mode, PCQ_WALK_PANIC, "%s real walk: mode panic recorded", M);
+	is(fake.pci_core_reads, 0, "%s real walk: nothing through the PCI core", M);
 	free(s);
-	for (pass = 0; pass < 2; pass++) {
-		const char *how = pass ? "settings.dry_run" : "force_dry_run";
+	for (p = 0; p < sizeof(pass) / sizeof(pass[0]); p++) {
+		const char *how = pass[p].how;
+		bool core = pass[p].mode == PCQ_WALK_PCI_CORE;
 
-		S.dry_run = pass;
+		S.dry_run = pass[p].dry_setting;
 		s = std();
-		pcq_walk(s, !pass, false, &r);
+		topo_walk(s, pass[p].mode, &r);
+		is(r.mode, pass[p].mode, "%s %s: mode %s recorded", M, how, pcq_mode_name(r.mode));
 		is(fake.nlog, 0, "%s %s: nothing in the write log", M, how);
-		ok(r.config_writes == 0 && fake.writes == 0, "%s %s: config_writes 0", M, how);
+		ok(r.config_writes == 0 && fake.writes == 0 && fake.pci_core_writes == 0,
+		   "%s %s: config_writes 0, no write tried", M, how);
 		is(r.planned_writes, real.config_writes,
 		   "%s %s: planned_writes = config_writes of a real walk (%u)", M, how,
 		   real.config_writes);
-		ok(r.config_reads == real.config_reads && fake.reads == reads,
-		   "%s %s: same reads as a real walk", M, how);
+		is(r.config_reads, real.config_reads, "%s %s: same reads as a real walk", M, how);
+		if (core) {
+			ok(fake.pci_core_reads == reads && fake.reads == 0,
+			   "%s %s: every one through the PCI core (%u), none lock-free", M, how,
+			   fake.pci_core_reads);
+			ok(fake.nio == 0 && fake.cf8_writes == 0,
+			   "%s %s: no bare 0xcf8/0xcfc access at all", M, how);
+		} else {
+			ok(fake.reads == reads && fake.pci_core_reads == 0,
+			   "%s %s: every one lock-free, none through the PCI core", M, how);
+		}
 		is(r.state, PCQ_STATE_DRY_RUN, "%s %s: state dry-run", M, how);
-		ok(r.functions_quiesced == s->nr_order && r.bridges_reset == s->nr_resets,
+		ok(r.functions_quiesced == s->nr_quiesce && r.bridges_reset == s->nr_bus_resets,
 		   "%s %s: would quiesce and reset as planned", M, how);
 		ok(fake.delayed_ns == 0 && r.reset_hold_ns == 0, "%s %s: no reset hold", M, how);
 		free(s);
 	}
 	S = topo_settings();
+
+	/* the PCI core's reads see what the lock-free ones would: a function gone */
+	s = std();
+	fake.fn[EP1].removed = true;
+	fake_set16(EP_SW, PCI_DEVICE_ID, 0xbeef);
+	topo_walk(s, PCQ_WALK_PCI_CORE, &r);
+	ok(r.mismatched == 2 && r.functions_quiesced == s->nr_quiesce - 2 && fake.nlog == 0,
+	   "%s pci-core mode: a removed and a replaced function mismatched, nothing written", M);
+	free(s);
 }
 
 static void test_budget(void)
@@ -479,6 +545,8 @@ static void test_budget(void)
 	struct pcq_snapshot *s;
 	struct pcq_run r;
 	int k, brw;
+	s32 first;
+	u32 kk;
 
 	/*
 	 * 1 ms per config access, 5 ms budget: the quiesce phase stops in the
@@ -488,15 +556,15 @@ static void test_budget(void)
 	S.budget_ms = 5;
 	s = std();
 	fake.ns_per_access = MS;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_BUDGET &&
 	   r.abort_phase == PCQ_PHASE_QUIESCE,
 	   "%s budget 5 ms at 1 ms/access: aborted, budget, quiesce phase", M);
-	ok(r.functions_quiesced < s->nr_order, "%s budget 5 ms: stopped early (%u of %u)",
-	   M, r.functions_quiesced, s->nr_order);
+	ok(r.functions_quiesced < s->nr_quiesce, "%s budget 5 ms: stopped early (%u of %u)",
+	   M, r.functions_quiesced, s->nr_quiesce);
 	ok(r.bridges_reset >= 1 && fake_writes_at(RP1, PCI_BRIDGE_CONTROL) == 2,
 	   "%s budget 5 ms: the bus resets kept their share (%u made)", M, r.bridges_reset);
-	ok(r.duration_ns <= 5 * MS + 8 * MS + s->nr_resets * 10 * MS + S.reset_hold_ms * MS,
+	ok(r.duration_ns <= 5 * MS + 8 * MS + s->nr_bus_resets * 10 * MS + S.reset_hold_ms * MS,
 	   "%s budget 5 ms: overran by at most one function, and the resets' accesses "
 	   "(%llu ns)", M, (unsigned long long)r.duration_ns);
 	free(s);
@@ -506,7 +574,7 @@ static void test_budget(void)
 		S.budget_ms = b;
 		s = std();
 		fake.ns_per_access = MS;
-		pcq_walk(s, false, false, &r);
+		topo_walk(s, PCQ_WALK_PANIC, &r);
 		brw = 0;
 		for (k = 0; k < fake.nlog; k++)
 			if (fake.log[k].kind == FAKE_EV_WRITE && fake.log[k].off == PCI_BRIDGE_CONTROL)
@@ -517,7 +585,7 @@ static void test_budget(void)
 			unreleased++;
 		if (r.state == PCQ_STATE_DONE) {
 			done++;
-			if (r.functions_quiesced != s->nr_order || r.bridges_reset != s->nr_resets)
+			if (r.functions_quiesced != s->nr_quiesce || r.bridges_reset != s->nr_bus_resets)
 				wrong_state++;
 		} else {
 			aborted++;
@@ -529,7 +597,7 @@ static void test_budget(void)
 			if (r.reset_hold_ns < S.reset_hold_ms * MS)
 				short_hold++;
 		}
-		if (r.duration_ns > (b + 8 + S.reset_hold_ms) * MS + 10 * s->nr_resets * MS)
+		if (r.duration_ns > (b + 8 + S.reset_hold_ms) * MS + 10 * s->nr_bus_resets * MS)
 			overrun++;
 		free(s);
 	}
@@ -551,22 +619,24 @@ static void test_budget(void)
 	S.reset_hold_ms = 4;
 	s = std();
 	fake.ns_per_access = 10000;
+	kk = 0;
+	first = pcq_plan_next_quiesce(s, &kk);
 	for (i = 0; i < fake.nr; i++)
-		if (fake.fn[i].bus == s->func[s->order[0]].bus &&
-		    fake.fn[i].devfn == s->func[s->order[0]].devfn)
+		if (fake.fn[i].bus == s->func[first].bus &&
+		    fake.fn[i].devfn == s->func[first].devfn)
 			fake.fn[i].ns_per_access = 6 * MS;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_BUDGET &&
 	   r.abort_phase == PCQ_PHASE_QUIESCE,
 	   "%s hold 4 of 10 ms: aborted, budget, in the quiesce phase", M);
-	is(r.bridges_reset, s->nr_resets, "%s hold 4 of 10 ms: every bus reset made", M);
+	is(r.bridges_reset, s->nr_bus_resets, "%s hold 4 of 10 ms: every bus reset made", M);
 	ok(fake_writes_at(RP1, PCI_BRIDGE_CONTROL) == 2 && fake_writes_at(RP2, PCI_BRIDGE_CONTROL) == 2 &&
 	   fake_resets_of(EP1) == 1, "%s hold 4 of 10 ms: asserted and released", M);
 	ok(!(fake_get16(RP1, PCI_COMMAND) & PCI_COMMAND_MASTER) &&
 	   !(fake_get16(RP2, PCI_COMMAND) & PCI_COMMAND_MASTER),
 	   "%s hold 4 of 10 ms: the reset bridges were quiesced on the way", M);
 	ok(r.unvisited > 0 && r.functions_quiesced >= 2 &&
-	   r.unvisited + r.functions_quiesced + r.mismatched == s->nr_order,
+	   r.unvisited + r.functions_quiesced + r.mismatched == s->nr_quiesce,
 	   "%s hold 4 of 10 ms: %u quiesced (the two bridges among them), %u unvisited", M,
 	   r.functions_quiesced, r.unvisited);
 	is(r.delays_ms, 4, "%s hold 4 of 10 ms: 4 fixed delays, the hold", M);
@@ -581,15 +651,15 @@ static void test_budget(void)
 	S.reset_hold_ms = 2;
 	s = std();
 	fake.ns_per_access = MS;
-	pcq_walk(s, false, false, &r);
-	q = r.config_reads + r.config_writes - 3 * s->nr_resets;
+	topo_walk(s, PCQ_WALK_PANIC, &r);
+	q = r.config_reads + r.config_writes - 3 * s->nr_bus_resets;
 	free(s);
 	S.budget_ms = q + 3;
 	s = std();
 	fake.ns_per_access = MS;
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_BUDGET &&
-	   r.functions_quiesced == s->nr_order,
+	   r.functions_quiesced == s->nr_quiesce,
 	   "%s budget ends between resets (%u ms): all quiesced, aborted, budget", M, q + 3);
 	ok(r.bridges_reset == 1 && fake_writes_at(RP1, PCI_BRIDGE_CONTROL) == 2 &&
 	   !fake_writes_at(RP2, PCI_BRIDGE_CONTROL) && fake_resets_of(EP1) && !fake_resets_of(USP),
@@ -607,7 +677,7 @@ static void test_corrupt(void)
 
 	s->func[EP1].devfn ^= 1;
 	memset(&r, 0xff, sizeof(r));
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_CORRUPT,
 	   "%s corrupt snapshot: aborted, corrupt-snapshot", M);
 	ok(fake.reads == 0 && fake.writes == 0 && fake.nio == 0,
@@ -615,9 +685,43 @@ static void test_corrupt(void)
 	ok(r.config_reads == 0 && r.config_writes == 0 && r.functions_quiesced == 0 &&
 	   r.bridges_reset == 0, "%s corrupt snapshot: run record zeroed", M);
 	s->func[EP1].devfn ^= 1;
-	s->nr_order = s->nr + 1;
-	pcq_walk(s, false, false, &r);
-	ok(r.abort == PCQ_ABORT_CORRUPT && fake.reads == 0, "%s corrupt nr_order: aborted, no access", M);
+	s->nr_quiesce = s->nr + 1;
+	topo_walk(s, PCQ_WALK_PANIC, &r);
+	ok(r.abort == PCQ_ABORT_CORRUPT && fake.reads == 0, "%s corrupt nr_quiesce: aborted, no access", M);
+	free(s);
+
+	/* a step changed after the seal: the plan is not followed */
+	s = std();
+	s->step[RP1].action = PCQ_ACT_QUIESCE;
+	topo_walk(s, PCQ_WALK_PANIC, &r);
+	ok(r.abort == PCQ_ABORT_CORRUPT && fake.reads == 0 && fake.nlog == 0,
+	   "%s corrupt step: aborted, no access", M);
+	topo_walk(s, PCQ_WALK_PCI_CORE, &r);
+	ok(r.abort == PCQ_ABORT_CORRUPT && r.mode == PCQ_WALK_PCI_CORE && fake.pci_core_reads == 0,
+	   "%s corrupt step, pci-core mode: aborted, not a read either", M);
+	free(s);
+
+	/* scratch that is not the snapshot's own: refused, and left alone */
+	s = std();
+	{
+		struct pcq_fn_state *other = calloc(s->nr + 1, sizeof(*other));
+		unsigned int i, touched = 0;
+
+		memset(other, 0x5a, (s->nr + 1) * sizeof(*other));
+		pcq_walk(s, other, PCQ_WALK_PANIC, &r);
+		for (i = 0; i < (s->nr + 1) * sizeof(*other); i++)
+			touched += ((u8 *)other)[i] != 0x5a;
+		ok(r.state == PCQ_STATE_ABORTED && r.abort == PCQ_ABORT_CORRUPT &&
+		   fake.reads == 0 && !touched,
+		   "%s foreign scratch: aborted, corrupt, no access, not written", M);
+		pcq_walk(s, pcq_snapshot_state(s) + 1, PCQ_WALK_DRY_RUN, &r);
+		ok(r.abort == PCQ_ABORT_CORRUPT && fake.reads == 0,
+		   "%s scratch one state off: aborted, no access", M);
+		pcq_walk(s, pcq_snapshot_state(s), PCQ_WALK_DRY_RUN, &r);
+		ok(r.state == PCQ_STATE_DRY_RUN && fake.reads > 0,
+		   "%s control: its own scratch: walked", M);
+		free(other);
+	}
 	free(s);
 }
 
@@ -631,7 +735,7 @@ static void test_cost(void)
 	ep = topo_ep(&T, -1, 2, 0);
 	T.n[ep].msi_cap = T.n[ep].msix_cap = 0;
 	s = topo_build(&T, &S, NULL);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	is(r.config_reads + r.config_writes, 3,
 	   "%s cost: endpoint without MSI/MSI-X: 3 accesses (ID, Command r/w)", M);
 	free(s);
@@ -639,7 +743,7 @@ static void test_cost(void)
 	topo_init(&T, method);
 	topo_ep(&T, -1, 2, 0);
 	s = topo_build(&T, &S, NULL);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	is(r.config_reads + r.config_writes, 7,
 	   "%s cost: endpoint with MSI and MSI-X enabled: 7 accesses", M);
 	tap_diag("%s: accesses per endpoint: %u reads + %u writes", M, r.config_reads,
@@ -651,14 +755,14 @@ static void test_cost(void)
 	T.n[ep].command = PCI_COMMAND_MEMORY;	/* idle: no Bus Master, MSI-X on */
 	T.n[ep].msi_on = false;
 	s = topo_build(&T, &S, NULL);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	is(r.config_reads + r.config_writes, 3,
 	   "%s cost: idle endpoint with MSI and MSI-X: 3 accesses (capabilities not read)", M);
 	free(s);
 
 	topo_init(&T, method);
 	s = topo_build(&T, &S, NULL);
-	pcq_walk(s, false, false, &r);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
 	ok(r.state == PCQ_STATE_DONE && fake.reads == 0 && r.skipped == 0,
 	   "%s empty snapshot: done, no access", M);
 	free(s);
@@ -667,7 +771,7 @@ static void test_cost(void)
 int main(void)
 {
 	static const struct { const char *name; u8 method; } m[] = {
-		{ "ecam", PCQ_ACCESS_ECAM }, { "conf1", PCQ_ACCESS_CONF1 },
+		{ "ecam", TOPO_ACCESS_ECAM }, { "conf1", TOPO_ACCESS_CONF1 },
 	};
 	unsigned int i;
 
@@ -686,6 +790,13 @@ int main(void)
 	ok(!strcmp(pcq_state_name(PCQ_STATE_ABORTED), "aborted") &&
 	   !strcmp(pcq_state_name(PCQ_STATE_DRY_RUN), "dry-run") &&
 	   !strcmp(pcq_state_name(9), "?"), "names: run states");
+	ok(!strcmp(pcq_mode_name(PCQ_WALK_PANIC), "panic") &&
+	   !strcmp(pcq_mode_name(PCQ_WALK_DRY_RUN), "dry-run") &&
+	   !strcmp(pcq_mode_name(PCQ_WALK_PCI_CORE), "pci-core"),
+	   "names: every walk mode named (panic, dry-run, pci-core)");
+	ok(!strcmp(pcq_mode_name(PCQ_WALK_COUNT), "?") && !strcmp(pcq_mode_name(99), "?") &&
+	   !strcmp(pcq_mode_name((enum pcq_walk_mode)-1), "?"),
+	   "names: unknown walk modes (PCQ_WALK_COUNT, 99, -1) are ?");
 	ok(!strcmp(pcq_abort_name(PCQ_ABORT_BUDGET), "budget") &&
 	   !strcmp(pcq_abort_name(PCQ_ABORT_CORRUPT), "corrupt-snapshot") &&
 	   !strcmp(pcq_abort_name(9), "?"), "names: abort reasons");

@@ -246,11 +246,7 @@ struct pcq_snapshot *topo_build(struct topo *t, const struct pcq_settings *s,
 			abort();
 		topo_fake(n, i);
 
-		f->cfg.method = n->method;
-		if (n->method == PCQ_ACCESS_ECAM)
-			f->cfg.ecam = fake_page(i);
-		else if (n->method == PCQ_ACCESS_CONF1)
-			f->cfg.conf1 = pcq_cfg_conf1_address(n->bus, n->devfn);
+		f->ecam = n->method == TOPO_ACCESS_ECAM ? fake_page(i) : NULL;
 		f->seg = n->seg;
 		f->bus = n->bus;
 		f->devfn = n->devfn;
@@ -261,19 +257,32 @@ struct pcq_snapshot *topo_build(struct topo *t, const struct pcq_settings *s,
 		f->type = n->type;
 		f->msi_cap = n->msi_cap;
 		f->msix_cap = n->msix_cap;
-		f->pcie_cap = n->pcie_cap;
-		f->af_cap = n->af_cap;
-		f->pm_cap = n->pm_cap;
 		f->sriov_cap = n->sriov_cap;
-		f->sec_bus = n->sec;
-		f->sub_bus = n->sub;
 		f->flags = n->flags;
-		if ((n->class >> 16) == 0x03)	/* display: the snapshot flags it */
-			f->flags |= PCQ_F_VGA;
+		if (n->method == TOPO_ACCESS_CONF1)
+			f->flags |= PCQ_F_CONF1;
+		/* display: the snapshot flags it by class (facts.c) */
+		f->flags |= pcq_fact_class_flags(f->class_rev) & PCQ_F_VGA;
+		if (f->flags & PCQ_F_FLR)
+			f->reset_cap = n->pcie_cap;
+		else if (f->flags & PCQ_F_AF_FLR)
+			f->reset_cap = n->af_cap;
+		else if (f->flags & PCQ_F_PM_RESET)
+			f->reset_cap = n->pm_cap;
 		f->parent = n->parent;
 		f->pf = n->pf;
+		/* as the snapshot builder's sort key has it; 0 for a bogus link */
+		if (n->pf >= 0 && n->pf < i)
+			f->depth = snap->func[n->pf].depth;
+		else if (n->parent >= 0 && n->parent < i)
+			f->depth = snap->func[n->parent].depth + 1;
 	}
 	pcq_plan(snap, skip ? skip : &none);
 	pcq_snapshot_seal(snap);
 	return snap;
+}
+
+void topo_walk(struct pcq_snapshot *s, enum pcq_walk_mode mode, struct pcq_run *r)
+{
+	pcq_walk(s, pcq_snapshot_state(s), mode, r);
 }

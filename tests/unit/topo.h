@@ -14,6 +14,13 @@
 
 #define TOPO_MAX	48
 
+/* How the snapshot reaches a function's config space (the fake has both). */
+enum topo_access {
+	TOPO_ACCESS_NONE,	/* no accessor: ecam NULL, PCQ_F_CONF1 clear */
+	TOPO_ACCESS_ECAM,	/* ecam = the fake's page of the function */
+	TOPO_ACCESS_CONF1,	/* PCQ_F_CONF1 */
+};
+
 /* Capability offsets the builder uses. */
 #define TOPO_MSI_CAP	0x50
 #define TOPO_MSIX_CAP	0x70
@@ -40,15 +47,20 @@ struct tnode {
 	u8 sec, sub;		/* bridges */
 	u16 vendor, device;
 	u32 class;
-	u32 flags;		/* PCQ_F_* put into the snapshot */
+	u16 flags;		/* PCQ_F_* put into the snapshot */
 	u8 msi_cap, msix_cap;	/* 0: none */
 	bool msi_on, msix_on;	/* enable bits in the fake */
 	u16 command;		/* initial Command */
 	u16 bridge_ctl;		/* initial Bridge Control */
-	u8 method;		/* enum pcq_access */
-	u8 pcie_cap;		/* 0: none; with PCQ_F_FLR in flags, FLR works */
-	u8 af_cap;		/* 0: none; with PCQ_F_AF_FLR, AF FLR works */
-	u8 pm_cap;		/* 0: none; with PCQ_F_PM_RESET, a PM reset */
+	u8 method;		/* enum topo_access */
+	/*
+	 * Capabilities in the fake: 0 for none.  The snapshot's reset_cap is
+	 * the one of the reset method its flags name, the first of PCQ_F_FLR
+	 * (pcie_cap), PCQ_F_AF_FLR (af_cap), PCQ_F_PM_RESET (pm_cap).
+	 */
+	u8 pcie_cap;		/* with PCQ_F_FLR in flags, FLR works */
+	u8 af_cap;		/* with PCQ_F_AF_FLR, AF FLR works */
+	u8 pm_cap;		/* with PCQ_F_PM_RESET, a PM reset */
 	u16 sriov_cap;		/* a PF's SR-IOV capability, or 0 */
 	bool vfe;		/* VF Enable set in it */
 	u8 vbus;		/* a VF on a virtual bus: this many above its PF's */
@@ -57,11 +69,11 @@ struct tnode {
 struct topo {
 	int nr;
 	u8 next_bus;
-	u8 method;
+	u8 method;		/* enum topo_access */
 	struct tnode n[TOPO_MAX];
 };
 
-/* Start an empty topology; every function gets access @method by default. */
+/* Start an empty topology; every function gets access @method (enum topo_access). */
 void topo_init(struct topo *t, u8 method);
 /* Host bridge 00:00.0. */
 int topo_host(struct topo *t);
@@ -79,14 +91,19 @@ void topo_pm(struct topo *t, int i);
 /* Bridge of @type (enum pcq_type); topo_build() numbers buses depth first. */
 int topo_bridge(struct topo *t, int parent, u8 type, u8 dev, u8 fn);
 
-/* Default settings: enable, reset=auto, msi, hold 2 ms, budget 100 ms. */
+/* Default settings: reset=auto, msi, hold 2 ms, budget 100 ms. */
 struct pcq_settings topo_settings(void);
 
 /*
- * Reset the fake, create every function in it, fill a snapshot, plan it
- * with @skip (NULL: none) and seal it.  Free with free().
+ * Reset the fake, create every function in it, fill a snapshot's facts as
+ * the snapshot builder would (depth: the parent's + 1, a VF its PF's;
+ * reset_cap from the flags), plan it with @skip (NULL: none) and seal it.
+ * Free with free().
  */
 struct pcq_snapshot *topo_build(struct topo *t, const struct pcq_settings *s,
 			       const struct pcq_skip_list *skip);
+
+/* Walk @s in @mode with its own scratch (pcq_snapshot_state()). */
+void topo_walk(struct pcq_snapshot *s, enum pcq_walk_mode mode, struct pcq_run *r);
 
 #endif

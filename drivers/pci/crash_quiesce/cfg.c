@@ -25,8 +25,11 @@
  *
  * A dry run started from process context (dry_run_now) must not use either
  * backend: its bare 0xCF8/0xCFC pair would race with the PCI core on other
- * CPUs.  Its walk sets run->locked and reads through the PCI core instead
- * (pcq_cfg_locked_read(), cfg_locked.c).
+ * CPUs.  Its walk reads through the PCI core instead (pcq_cfg_pci_core_ops,
+ * cfg_pci_core.c).
+ *
+ * In tree, type 1 goes through arch/x86/pci/early.c's accessors, which
+ * work the same way; modules cannot call them (not exported).
  */
 #include <linux/io.h>
 #include <linux/kconfig.h>
@@ -39,12 +42,14 @@
 /* as pci_mmcfg_read() does: through %eax (AMD Family 10h, see pci_x86.h) */
 #define pcq_ecam_readl(addr)		mmio_config_readl(addr)
 #define pcq_ecam_readw(addr)		mmio_config_readw(addr)
+#define pcq_ecam_readb(addr)		mmio_config_readb(addr)
 #define pcq_ecam_writew(addr, val)	mmio_config_writew(addr, val)
 #define pcq_ecam_writeb(addr, val)	mmio_config_writeb(addr, val)
 #else
 /* as pci_generic_config_read() does */
 #define pcq_ecam_readl(addr)		readl(addr)
 #define pcq_ecam_readw(addr)		readw(addr)
+#define pcq_ecam_readb(addr)		readb(addr)
 #define pcq_ecam_writew(addr, val)	writew(val, addr)
 #define pcq_ecam_writeb(addr, val)	writeb(val, addr)
 #endif
@@ -87,44 +92,53 @@ u32 pcq_cfg_conf1_address(u8 bus, u8 devfn)
  */
 void pcq_cfg_pick(struct pcq_func *f, void __iomem *ecam_bus, bool conf1)
 {
-	f->cfg.ecam = NULL;
-	f->cfg.conf1 = 0;
-	f->cfg.method = PCQ_ACCESS_NONE;
-	if (ecam_bus) {
-		f->cfg.method = PCQ_ACCESS_ECAM;
-		f->cfg.ecam = ecam_bus + ((unsigned long)f->devfn << 12);
-	} else if (IS_ENABLED(CONFIG_X86) && conf1 && f->seg == 0) {
-		f->cfg.method = PCQ_ACCESS_CONF1;
-		f->cfg.conf1 = pcq_cfg_conf1_address(f->bus, f->devfn);
-	}
+	f->ecam = NULL;
+	f->flags &= ~PCQ_F_CONF1;
+	if (ecam_bus)
+		f->ecam = ecam_bus + ((unsigned long)f->devfn << 12);
+	else if (IS_ENABLED(CONFIG_X86) && conf1 && f->seg == 0)
+		f->flags |= PCQ_F_CONF1;
+}
+
+/**
+ * pcq_access_name() - how a function's config space is reached, for debugfs
+ * @f: the function
+ *
+ * Return: "ecam", "conf1" or "none".
+ */
+const char *pcq_access_name(const struct pcq_func *f)
+{
+	if (f->ecam)
+		return "ecam";
+	return f->flags & PCQ_F_CONF1 ? "conf1" : "none";
 }
 
 #ifdef CONFIG_X86
 /**
  * pcq_conf1_select() - point 0xCF8 at a function's register
- * @cfg: the function's accessor
+ * @f:   the function
  * @reg: register offset; the low two bits select the byte lane at 0xCFC
  *
  * Context: panic path; written before every data access, no lock.
  */
-static void pcq_conf1_select(const struct pcq_cfg *cfg, unsigned int reg)
+static void pcq_conf1_select(const struct pcq_func *f, unsigned int reg)
 {
-	outl(cfg->conf1 | (reg & 0xfc), PCQ_CONF1_ADDR_PORT);
+	outl(pcq_cfg_conf1_address(f->bus, f->devfn) | (reg & 0xfc), PCQ_CONF1_ADDR_PORT);
 }
 
 /**
  * pcq_conf1_read() - a type 1 config read
- * @cfg:  the function's accessor
+ * @f:    the function
  * @reg:  register offset below 256
  * @size: 1, 2 or 4 bytes
  *
  * Context: panic path; no lock.
  * Return: the value.
  */
-static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
+static u32 pcq_conf1_read(const struct pcq_func *f, unsigned int reg,
 			  unsigned int size)
 {
-	pcq_conf1_select(cfg, reg);
+	pcq_conf1_select(f, reg);
 	switch (size) {
 	case 4:
 		return inl(PCQ_CONF1_DATA_PORT);
@@ -137,30 +151,30 @@ static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
 
 /**
  * pcq_conf1_write() - a type 1 config write
- * @cfg:  the function's accessor
+ * @f:    the function
  * @reg:  register offset below 256
  * @size: 1 or 2 bytes
  * @val:  the value
  *
  * Context: panic path; no lock.
  */
-static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
+static void pcq_conf1_write(const struct pcq_func *f, unsigned int reg,
 			    unsigned int size, u32 val)
 {
-	pcq_conf1_select(cfg, reg);
+	pcq_conf1_select(f, reg);
 	if (size == 2)
 		outw(val, PCQ_CONF1_DATA_PORT + (reg & 2));
 	else
 		outb(val, PCQ_CONF1_DATA_PORT + (reg & 3));
 }
 #else
-static u32 pcq_conf1_read(const struct pcq_cfg *cfg, unsigned int reg,
+static u32 pcq_conf1_read(const struct pcq_func *f, unsigned int reg,
 			  unsigned int size)
 {
 	return (u32)PCI_ERROR_RESPONSE;
 }
 
-static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
+static void pcq_conf1_write(const struct pcq_func *f, unsigned int reg,
 			    unsigned int size, u32 val)
 {
 }
@@ -180,14 +194,11 @@ static void pcq_conf1_write(const struct pcq_cfg *cfg, unsigned int reg,
  */
 static bool pcq_cfg_reaches(const struct pcq_func *f, unsigned int reg)
 {
-	switch (f->cfg.method) {
-	case PCQ_ACCESS_ECAM:
+	if (f->ecam)
 		return reg < PCI_CFG_SPACE_EXP_SIZE;
-	case PCQ_ACCESS_CONF1:
+	if (f->flags & PCQ_F_CONF1)
 		return reg < PCI_CFG_SPACE_SIZE;
-	default:
-		return false;
-	}
+	return false;
 }
 
 /**
@@ -208,47 +219,37 @@ static u32 pcq_cfg_error(unsigned int size)
 }
 
 /**
- * pcq_cfg_read() - a config read through the function's accessor
+ * pcq_cfg_read() - a config read through the function's lock-free accessor
  * @f:    the function
  * @reg:  register offset, aligned to @size
  * @size: 1, 2 or 4 bytes
- * @run:  counters; with @run->locked, through the PCI core instead
+ * @run:  counters
  *
- * Context: any, including NMI and panic, unless @run->locked (process
- * context).
+ * Context: any, including NMI and panic; takes no lock.
  * Return: the value, all-ones when nothing answers.
  */
 static u32 pcq_cfg_read(const struct pcq_func *f, unsigned int reg,
 			unsigned int size, struct pcq_run *run)
 {
-	u32 val;
-
-	if (run->locked) {
-		/* process context: the PCI core serialises with its own users */
-		run->config_reads++;
-		if (pcq_cfg_locked_read(f->seg, f->bus, f->devfn, reg, size, &val))
-			return pcq_cfg_error(size);
-		return val;
-	}
 	if (!pcq_cfg_reaches(f, reg))
 		return pcq_cfg_error(size);
 	run->config_reads++;
-	if (f->cfg.method == PCQ_ACCESS_CONF1)
-		return pcq_conf1_read(&f->cfg, reg, size);
+	if (!f->ecam)
+		return pcq_conf1_read(f, reg, size);
 	if (size == 4)
-		return pcq_ecam_readl(f->cfg.ecam + reg);
-	return pcq_ecam_readw(f->cfg.ecam + reg);
+		return pcq_ecam_readl(f->ecam + reg);
+	if (size == 2)
+		return pcq_ecam_readw(f->ecam + reg);
+	return pcq_ecam_readb(f->ecam + reg);
 }
 
 /**
  * pcq_cfg_read32() - read a config dword without taking any lock
  * @f:   the function
  * @reg: dword-aligned register offset
- * @run: counters to charge the access to; @run->locked selects the PCI
- *       core's accessors instead (process context only)
+ * @run: counters to charge the access to
  *
- * Context: any, including NMI and panic; takes no lock, does not sleep
- * unless @run->locked.
+ * Context: any, including NMI and panic; takes no lock, does not sleep.
  * Return: the value, or ~0 when the function has no accessor that
  * reaches @reg.
  */
@@ -261,10 +262,9 @@ u32 pcq_cfg_read32(const struct pcq_func *f, unsigned int reg, struct pcq_run *r
  * pcq_cfg_read16() - read a config word without taking any lock
  * @f:   the function
  * @reg: word-aligned register offset
- * @run: counters to charge the access to, see pcq_cfg_read32()
+ * @run: counters to charge the access to
  *
- * Context: any, including NMI and panic; takes no lock, does not sleep
- * unless @run->locked.
+ * Context: any, including NMI and panic; takes no lock, does not sleep.
  * Return: the value, or 0xffff when the function has no accessor that
  * reaches @reg.
  */
@@ -274,28 +274,27 @@ u16 pcq_cfg_read16(const struct pcq_func *f, unsigned int reg, struct pcq_run *r
 }
 
 /**
- * pcq_cfg_write() - a config write through the function's accessor
+ * pcq_cfg_write() - a config write through the function's lock-free accessor
  * @f:    the function
  * @reg:  register offset, aligned to @size
  * @size: 1 or 2 bytes
  * @val:  the value
- * @run:  counters; a locked walk never writes
+ * @run:  counters
  *
  * Context: any, including NMI and panic; takes no lock.
  */
 static void pcq_cfg_write(const struct pcq_func *f, unsigned int reg,
 			  unsigned int size, u32 val, struct pcq_run *run)
 {
-	/* locked walks are dry runs, which never write */
-	if (run->locked || !pcq_cfg_reaches(f, reg))
+	if (!pcq_cfg_reaches(f, reg))
 		return;
 	run->config_writes++;
-	if (f->cfg.method == PCQ_ACCESS_CONF1)
-		pcq_conf1_write(&f->cfg, reg, size, val);
+	if (!f->ecam)
+		pcq_conf1_write(f, reg, size, val);
 	else if (size == 2)
-		pcq_ecam_writew(f->cfg.ecam + reg, val);
+		pcq_ecam_writew(f->ecam + reg, val);
 	else
-		pcq_ecam_writeb(f->cfg.ecam + reg, val);
+		pcq_ecam_writeb(f->ecam + reg, val);
 }
 
 /**
@@ -334,3 +333,9 @@ void pcq_cfg_write8(const struct pcq_func *f, unsigned int reg, u8 val,
 {
 	pcq_cfg_write(f, reg, 1, val, run);
 }
+
+/* The panic path's way to config space: no lock anywhere. */
+const struct pcq_cfg_ops pcq_cfg_lockfree_ops = {
+	.read	= pcq_cfg_read,
+	.write	= pcq_cfg_write,
+};

@@ -18,7 +18,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/crash_quiesce.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/pci.h>
@@ -27,12 +26,16 @@
 
 #include "core.h"
 
-/* Serialises snapshot builds, settings and dry runs; see core.h. */
-DEFINE_MUTEX(pcq_lock);
+/*
+ * pcq_lock serialises everything that builds, replaces or reads a snapshot
+ * in process context, and the parameters.  The panic path never takes it.
+ */
+static DEFINE_MUTEX(pcq_lock);
 
-struct pcq_settings pcq_settings = PCQ_SETTINGS_DEFAULT;
-
-struct pcq_skip_list pcq_skip;
+static struct pcq_params pcq_params = {
+	.enable		= true,
+	.settings	= PCQ_SETTINGS_DEFAULT,
+};
 
 /*
  * What the last walk did.  Written by the panic path without a lock (it is
@@ -40,7 +43,7 @@ struct pcq_skip_list pcq_skip;
  * again once the panic path wrote it; a static object so that crash(8)
  * finds it in the vmcore too.
  */
-struct pcq_run pcq_last_run;
+static struct pcq_run pcq_last_run;
 static bool pcq_panic_walked;
 
 static struct pcq_snapshot *pcq_current;
@@ -48,8 +51,101 @@ static u64 pcq_generation;
 static bool pcq_ready;
 /* The last full rebuild failed: pcq_current is older than the topology. */
 static int pcq_stale_err;
-/* pcq_panic_quiesce() is registered with crash_quiesce_register() */
-static bool pcq_armed;
+static int pcq_replan_locked(void);
+static void pcq_arm_locked(void);
+
+/**
+ * pcq_lock_state() - take the lock of the snapshot, the parameters and the
+ * last run's record
+ *
+ * Context: process context; sleeps.
+ */
+void pcq_lock_state(void)
+{
+	mutex_lock(&pcq_lock);
+}
+
+/**
+ * pcq_unlock_state() - drop what pcq_lock_state() took
+ *
+ * Context: process context.
+ */
+void pcq_unlock_state(void)
+{
+	mutex_unlock(&pcq_lock);
+}
+
+/**
+ * pcq_assert_locked() - say that the caller holds pcq_lock_state()'s lock
+ *
+ * For the ECAM backends, whose mappings the snapshot points into.
+ *
+ * Context: process context.
+ */
+void pcq_assert_locked(void)
+{
+	lockdep_assert_held(&pcq_lock);
+}
+
+/**
+ * pcq_params_get() - the module parameters in force
+ * @params: filled in
+ *
+ * Context: process context; takes pcq_lock.
+ */
+void pcq_params_get(struct pcq_params *params)
+{
+	mutex_lock(&pcq_lock);
+	*params = pcq_params;
+	mutex_unlock(&pcq_lock);
+}
+
+/**
+ * pcq_params_set() - put new module parameters in force
+ * @params: all of them, one maybe changed
+ *
+ * Once loaded, they are checked together (pcq_settings_check()), the
+ * current snapshot is planned again with them (on a copy: the topology is
+ * not walked again) and the handler armed or disarmed as enable says.
+ * Before that, at load, they are only stored: pcq_init() checks and uses
+ * them.  On any failure the previous parameters stay in force.
+ *
+ * Context: process context; takes pcq_lock; sleeps.
+ * Return: 0, -EINVAL, or the error of the replan.
+ */
+int pcq_params_set(const struct pcq_params *params)
+{
+	struct pcq_params old;
+	int err = 0;
+
+	mutex_lock(&pcq_lock);
+	if (pcq_ready)
+		err = pcq_settings_check(&params->settings);
+	if (err)
+		goto out;
+	old = pcq_params;
+	pcq_params = *params;
+	err = pcq_replan_locked();
+	if (err)
+		pcq_params = old;
+	pcq_arm_locked();
+out:
+	mutex_unlock(&pcq_lock);
+	return err;
+}
+
+/**
+ * pcq_last_run_get() - what the last walk did
+ * @run: filled in with the panic walk's record, or the last dry run's
+ *
+ * Context: process context; takes pcq_lock.
+ */
+void pcq_last_run_get(struct pcq_run *run)
+{
+	mutex_lock(&pcq_lock);
+	*run = pcq_last_run;
+	mutex_unlock(&pcq_lock);
+}
 
 /**
  * pcq_snapshot_locked() - the current snapshot, for process-context readers
@@ -62,21 +158,6 @@ const struct pcq_snapshot *pcq_snapshot_locked(void)
 {
 	lockdep_assert_held(&pcq_lock);
 	return pcq_current;
-}
-
-/**
- * pcq_ready_locked() - has the module finished loading?
- *
- * Until then parameters are only stored, and checked together at the end.
- *
- * Context: process context with pcq_lock held.
- * Return: true once loaded.
- */
-bool pcq_ready_locked(void)
-	__must_hold(&pcq_lock)
-{
-	lockdep_assert_held(&pcq_lock);
-	return pcq_ready;
 }
 
 /**
@@ -100,7 +181,7 @@ static void pcq_publish_locked(struct pcq_snapshot *snap)
 	struct pcq_snapshot *old = pcq_current;
 
 	pcq_generation = snap->generation;
-	/* Pairs with smp_load_acquire() in pcq_panic_quiesce(). */
+	/* Pairs with smp_load_acquire() in pcq_panic_walk(). */
 	smp_store_release(&pcq_current, snap);
 	/* after a grace period: a panic walk may still hold @old */
 	pcq_snapshot_free(old);
@@ -117,14 +198,14 @@ static void pcq_publish_locked(struct pcq_snapshot *snap)
  * sleeps.
  * Return: 0 or a negative errno.
  */
-int pcq_rebuild_locked(void)
+static int pcq_rebuild_locked(void)
 	__must_hold(&pcq_lock)
 {
 	lockdep_assert_held(&pcq_lock);
 	if (!pcq_ready)
 		return 0;
 	pcq_ecam_refresh();
-	return pcq_take_locked(pcq_snapshot_build(&pcq_settings, &pcq_skip,
+	return pcq_take_locked(pcq_snapshot_build(&pcq_params.settings, &pcq_params.skip,
 						  pcq_generation + 1));
 }
 
@@ -162,7 +243,7 @@ int pcq_take_locked(struct pcq_snapshot *snap)
  * Context: process context with pcq_lock held.
  * Return: 0 or a negative errno; on failure nothing changed.
  */
-int pcq_replan_locked(void)
+static int pcq_replan_locked(void)
 	__must_hold(&pcq_lock)
 {
 	struct pcq_snapshot *snap;
@@ -170,7 +251,7 @@ int pcq_replan_locked(void)
 	lockdep_assert_held(&pcq_lock);
 	if (!pcq_ready || !pcq_current)
 		return 0;
-	snap = pcq_snapshot_replan(pcq_current, &pcq_settings, &pcq_skip,
+	snap = pcq_snapshot_replan(pcq_current, &pcq_params.settings, &pcq_params.skip,
 				   pcq_generation + 1, -1);
 	if (IS_ERR(snap))
 		return PTR_ERR(snap);
@@ -179,36 +260,37 @@ int pcq_replan_locked(void)
 }
 
 /**
- * pcq_dry_run_now_locked() - walk the current snapshot, reading only
+ * pcq_dry_run_now() - walk the current snapshot, reading only
  *
  * Through the PCI core's locked accessors, never the panic path's bare
- * ones, which would race with the PCI core on other CPUs.  The caller
- * holds pci_lock_rescan_remove() too: no bus goes away under
- * pci_find_bus()'s result.  The walk is of a private copy: the published
- * snapshot's scratch belongs to the panic walk, which may start while this
- * one runs, on another CPU that then fails to stop this one.
+ * ones, which would race with the PCI core on other CPUs.  Under
+ * pci_lock_rescan_remove() too: no bus goes away under pci_find_bus()'s
+ * result.  The walk is of a private copy: the published snapshot's
+ * scratch belongs to the panic walk, which may start while this one runs,
+ * on another CPU that then fails to stop this one.
  *
- * Context: process context under pci_lock_rescan_remove() and pcq_lock;
+ * Context: process context; takes pci_lock_rescan_remove() and pcq_lock;
  * sleeps.
  * Return: 0, or -ENOMEM.
  */
-int pcq_dry_run_now_locked(void)
-	__must_hold(&pcq_lock)
+int pcq_dry_run_now(void)
 {
-	struct pcq_snapshot *copy;
+	struct pcq_snapshot *copy = NULL;
 	struct pcq_run run;
 
-	lockdep_assert_held(&pcq_lock);
-	if (!pcq_current)
-		return 0;
-	copy = pcq_snapshot_copy(pcq_current);
-	if (IS_ERR(copy))
-		return PTR_ERR(copy);
-	pcq_walk(copy, true, true, &run);
-	kvfree(copy);
-	if (!READ_ONCE(pcq_panic_walked))
-		pcq_last_run = run;
-	return 0;
+	pci_lock_rescan_remove();
+	mutex_lock(&pcq_lock);
+	if (pcq_current)
+		copy = pcq_snapshot_copy(pcq_current);
+	if (!IS_ERR_OR_NULL(copy)) {
+		pcq_walk(copy, pcq_snapshot_state(copy), PCQ_WALK_PCI_CORE, &run);
+		if (!READ_ONCE(pcq_panic_walked))
+			pcq_last_run = run;
+		kvfree(copy);
+	}
+	mutex_unlock(&pcq_lock);
+	pci_unlock_rescan_remove();
+	return PTR_ERR_OR_ZERO(copy);
 }
 
 /* The index of function @pdev in @snap if it has an accessor there, or -1 */
@@ -221,7 +303,7 @@ static int pcq_snapshot_reaches(const struct pcq_snapshot *snap, const struct pc
 		const struct pcq_func *f = &snap->func[i];
 
 		if (f->seg == seg && f->bus == pdev->bus->number && f->devfn == pdev->devfn)
-			return f->cfg.method != PCQ_ACCESS_NONE ? i : -1;
+			return f->ecam || (f->flags & PCQ_F_CONF1) ? i : -1;
 	}
 	return -1;
 }
@@ -259,14 +341,14 @@ static void pcq_forget(struct pci_dev *pdev)
 	mutex_lock(&pcq_lock);
 	i = pcq_current ? pcq_snapshot_reaches(pcq_current, pdev) : -1;
 	if (i >= 0) {
-		snap = pcq_snapshot_replan(pcq_current, &pcq_settings, &pcq_skip,
-					   pcq_generation + 1, i);
+		snap = pcq_snapshot_replan(pcq_current, &pcq_params.settings,
+					   &pcq_params.skip, pcq_generation + 1, i);
 		if (IS_ERR(snap)) {
 			pr_warn("%s: cannot plan without it (%ld): nothing published until the next rescan\n",
 				pci_name(pdev), PTR_ERR(snap));
 			pcq_stale_err = PTR_ERR(snap);
 			old = pcq_current;
-			/* unpublished before it is freed; pairs with pcq_panic_quiesce() */
+			/* unpublished before it is freed; pairs with pcq_panic_walk() */
 			smp_store_release(&pcq_current, NULL);
 			pcq_snapshot_free(old);
 		} else {
@@ -279,22 +361,52 @@ static void pcq_forget(struct pci_dev *pdev)
 }
 
 /**
- * pcq_panic_quiesce() - the crash entry point
+ * pcq_panic_stopped() - did a walk leave no PCI DMA that can land later?
+ * @snap: the snapshot walked
+ * @run:  what the walk did
  *
- * Called once by crash_quiesce(), on the way into kdump: walks the
- * published snapshot into the static last-run record and prints the one
- * summary line.  Registered only while enable is set.
+ * Every function that was bus-mastering got a reset (its own, its PF's or
+ * a bus reset): clearing Bus Master only parks a device, and a capture
+ * kernel's driver that sets it again before resetting the device lets
+ * buffered work complete into the crashed kernel's addresses.  And nothing
+ * went unchecked: no function without an accessor, none the user skipped
+ * (it keeps working), none mismatched or not reached, no CPU still
+ * running.
+ *
+ * Context: crash; reads only.
+ * Return: true if so.
+ */
+static bool pcq_panic_stopped(const struct pcq_snapshot *snap, const struct pcq_run *run)
+{
+	u32 i;
+
+	if (run->state != PCQ_STATE_DONE || run->mismatched || run->unvisited ||
+	    run->no_reset || run->cpus_running)
+		return false;
+	for (i = 0; i < snap->nr; i++)
+		if (snap->step[i].skip == PCQ_SKIP_USER || snap->step[i].skip == PCQ_SKIP_NO_ACCESS)
+			return false;
+	return true;
+}
+
+/**
+ * pcq_panic_walk() - walk the published snapshot at crash time
+ *
+ * Called once, by pci_crash_quiesce(): walks the published snapshot into
+ * the static last-run record and prints the one summary line.
  *
  * Context: crash, interrupts off, other CPUs stopped; may be NMI.  Takes no
  * lock, does not sleep or allocate.
+ * Return: pcq_panic_stopped().
  */
-static void pcq_panic_quiesce(void)
+bool pcq_panic_walk(void)
 {
 	/* Pairs with smp_store_release() in pcq_publish_locked(). */
-	const struct pcq_snapshot *snap = smp_load_acquire(&pcq_current);
+	struct pcq_snapshot *snap = smp_load_acquire(&pcq_current);
 	struct pcq_run *run = &pcq_last_run;
-	unsigned int running = crash_cpus_not_stopped();
+	unsigned int running = pcq_crash_cpus_not_stopped();
 	char cpus[32] = "", unreached[32] = "";
+	bool stopped = false;
 
 	/* a dry run on a CPU that did not stop no longer writes the record */
 	WRITE_ONCE(pcq_panic_walked, true);
@@ -303,10 +415,12 @@ static void pcq_panic_quiesce(void)
 		run->state = PCQ_STATE_ABORTED;
 		run->abort = PCQ_ABORT_NO_SNAPSHOT;
 	} else {
-		pcq_walk(snap, false, false, run);
+		pcq_walk(snap, pcq_snapshot_state(snap), PCQ_WALK_PANIC, run);
 	}
 	/* after the walk, which starts by clearing the record */
 	run->cpus_running = running;
+	if (snap && run->state != PCQ_STATE_ABORTED)
+		stopped = pcq_panic_stopped(snap, run);
 	if (running)
 		snprintf(cpus, sizeof(cpus), ", %u CPUs not stopped", running);
 	if (run->unvisited)
@@ -320,53 +434,37 @@ static void pcq_panic_quiesce(void)
 		 run->state == PCQ_STATE_ABORTED ? " (aborted: " : "",
 		 run->state == PCQ_STATE_ABORTED ? pcq_abort_name(run->abort) : "",
 		 run->state == PCQ_STATE_ABORTED ? ")" : "");
+	return stopped;
 }
 
 /**
- * pcq_panic_recover() - a crash interrupted pcq_panic_quiesce()
+ * pcq_panic_release() - a crash interrupted pcq_panic_walk()
  *
- * Called once by crash_quiesce() for the crash raised inside the walk (a
- * nested panic, or an oops, which crash_quiesce() makes one), before that
- * crash goes on into the capture kernel: release every bus reset the walk
- * asserted, in the snapshot the walk verified (pcq_walk_interrupted()).
+ * Called once, by pci_crash_quiesce_recover(), for the crash raised inside
+ * the walk, before that crash goes on into the capture kernel: release
+ * every bus reset the walk asserted, in the snapshot the walk verified
+ * (pcq_walk_interrupted()).
  *
  * Context: crash, interrupts off, on the CPU whose walk was interrupted.
  * Takes no lock, does not sleep or allocate.
  */
-static void pcq_panic_recover(void)
+void pcq_panic_release(void)
 {
 	pr_emerg("walk interrupted by a crash: released %u bus resets\n",
 		 pcq_walk_interrupted(&pcq_last_run));
 }
 
-static const struct crash_quiesce_ops pcq_crash_ops = {
-	.quiesce	= pcq_panic_quiesce,
-	.recover	= pcq_panic_recover,
-};
-
 /**
- * pcq_arm_locked() - register the crash handler if enable is set, and
- * unregister it if not
+ * pcq_arm_locked() - arm the crash entry if enable is set, disarm it if not
  *
- * Context: process context with pcq_lock held; sleeps.
- * Return: 0, or the error of crash_quiesce_register().
+ * Context: process context with pcq_lock held.
  */
-int pcq_arm_locked(void)
+static void pcq_arm_locked(void)
 	__must_hold(&pcq_lock)
 {
-	int err = 0;
-
 	lockdep_assert_held(&pcq_lock);
-	if (!pcq_ready)
-		return 0;	/* a load-time parameter: init arms */
-	if (pcq_settings.enable && !pcq_armed) {
-		err = crash_quiesce_register(&pcq_crash_ops);
-		pcq_armed = !err;
-	} else if (!pcq_settings.enable && pcq_armed) {
-		crash_quiesce_unregister(&pcq_crash_ops);
-		pcq_armed = false;
-	}
-	return err;
+	if (pcq_ready)
+		pcq_crash_arm(pcq_params.enable);
 }
 
 /**
@@ -434,7 +532,7 @@ static void pcq_drop_snapshot(void)
 	mutex_lock(&pcq_lock);
 	pcq_ready = false;
 	old = pcq_current;
-	/* Pairs with smp_load_acquire() in pcq_panic_quiesce(). */
+	/* Pairs with smp_load_acquire() in pcq_panic_walk(). */
 	smp_store_release(&pcq_current, NULL);
 	pcq_snapshot_free(old);
 	mutex_unlock(&pcq_lock);
@@ -455,20 +553,23 @@ static int __init pcq_init(void)
 	 * The notifier first: a device added or removed from here on is seen,
 	 * by the rebuild its work item makes once the module is ready.
 	 */
-	err = bus_register_notifier(&pci_bus_type, &pcq_pci_bus_nb);
+	err = pcq_crash_init();
 	if (err)
 		return err;
+	err = bus_register_notifier(&pci_bus_type, &pcq_pci_bus_nb);
+	if (err)
+		goto out_crash;
 	pci_lock_rescan_remove();
 	mutex_lock(&pcq_lock);
-	if (pcq_settings_check(&pcq_settings)) {
+	if (pcq_settings_check(&pcq_params.settings)) {
 		/*
 		 * Built in, a refusal here would leave the machine with no
 		 * handler at all for a typo on the command line.
 		 */
 		const struct pcq_settings def = PCQ_SETTINGS_DEFAULT;
 
-		pcq_settings.reset_hold_ms = def.reset_hold_ms;
-		pcq_settings.budget_ms = def.budget_ms;
+		pcq_params.settings.reset_hold_ms = def.reset_hold_ms;
+		pcq_params.settings.budget_ms = def.budget_ms;
 		pr_err("using reset_hold_ms=%u budget_ms=%u instead\n",
 		       def.reset_hold_ms, def.budget_ms);
 	}
@@ -483,24 +584,19 @@ static int __init pcq_init(void)
 	}
 	snap = pcq_current;
 	pr_info("%u functions: %u to quiesce, %u bridges to reset, %u functions to reset, %u skipped\n",
-		snap->nr, snap->nr_order, snap->nr_resets, snap->nr_fresets,
-		snap->nr - snap->nr_order);
+		snap->nr, snap->nr_quiesce, snap->nr_bus_resets, snap->nr_fn_resets,
+		snap->nr - snap->nr_quiesce);
+	pcq_arm_locked();
 	mutex_unlock(&pcq_lock);
 	pci_unlock_rescan_remove();
-
-	mutex_lock(&pcq_lock);
-	err = pcq_arm_locked();
-	mutex_unlock(&pcq_lock);
-	if (err)
-		goto out_free;
 	pcq_debugfs_init();
 	return 0;
 
-out_free:
-	pcq_drop_snapshot();
 out_bus:
 	bus_unregister_notifier(&pci_bus_type, &pcq_pci_bus_nb);
 	cancel_work_sync(&pcq_rescan_work);
+out_crash:
+	pcq_crash_exit();
 	return err;
 }
 module_init(pcq_init);
@@ -508,11 +604,7 @@ module_init(pcq_init);
 static void __exit pcq_exit(void)
 {
 	pcq_debugfs_exit();
-	mutex_lock(&pcq_lock);
-	if (pcq_armed)
-		crash_quiesce_unregister(&pcq_crash_ops);
-	pcq_armed = false;
-	mutex_unlock(&pcq_lock);
+	pcq_crash_exit();
 	bus_unregister_notifier(&pci_bus_type, &pcq_pci_bus_nb);
 	cancel_work_sync(&pcq_rescan_work);
 	pcq_drop_snapshot();

@@ -1,34 +1,52 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * PCI crash quiesce: state shared by the module's process-context parts
- * (core, parameters, debugfs, snapshot builder).  Never included by the
- * panic-path files.
+ * PCI crash quiesce: what the module's process-context parts (core,
+ * parameters, debugfs, snapshot builder) give each other.  Never included
+ * by the panic-path files.
+ *
+ * The published snapshot, the parameters and the last run's record belong
+ * to core.c, under its lock; the other parts reach them only through the
+ * functions here.  Functions named _locked need that lock held
+ * (pcq_lock_state()); the panic path never takes it.
  */
 #ifndef _PCI_CRASH_QUIESCE_CORE_H
 #define _PCI_CRASH_QUIESCE_CORE_H
 
-#include <linux/mutex.h>
-
 #include "crash_quiesce.h"
 
-/*
- * pcq_lock serialises everything that builds, replaces or reads a snapshot
- * in process context, and the settings.  The panic path never takes it.
+/**
+ * struct pcq_params - the module parameters
+ * @enable:   arm the panic handler
+ * @settings: what the plan and its walk follow
+ * @skip:     the functions to leave untouched
  */
-extern struct mutex pcq_lock;
-extern struct pcq_settings pcq_settings;
-extern struct pcq_skip_list pcq_skip;
-extern struct pcq_run pcq_last_run;
+struct pcq_params {
+	bool enable;
+	struct pcq_settings settings;
+	struct pcq_skip_list skip;
+};
 
+/* core.c */
+void pcq_lock_state(void);
+void pcq_unlock_state(void);
+void pcq_assert_locked(void);
+void pcq_params_get(struct pcq_params *params);
+int pcq_params_set(const struct pcq_params *params);
 const struct pcq_snapshot *pcq_snapshot_locked(void);
 int pcq_snapshot_stale_locked(void);
-bool pcq_ready_locked(void);
-int pcq_rebuild_locked(void);
-int pcq_rescan(void);
+void pcq_last_run_get(struct pcq_run *run);
 int pcq_take_locked(struct pcq_snapshot *snap);
-int pcq_replan_locked(void);
-int pcq_arm_locked(void);
-int pcq_dry_run_now_locked(void);
+int pcq_rescan(void);
+int pcq_dry_run_now(void);
+
+/* core.c, at crash time */
+bool pcq_panic_walk(void);
+void pcq_panic_release(void);
+
+/* crash.c (compat/crash.c out of tree) */
+void pcq_crash_arm(bool on);
+int pcq_crash_init(void);
+void pcq_crash_exit(void);
 
 /* snapshot.c */
 struct pcq_snapshot *pcq_snapshot_build(const struct pcq_settings *settings,
@@ -43,12 +61,6 @@ void pcq_snapshot_free(struct pcq_snapshot *snap);
 
 /* params.c */
 int pcq_settings_check(const struct pcq_settings *set);
-
-/* show.c */
-struct seq_file;
-void pcq_show_device(struct seq_file *m, const struct pcq_snapshot *snap,
-		     const struct pcq_func *f);
-void pcq_show_plan(struct seq_file *m, const struct pcq_snapshot *snap);
 
 /* debugfs.c */
 void pcq_debugfs_init(void);

@@ -39,7 +39,7 @@ static struct pcq_snapshot *pcq_test_build(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, snap);
 	pcq_snapshot_init(snap, nr);
 	snap->settings = (struct pcq_settings) {
-		.enable = true, .reset = reset, .msi = true,
+		.reset = reset, .msi = true,
 		.reset_hold_ms = 1, .budget_ms = 1000,
 	};
 	for (i = 0; i < nr; i++) {
@@ -58,8 +58,8 @@ static struct pcq_snapshot *pcq_test_build(struct kunit *test,
 		f->parent = fns[i].parent;
 		f->flags = fns[i].flags;
 		f->msi_cap = PCQ_TEST_MSI_CAP;
-		f->cfg.method = PCQ_ACCESS_ECAM;
-		f->cfg.ecam = (__force void __iomem *)page;
+		f->depth = fns[i].parent < 0 ? 0 : snap->func[fns[i].parent].depth + 1;
+		f->ecam = (__force void __iomem *)page;
 		/* IDs, header, Command with Bus Master on, MSI enabled */
 		*(__le32 *)&page[PCI_VENDOR_ID] =
 			cpu_to_le32((u32)f->device << 16 | f->vendor);
@@ -77,7 +77,7 @@ static struct pcq_snapshot *pcq_test_build(struct kunit *test,
 
 static u16 pcq_test_reg16(const struct pcq_func *f, unsigned int reg)
 {
-	return le16_to_cpu(*(__force __le16 *)(f->cfg.ecam + reg));
+	return le16_to_cpu(*(__force __le16 *)(f->ecam + reg));
 }
 
 /* rp(00:01.0) -> usp(01:00.0) -> dsp(02:00.0) -> ep(03:00.0), dsp(02:01.0) -> ep(04:00.0) */
@@ -99,22 +99,30 @@ static void pcq_test_plan_switch(struct kunit *test)
 
 	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
 			      PCQ_RESET_AUTO, &skip);
-	KUNIT_EXPECT_EQ(test, snap->func[0].action, PCQ_ACT_SKIP);
-	KUNIT_EXPECT_EQ(test, snap->func[0].skip, PCQ_SKIP_HOST_BRIDGE);
+	s32 order[8];
+	u32 k = 0, n = 0;
+
+	KUNIT_EXPECT_EQ(test, snap->step[0].action, PCQ_ACT_SKIP);
+	KUNIT_EXPECT_EQ(test, snap->step[0].skip, PCQ_SKIP_HOST_BRIDGE);
 	/* The VGA below 02:01.0 blocks the root port and the upstream port. */
-	KUNIT_EXPECT_EQ(test, snap->func[1].noreset, PCQ_NORESET_BLOCKED);
-	KUNIT_EXPECT_EQ(test, snap->func[1].blocker, 6);
-	KUNIT_EXPECT_EQ(test, snap->func[2].noreset, PCQ_NORESET_BLOCKED);
-	KUNIT_EXPECT_EQ(test, snap->func[3].action, PCQ_ACT_QUIESCE_RESET);
-	KUNIT_EXPECT_EQ(test, snap->func[4].noreset, PCQ_NORESET_BLOCKED);
-	KUNIT_EXPECT_EQ(test, snap->nr_resets, 1U);
-	KUNIT_EXPECT_EQ(test, snap->resets[0], 3);
-	/* Deepest endpoints first, then bridges bottom-up. */
-	KUNIT_ASSERT_EQ(test, snap->nr_order, 7U);
-	KUNIT_EXPECT_EQ(test, snap->func[snap->order[0]].depth, 3);
-	KUNIT_EXPECT_EQ(test, snap->order[2], 7);
-	KUNIT_EXPECT_EQ(test, snap->order[3], 3);
-	KUNIT_EXPECT_EQ(test, snap->order[6], 1);
+	KUNIT_EXPECT_EQ(test, snap->step[1].why, PCQ_WHY_BLOCKED);
+	KUNIT_EXPECT_EQ(test, snap->step[1].blocker, 6);
+	KUNIT_EXPECT_EQ(test, snap->step[2].why, PCQ_WHY_BLOCKED);
+	KUNIT_EXPECT_EQ(test, snap->step[3].action, PCQ_ACT_QUIESCE_RESET);
+	KUNIT_EXPECT_EQ(test, snap->step[4].why, PCQ_WHY_BLOCKED);
+	KUNIT_EXPECT_EQ(test, snap->step[5].reach, PCQ_REACH_BUS);
+	KUNIT_EXPECT_EQ(test, snap->step[5].reset_by, 3);
+	KUNIT_EXPECT_EQ(test, snap->nr_bus_resets, 1U);
+	/* Children before parents, every endpoint before any bridge. */
+	while (n < ARRAY_SIZE(order) && (order[n] = pcq_plan_next_quiesce(snap, &k)) >= 0)
+		n++;
+	KUNIT_ASSERT_EQ(test, n, 7U);
+	KUNIT_EXPECT_EQ(test, snap->nr_quiesce, 7U);
+	KUNIT_EXPECT_EQ(test, order[0], 7);
+	KUNIT_EXPECT_EQ(test, order[1], 6);
+	KUNIT_EXPECT_EQ(test, order[2], 5);
+	KUNIT_EXPECT_EQ(test, order[3], 4);
+	KUNIT_EXPECT_EQ(test, order[6], 1);
 }
 
 static void pcq_test_plan_skip_and_mode(struct kunit *test)
@@ -126,16 +134,20 @@ static void pcq_test_plan_skip_and_mode(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pcq_parse_skip("03:00.0", &skip, &bad), 0);
 	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
 			      PCQ_RESET_AUTO, &skip);
-	KUNIT_EXPECT_EQ(test, snap->func[5].skip, PCQ_SKIP_USER);
-	KUNIT_EXPECT_EQ(test, snap->func[3].noreset, PCQ_NORESET_BLOCKED);
-	KUNIT_EXPECT_EQ(test, snap->nr_resets, 0U);
-	KUNIT_EXPECT_EQ(test, snap->nr_order, 6U);
+	KUNIT_EXPECT_EQ(test, snap->step[5].skip, PCQ_SKIP_USER);
+	KUNIT_EXPECT_EQ(test, snap->step[3].why, PCQ_WHY_BLOCKED);
+	/* the skipped function keeps working: the bridges above keep Bus Master */
+	KUNIT_EXPECT_TRUE(test, snap->step[3].keep_master);
+	KUNIT_EXPECT_TRUE(test, snap->step[1].keep_master);
+	KUNIT_EXPECT_FALSE(test, snap->step[4].keep_master);
+	KUNIT_EXPECT_EQ(test, snap->nr_bus_resets, 0U);
+	KUNIT_EXPECT_EQ(test, snap->nr_quiesce, 6U);
 
 	skip.nr = 0;
 	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
 			      PCQ_RESET_NONE, &skip);
-	KUNIT_EXPECT_EQ(test, snap->nr_resets, 0U);
-	KUNIT_EXPECT_EQ(test, snap->func[3].noreset, PCQ_NORESET_MODE);
+	KUNIT_EXPECT_EQ(test, snap->nr_bus_resets, 0U);
+	KUNIT_EXPECT_EQ(test, snap->step[3].why, PCQ_WHY_MODE);
 }
 
 static void pcq_test_parse(struct kunit *test)
@@ -181,7 +193,7 @@ static void pcq_test_walk(struct kunit *test)
 	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
 			      PCQ_RESET_AUTO, &skip);
 
-	pcq_walk(snap, true, false, &run);
+	pcq_walk(snap, pcq_snapshot_state(snap), PCQ_WALK_DRY_RUN, &run);
 	KUNIT_EXPECT_EQ(test, run.state, PCQ_STATE_DRY_RUN);
 	KUNIT_EXPECT_EQ(test, run.config_writes, 0U);
 	KUNIT_EXPECT_EQ(test, pcq_test_reg16(&snap->func[5], PCI_COMMAND),
@@ -189,7 +201,7 @@ static void pcq_test_walk(struct kunit *test)
 	/* Command and MSI on 7 functions, SBR assert and release on one bridge */
 	KUNIT_EXPECT_EQ(test, run.planned_writes, 7U * 2 + 2);
 
-	pcq_walk(snap, false, false, &run);
+	pcq_walk(snap, pcq_snapshot_state(snap), PCQ_WALK_PANIC, &run);
 	KUNIT_EXPECT_EQ(test, run.state, PCQ_STATE_DONE);
 	KUNIT_EXPECT_EQ(test, run.functions_quiesced, 7U);
 	KUNIT_EXPECT_EQ(test, run.bridges_reset, 1U);
@@ -215,10 +227,10 @@ static void pcq_test_walk_mismatch_and_corrupt(struct kunit *test)
 	snap = pcq_test_build(test, pcq_test_switch, ARRAY_SIZE(pcq_test_switch),
 			      PCQ_RESET_AUTO, &skip);
 	/* 03:00.0 vanished: reads all-ones */
-	memset((__force void *)snap->func[5].cfg.ecam, 0xff, PCI_STD_HEADER_SIZEOF);
+	memset((__force void *)snap->func[5].ecam, 0xff, PCI_STD_HEADER_SIZEOF);
 	/* the reset bridge was replaced by another device */
-	*(__force __le16 *)(snap->func[3].cfg.ecam + PCI_DEVICE_ID) = cpu_to_le16(0xbeef);
-	pcq_walk(snap, false, false, &run);
+	*(__force __le16 *)(snap->func[3].ecam + PCI_DEVICE_ID) = cpu_to_le16(0xbeef);
+	pcq_walk(snap, pcq_snapshot_state(snap), PCQ_WALK_PANIC, &run);
 	KUNIT_EXPECT_EQ(test, run.mismatched, 2U);
 	KUNIT_EXPECT_EQ(test, run.skipped, 3U);
 	KUNIT_EXPECT_EQ(test, run.bridges_reset, 0U);
@@ -226,7 +238,7 @@ static void pcq_test_walk_mismatch_and_corrupt(struct kunit *test)
 			PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 
 	snap->func[1].vendor = 0;
-	pcq_walk(snap, false, false, &run);
+	pcq_walk(snap, pcq_snapshot_state(snap), PCQ_WALK_PANIC, &run);
 	KUNIT_EXPECT_EQ(test, run.state, PCQ_STATE_ABORTED);
 	KUNIT_EXPECT_EQ(test, run.abort, PCQ_ABORT_CORRUPT);
 	KUNIT_EXPECT_EQ(test, run.config_reads + run.config_writes, 0U);
@@ -242,27 +254,29 @@ static void pcq_test_stale(struct kunit *test)
 {
 	const struct pcq_snapshot *before;
 	struct pcq_snapshot *copy;
+	struct pcq_params params;
 
-	mutex_lock(&pcq_lock);
+	pcq_params_get(&params);
+	pcq_lock_state();
 	before = pcq_snapshot_locked();
 	if (!before) {
-		mutex_unlock(&pcq_lock);
+		pcq_unlock_state();
 		kunit_skip(test, "no snapshot published");
 	}
 	KUNIT_EXPECT_EQ(test, pcq_take_locked(ERR_PTR(-ENOMEM)), -ENOMEM);
 	KUNIT_EXPECT_PTR_EQ(test, pcq_snapshot_locked(), before);
 	KUNIT_EXPECT_EQ(test, pcq_snapshot_stale_locked(), -ENOMEM);
-	copy = pcq_snapshot_replan(before, &before->settings, &pcq_skip,
+	copy = pcq_snapshot_replan(before, &before->settings, &params.skip,
 				   before->generation + 1, -1);
 	if (IS_ERR(copy)) {
-		mutex_unlock(&pcq_lock);
+		pcq_unlock_state();
 		KUNIT_FAIL(test, "no memory for a copy of the snapshot");
 		return;
 	}
 	KUNIT_EXPECT_EQ(test, pcq_take_locked(copy), 0);
 	KUNIT_EXPECT_PTR_EQ(test, pcq_snapshot_locked(), (const struct pcq_snapshot *)copy);
 	KUNIT_EXPECT_EQ(test, pcq_snapshot_stale_locked(), 0);
-	mutex_unlock(&pcq_lock);
+	pcq_unlock_state();
 }
 
 /*
@@ -276,10 +290,12 @@ static void pcq_test_forget(struct kunit *test)
 	struct pcq_snapshot *copy;
 	struct pci_dev *gone = NULL;
 	unsigned int i, removed = 0, kept = 0;
+	struct pcq_params params;
 	int at = -1;
 	u8 sec, sub;
 
-	mutex_lock(&pcq_lock);
+	pcq_params_get(&params);
+	pcq_lock_state();
 	snap = pcq_snapshot_locked();
 	while (snap && (gone = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, gone)))
 		if (pci_is_root_bus(gone->bus) && gone->subordinate)
@@ -289,16 +305,16 @@ static void pcq_test_forget(struct kunit *test)
 		    snap->func[i].bus == gone->bus->number && snap->func[i].devfn == gone->devfn)
 			at = i;
 	if (at < 0) {
-		mutex_unlock(&pcq_lock);
+		pcq_unlock_state();
 		pci_dev_put(gone);
 		kunit_skip(test, "no root port to forget");
 	}
 	/* what to expect, from the live port; the forget itself uses no pci_dev */
 	sec = gone->subordinate->number;
 	sub = gone->subordinate->busn_res.end;
-	copy = pcq_snapshot_replan(snap, &snap->settings, &pcq_skip, snap->generation, at);
+	copy = pcq_snapshot_replan(snap, &snap->settings, &params.skip, snap->generation, at);
 	if (IS_ERR(copy)) {
-		mutex_unlock(&pcq_lock);
+		pcq_unlock_state();
 		pci_dev_put(gone);
 		KUNIT_FAIL(test, "replan failed: %ld", PTR_ERR(copy));
 		return;
@@ -308,15 +324,15 @@ static void pcq_test_forget(struct kunit *test)
 		bool below = f->seg == snap->func[at].seg && f->bus >= sec && f->bus <= sub;
 
 		if ((int)i == at || below) {
-			KUNIT_EXPECT_EQ(test, f->cfg.method, PCQ_ACCESS_NONE);
-			KUNIT_EXPECT_EQ(test, f->action, PCQ_ACT_SKIP);
-			KUNIT_EXPECT_EQ(test, f->skip, PCQ_SKIP_REMOVED);
+			KUNIT_EXPECT_STREQ(test, pcq_access_name(f), "none");
+			KUNIT_EXPECT_EQ(test, copy->step[i].action, PCQ_ACT_SKIP);
+			KUNIT_EXPECT_EQ(test, copy->step[i].skip, PCQ_SKIP_REMOVED);
 			removed++;
-		} else if (f->cfg.method == snap->func[i].cfg.method) {
+		} else if (!strcmp(pcq_access_name(f), pcq_access_name(&snap->func[i]))) {
 			kept++;
 		}
 	}
-	mutex_unlock(&pcq_lock);
+	pcq_unlock_state();
 	KUNIT_EXPECT_GE(test, removed, 1U);
 	KUNIT_EXPECT_EQ(test, removed + kept, copy->nr);
 	KUNIT_EXPECT_TRUE(test, pcq_snapshot_intact(copy));

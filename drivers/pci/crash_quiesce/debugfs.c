@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 
 #include "core.h"
+#include "show.h"
 
 static struct dentry *pcq_debugfs_dir;
 
@@ -27,40 +28,40 @@ static const char pcq_devices_stale_line[] = "stale";
 
 /*
  * devices is one line per function, 10^5 of them on a large SR-IOV host:
- * a seq_file iterator, a page at a time, under pcq_lock from start to stop.
+ * a seq_file iterator, a page at a time, under the state lock from start
+ * to stop.  The position is the function's index; the one after the last
+ * function is the stale line, if there is one.
  */
-static void *pcq_devices_at(loff_t pos)
-	__must_hold(&pcq_lock)
+static void *pcq_devices_at(loff_t *pos)
 {
 	const struct pcq_snapshot *snap = pcq_snapshot_locked();
 
-	if (!snap || pos < 0 || pos > snap->nr)
+	if (!snap || *pos < 0 || *pos > snap->nr)
 		return NULL;
-	if (pos < snap->nr)
-		return (void *)&snap->func[pos];
+	if (*pos < snap->nr)
+		return pos;
 	return pcq_snapshot_stale_locked() ? (void *)pcq_devices_stale_line : NULL;
 }
 
-/* Takes pcq_lock, which pcq_devices_stop() drops (a mutex: no __acquires). */
+/* Takes the state lock, which pcq_devices_stop() drops. */
 static void *pcq_devices_start(struct seq_file *m, loff_t *pos)
 {
-	mutex_lock(&pcq_lock);
-	return pcq_devices_at(*pos);
+	pcq_lock_state();
+	return pcq_devices_at(pos);
 }
 
 static void *pcq_devices_next(struct seq_file *m, void *v, loff_t *pos)
-	__must_hold(&pcq_lock)
 {
-	return pcq_devices_at(++*pos);
+	++*pos;
+	return pcq_devices_at(pos);
 }
 
 static void pcq_devices_stop(struct seq_file *m, void *v)
 {
-	mutex_unlock(&pcq_lock);
+	pcq_unlock_state();
 }
 
 static int pcq_devices_show(struct seq_file *m, void *v)
-	__must_hold(&pcq_lock)
 {
 	const struct pcq_snapshot *snap = pcq_snapshot_locked();
 
@@ -68,7 +69,7 @@ static int pcq_devices_show(struct seq_file *m, void *v)
 		seq_printf(m, "# stale: the last rescan failed (%d); this is generation %llu, from before it\n",
 			   pcq_snapshot_stale_locked(), snap->generation);
 	else
-		pcq_show_device(m, snap, v);
+		pcq_show_device(m, snap, *(loff_t *)v);
 	return 0;
 }
 
@@ -84,11 +85,11 @@ static int pcq_plan_show(struct seq_file *m, void *v)
 {
 	const struct pcq_snapshot *snap;
 
-	mutex_lock(&pcq_lock);
+	pcq_lock_state();
 	snap = pcq_snapshot_locked();
 	if (snap)
 		pcq_show_plan(m, snap);
-	mutex_unlock(&pcq_lock);
+	pcq_unlock_state();
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pcq_plan);
@@ -100,13 +101,13 @@ static int pcq_last_run_show(struct seq_file *m, void *v)
 	struct pcq_run run;
 	int stale;
 
-	mutex_lock(&pcq_lock);
-	run = pcq_last_run;
+	pcq_last_run_get(&run);
+	pcq_lock_state();
 	stale = pcq_snapshot_stale_locked();
 	snap = pcq_snapshot_locked();
 	if (snap)
 		published = snap->generation;
-	mutex_unlock(&pcq_lock);
+	pcq_unlock_state();
 
 	seq_printf(m, "state=%s\n", pcq_state_name(run.state));
 	seq_printf(m, "abort_reason=%s\n", pcq_abort_name(run.abort));
@@ -130,7 +131,7 @@ static int pcq_last_run_show(struct seq_file *m, void *v)
 	seq_printf(m, "cpus_running=%u\n", run.cpus_running);
 	seq_printf(m, "interrupted=%u\n", run.interrupted);
 	seq_printf(m, "released=%u\n", run.released);
-	seq_printf(m, "accessors=%s\n", run.locked ? "pci-core" : "lock-free");
+	seq_printf(m, "accessors=%s\n", run.mode == PCQ_WALK_PCI_CORE ? "pci-core" : "lock-free");
 	seq_printf(m, "snapshot_generation=%llu\n", run.snapshot_generation);
 	seq_printf(m, "snapshot_stale=%d\n", stale);
 	seq_printf(m, "published_generation=%llu\n", published);
@@ -178,11 +179,7 @@ static ssize_t pcq_dry_run_now_write(struct file *file, const char __user *ubuf,
 
 	if (err)
 		return err;
-	pci_lock_rescan_remove();
-	mutex_lock(&pcq_lock);
-	err = pcq_dry_run_now_locked();
-	mutex_unlock(&pcq_lock);
-	pci_unlock_rescan_remove();
+	err = pcq_dry_run_now();
 	return err ? err : count;
 }
 

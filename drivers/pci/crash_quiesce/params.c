@@ -4,9 +4,10 @@
  *
  * Every write is parsed in full before anything changes; a bad value is
  * refused with -EINVAL and a message naming what is accepted, and the old
- * value stays.  A good value is applied under pcq_lock and the plan is made
- * again (on a copy of the snapshot: the topology is not walked again), so
- * debugfs and the panic path see the new settings at once.
+ * value stays.  A good value goes to core.c (pcq_params_set()), which
+ * checks the parameters together and plans again (on a copy of the
+ * snapshot: the topology is not walked again), so that debugfs and the
+ * panic path see the new settings at once.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,7 +30,7 @@ enum pcq_param_kind {
  * struct pcq_param - how to parse, check and show one parameter
  * @name:     the parameter's name, for messages
  * @kind:     enum pcq_param_kind
- * @offset:   offset of the value in struct pcq_settings (bool and ms kinds)
+ * @offset:   offset of the value in struct pcq_params (bool and ms kinds)
  * @min:      smallest accepted value (ms kind)
  * @max:      largest accepted value (ms kind)
  * @accepted: what a valid value looks like, for the error message
@@ -54,14 +55,14 @@ static const char * const pcq_reset_mode_names[] = {
 
 static_assert(ARRAY_SIZE(pcq_reset_mode_names) == PCQ_RESET_COUNT);
 
-static bool *pcq_param_bool(struct pcq_settings *set, const struct pcq_param *p)
+static bool *pcq_param_bool(struct pcq_params *params, const struct pcq_param *p)
 {
-	return (bool *)((u8 *)set + p->offset);
+	return (bool *)((u8 *)params + p->offset);
 }
 
-static u32 *pcq_param_u32(struct pcq_settings *set, const struct pcq_param *p)
+static u32 *pcq_param_u32(struct pcq_params *params, const struct pcq_param *p)
 {
-	return (u32 *)((u8 *)set + p->offset);
+	return (u32 *)((u8 *)params + p->offset);
 }
 
 /**
@@ -90,25 +91,20 @@ int pcq_settings_check(const struct pcq_settings *set)
 static int pcq_param_set(const char *val, const struct kernel_param *kp)
 {
 	const struct pcq_param *p = kp->arg;
-	struct pcq_settings set;
-	struct pcq_skip_list skip;
-	struct pcq_settings old_set;
-	struct pcq_skip_list old_skip;
+	struct pcq_params params;
 	const char *bad = NULL;
-	int err = -EINVAL;
 	unsigned int ms;
+	int err = -EINVAL;
 
-	mutex_lock(&pcq_lock);
-	set = pcq_settings;
-	skip = pcq_skip;
+	pcq_params_get(&params);
 	switch (p->kind) {
 	case PCQ_PARAM_BOOL:
-		err = kstrtobool(val, pcq_param_bool(&set, p));
+		err = kstrtobool(val, pcq_param_bool(&params, p));
 		break;
 	case PCQ_PARAM_RESET:
 		err = sysfs_match_string(pcq_reset_mode_names, val);
 		if (err >= 0) {
-			set.reset = err;
+			params.settings.reset = err;
 			err = 0;
 		}
 		break;
@@ -117,67 +113,49 @@ static int pcq_param_set(const char *val, const struct kernel_param *kp)
 		if (!err && (ms < p->min || ms > p->max))
 			err = -EINVAL;
 		if (!err)
-			*pcq_param_u32(&set, p) = ms;
+			*pcq_param_u32(&params, p) = ms;
 		break;
 	case PCQ_PARAM_SKIP:
-		err = pcq_parse_skip(val, &skip, &bad);
+		err = pcq_parse_skip(val, &params.skip, &bad);
 		break;
 	}
 	if (err) {
-		err = -EINVAL;	/* whatever the helper said: -ERANGE, -EINVAL */
 		pr_err("%s: refused '%.*s'%s%.*s%s: expected %s; keeping the current value\n",
 		       p->name, (int)min_t(size_t, strcspn(val, "\n"), PCQ_PARAM_MSG_MAX),
 		       val, bad ? " at '" : "",
 		       bad ? (int)min_t(size_t, strcspn(bad, ",\n"), PCQ_PARAM_MSG_MAX) : 0,
 		       bad ? bad : "", bad ? "'" : "", p->accepted);
-		goto out_unlock;
+		/* whatever the helper said: -ERANGE, -EINVAL */
+		return -EINVAL;
 	}
-	/* at load, the values come one by one: pcq_init() checks them all */
-	err = pcq_ready_locked() ? pcq_settings_check(&set) : 0;
-	if (err)
-		goto out_unlock;
-
-	old_set = pcq_settings;
-	old_skip = pcq_skip;
-	pcq_settings = set;
-	pcq_skip = skip;
-	err = pcq_replan_locked();
-	if (!err)
-		err = pcq_arm_locked();
-	if (err) {
-		pcq_settings = old_set;
-		pcq_skip = old_skip;
-		pcq_replan_locked();
-		pr_err("%s: cannot apply it (%d); keeping the current value\n",
-		       p->name, err);
-	}
-out_unlock:
-	mutex_unlock(&pcq_lock);
+	err = pcq_params_set(&params);
+	if (err && err != -EINVAL)
+		pr_err("%s: cannot apply it (%d); keeping the current value\n", p->name, err);
 	return err;
 }
 
 static int pcq_param_get(char *buf, const struct kernel_param *kp)
 {
 	const struct pcq_param *p = kp->arg;
+	struct pcq_params params;
 	int n = 0;
 
-	mutex_lock(&pcq_lock);
+	pcq_params_get(&params);
 	switch (p->kind) {
 	case PCQ_PARAM_BOOL:
-		n = sysfs_emit(buf, "%c\n", *pcq_param_bool(&pcq_settings, p) ? 'Y' : 'N');
+		n = sysfs_emit(buf, "%c\n", *pcq_param_bool(&params, p) ? 'Y' : 'N');
 		break;
 	case PCQ_PARAM_RESET:
-		n = sysfs_emit(buf, "%s\n", pcq_reset_mode_names[pcq_settings.reset]);
+		n = sysfs_emit(buf, "%s\n", pcq_reset_mode_names[params.settings.reset]);
 		break;
 	case PCQ_PARAM_MS:
-		n = sysfs_emit(buf, "%u\n", *pcq_param_u32(&pcq_settings, p));
+		n = sysfs_emit(buf, "%u\n", *pcq_param_u32(&params, p));
 		break;
 	case PCQ_PARAM_SKIP:
-		n = pcq_format_skip(&pcq_skip, buf, PAGE_SIZE - 1);
+		n = pcq_format_skip(&params.skip, buf, PAGE_SIZE - 1);
 		n += sysfs_emit_at(buf, n, "\n");
 		break;
 	}
-	mutex_unlock(&pcq_lock);
 	return n;
 }
 
@@ -186,22 +164,22 @@ static const struct kernel_param_ops pcq_param_ops = {
 	.get = pcq_param_get,
 };
 
-#define PCQ_BOOL_PARAM(field) {						\
-	.name = #field,							\
+#define PCQ_BOOL_PARAM(name_, field) {					\
+	.name = name_,							\
 	.kind = PCQ_PARAM_BOOL,						\
-	.offset = offsetof(struct pcq_settings, field),			\
+	.offset = offsetof(struct pcq_params, field),			\
 	.accepted = "Y or N (also 1/0, yes/no, on/off, true/false)",	\
 }
 
-static struct pcq_param pcq_param_enable = PCQ_BOOL_PARAM(enable);
+static struct pcq_param pcq_param_enable = PCQ_BOOL_PARAM("enable", enable);
 module_param_cb(enable, &pcq_param_ops, &pcq_param_enable, 0644);
 MODULE_PARM_DESC(enable, "Arm the panic handler (default: Y)");
 
-static struct pcq_param pcq_param_dry_run = PCQ_BOOL_PARAM(dry_run);
+static struct pcq_param pcq_param_dry_run = PCQ_BOOL_PARAM("dry_run", settings.dry_run);
 module_param_cb(dry_run, &pcq_param_ops, &pcq_param_dry_run, 0644);
 MODULE_PARM_DESC(dry_run, "At panic, verify and record the plan but write nothing (default: N)");
 
-static struct pcq_param pcq_param_msi = PCQ_BOOL_PARAM(msi);
+static struct pcq_param pcq_param_msi = PCQ_BOOL_PARAM("msi", settings.msi);
 module_param_cb(msi, &pcq_param_ops, &pcq_param_msi, 0644);
 MODULE_PARM_DESC(msi, "Also set INTx Disable, and disable MSI/MSI-X where Bus Master was on (default: Y)");
 
@@ -225,7 +203,7 @@ MODULE_PARM_DESC(skip, "Functions to leave untouched: comma list of [seg:]bus:de
 #define PCQ_MS_PARAM(field, lo, hi, why) {				\
 	.name = #field,							\
 	.kind = PCQ_PARAM_MS,						\
-	.offset = offsetof(struct pcq_settings, field),			\
+	.offset = offsetof(struct pcq_params, settings.field),		\
 	.min = lo,							\
 	.max = hi,							\
 	.accepted = "whole milliseconds from " __stringify(lo) why	\

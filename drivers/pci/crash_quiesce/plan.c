@@ -38,14 +38,11 @@
 #include "crash_quiesce.h"
 
 #define PCQ_F_BLOCKS_RESET \
-	(PCQ_F_VGA | PCQ_F_SERIAL | PCQ_F_IOMMU | PCQ_F_NO_BUS_RESET | PCQ_F_USER_SKIP | \
-	 PCQ_F_CXL_MEM | PCQ_F_CXL_SBR_MASKED)
+	(PCQ_F_VGA | PCQ_F_SERIAL | PCQ_F_IOMMU | PCQ_F_NO_BUS_RESET | PCQ_F_CXL_MEM | \
+	 PCQ_F_CXL_SBR_MASKED)
 /* NO_BUS_RESET says nothing of FLR: the kernel has NO_FLR_RESET for that. */
 #define PCQ_F_BLOCKS_FN_RESET \
-	(PCQ_F_VGA | PCQ_F_SERIAL | PCQ_F_IOMMU | PCQ_F_USER_SKIP | PCQ_F_CXL_MEM)
-/* What the planner itself decides, cleared before each plan. */
-#define PCQ_F_PLANNED \
-	(PCQ_F_USER_SKIP | PCQ_F_BUSY | PCQ_F_KEEP_MASTER | PCQ_F_RESETS_VFS | PCQ_F_KEEPS_VF)
+	(PCQ_F_VGA | PCQ_F_SERIAL | PCQ_F_IOMMU | PCQ_F_CXL_MEM)
 
 static const char * const pcq_type_names[] = {
 	[PCQ_TYPE_ENDPOINT]		= "endpoint",
@@ -85,7 +82,6 @@ static_assert(ARRAY_SIZE(pcq_reach_names) == PCQ_REACH_COUNT);
 static const char * const pcq_why_names[] = {
 	[PCQ_WHY_NONE]		= "none",
 	[PCQ_WHY_MODE]		= "mode",
-	[PCQ_WHY_BRIDGE]		= "bridge",
 	[PCQ_WHY_HOST_BRIDGE]	= "host-bridge",
 	[PCQ_WHY_ISA_BRIDGE]	= "isa-bridge",
 	[PCQ_WHY_PROTECTED]	= "protected",
@@ -95,22 +91,12 @@ static const char * const pcq_why_names[] = {
 	[PCQ_WHY_QUIRK]		= "quirk",
 	[PCQ_WHY_ADMIN]		= "admin",
 	[PCQ_WHY_KEEPS_VF]	= "kept-vf",
+	[PCQ_WHY_EMPTY]		= "empty",
+	[PCQ_WHY_BLOCKED]	= "blocked",
+	[PCQ_WHY_SBR_MASKED]	= "cxl-sbr-masked",
 };
 
 static_assert(ARRAY_SIZE(pcq_why_names) == PCQ_WHY_COUNT);
-
-static const char * const pcq_noreset_names[] = {
-	[PCQ_NORESET_NONE]	= "none",
-	[PCQ_NORESET_NOT_BRIDGE]	= "not-a-bridge",
-	[PCQ_NORESET_MODE]	= "reset=none",
-	[PCQ_NORESET_EMPTY]	= "empty",
-	[PCQ_NORESET_ANCESTOR]	= "reset-by-ancestor",
-	[PCQ_NORESET_BLOCKED]	= "blocked",
-	[PCQ_NORESET_SKIPPED]	= "skipped",
-	[PCQ_NORESET_SBR_MASKED]	= "cxl-sbr-masked",
-};
-
-static_assert(ARRAY_SIZE(pcq_noreset_names) == PCQ_NORESET_COUNT);
 
 /**
  * pcq_type_name() - the name of a function type as shown in debugfs
@@ -135,17 +121,6 @@ const char *pcq_skip_name(enum pcq_skip_reason reason)
 }
 
 /**
- * pcq_noreset_name() - why a bridge is not reset, as shown in the plan
- * @why: enum pcq_noreset
- *
- * Return: a static string.
- */
-const char *pcq_noreset_name(enum pcq_noreset why)
-{
-	return why < ARRAY_SIZE(pcq_noreset_names) ? pcq_noreset_names[why] : "?";
-}
-
-/**
  * pcq_reach_name() - the reset that reaches a function, as shown in debugfs
  * @reach: enum pcq_reach
  *
@@ -157,7 +132,8 @@ const char *pcq_reach_name(enum pcq_reach reach)
 }
 
 /**
- * pcq_why_name() - why no reset reaches a function, as shown in debugfs
+ * pcq_why_name() - why no reset reaches a function, or why a bridge does
+ * not reset its bus, as shown in debugfs
  * @why: enum pcq_why
  *
  * Return: a static string.
@@ -182,12 +158,87 @@ const char *pcq_why_name(enum pcq_why why)
  */
 u64 pcq_func_key(unsigned int depth, u32 seg, u8 bus, u8 devfn)
 {
-	return (u64)(depth & 0xff) << 48 | (u64)seg << 16 | (u32)bus << 8 | devfn;
+	return (u64)(depth & 0xff) << PCQ_KEY_DEPTH_SHIFT | (u64)seg << 16 |
+	       (u32)bus << 8 | devfn;
 }
 
-static bool pcq_is_bridge(const struct pcq_func *f)
+/**
+ * pcq_is_bridge() - does a function have a bridge's header?
+ * @f: the function
+ *
+ * Context: any.
+ * Return: true for a type 1 header.
+ */
+bool pcq_is_bridge(const struct pcq_func *f)
 {
 	return f->hdr_type == PCI_HEADER_TYPE_BRIDGE;
+}
+
+/**
+ * pcq_own_reset() - does the plan give a function a reset of its own?
+ * @s: the function's step
+ *
+ * Context: any.
+ * Return: true for an FLR, an AF FLR or a PM reset.
+ */
+bool pcq_own_reset(const struct pcq_step *s)
+{
+	return s->reach == PCQ_REACH_FLR || s->reach == PCQ_REACH_AF_FLR ||
+	       s->reach == PCQ_REACH_PM;
+}
+
+/**
+ * pcq_plan_next_quiesce() - the next function in the quiesce order
+ * @snap: the snapshot
+ * @k:    where to go on from: 0 at first, then what the last call left
+ *
+ * Children before parents: from the last function to the first (the
+ * snapshot lists parents first), so that no bridge stops forwarding while
+ * a function below it may still have requests queued; and every
+ * non-bridge before any bridge.  Skipped functions are left out.  The
+ * same order for the walk and for the plan listing.
+ *
+ * Context: any.
+ * Return: the index of the function, or -1 when there are no more.
+ */
+s32 pcq_plan_next_quiesce(const struct pcq_snapshot *snap, u32 *k)
+{
+	while (*k < 2 * snap->nr) {
+		bool bridges = *k >= snap->nr;
+		u32 i = snap->nr - 1 - *k % snap->nr;
+
+		(*k)++;
+		if (snap->step[i].action != PCQ_ACT_SKIP &&
+		    pcq_is_bridge(&snap->func[i]) == bridges)
+			return i;
+	}
+	return -1;
+}
+
+/**
+ * pcq_plan_next_fn_reset() - the next function with a reset of its own
+ * @snap: the snapshot
+ * @k:    where to go on from: 0 at first, then what the last call left
+ *
+ * VFs first, then the others, each in index order: a PF's FLR clears VF
+ * Enable, and its VFs with it, so a VF's own reset must come before.
+ * The same order for the walk and for the plan listing.
+ *
+ * Context: any.
+ * Return: the index of the function, or -1 when there are no more.
+ */
+s32 pcq_plan_next_fn_reset(const struct pcq_snapshot *snap, u32 *k)
+{
+	while (*k < 2 * snap->nr) {
+		u32 i = *k % snap->nr;
+		bool vfs = *k < snap->nr;
+
+		(*k)++;
+		if (pcq_own_reset(&snap->step[i]) &&
+		    !!(snap->func[i].flags & PCQ_F_VF) == vfs)
+			return i;
+	}
+	return -1;
 }
 
 static bool pcq_can_reset_bus(const struct pcq_func *f)
@@ -222,32 +273,53 @@ static bool pcq_skip_match(const struct pcq_skip_list *skip, const struct pcq_fu
 	return false;
 }
 
-static void pcq_plan_function(struct pcq_func *f, const struct pcq_skip_list *skip)
+static enum pcq_skip_reason pcq_plan_skip(const struct pcq_func *f,
+					  const struct pcq_skip_list *skip)
 {
-	if (pcq_skip_match(skip, f))
-		f->flags |= PCQ_F_USER_SKIP;
-
-	f->action = PCQ_ACT_QUIESCE;
-	f->skip = PCQ_SKIP_NONE;
-	f->noreset = PCQ_NORESET_NONE;
-	f->blocker = -1;
-	f->reset_by = -1;
-	f->reach = PCQ_REACH_NONE;
-	f->why = PCQ_WHY_NONE;
-
 	if (f->flags & PCQ_F_REMOVED)
-		f->skip = PCQ_SKIP_REMOVED;
-	else if (f->type == PCQ_TYPE_HOST_BRIDGE)
-		f->skip = PCQ_SKIP_HOST_BRIDGE;
-	else if (f->flags & PCQ_F_IOMMU)
-		f->skip = PCQ_SKIP_IOMMU;
-	else if (f->flags & PCQ_F_USER_SKIP)
-		f->skip = PCQ_SKIP_USER;
-	else if (f->cfg.method == PCQ_ACCESS_NONE)
-		f->skip = PCQ_SKIP_NO_ACCESS;
+		return PCQ_SKIP_REMOVED;
+	if (f->type == PCQ_TYPE_HOST_BRIDGE)
+		return PCQ_SKIP_HOST_BRIDGE;
+	if (f->flags & PCQ_F_IOMMU)
+		return PCQ_SKIP_IOMMU;
+	if (pcq_skip_match(skip, f))
+		return PCQ_SKIP_USER;
+	if (!f->ecam && !(f->flags & PCQ_F_CONF1))
+		return PCQ_SKIP_NO_ACCESS;
+	return PCQ_SKIP_NONE;
+}
 
-	if (f->skip != PCQ_SKIP_NONE)
-		f->action = PCQ_ACT_SKIP;
+/*
+ * Function @i's parent and PF, as the planner trusts them: an index that
+ * is not below the function's own (a builder's error, which
+ * pcq_snapshot_intact() refuses too) reads as none.
+ */
+static s32 pcq_parent(const struct pcq_snapshot *snap, u32 i)
+{
+	s32 up = snap->func[i].parent;
+
+	return up >= 0 && up < (s32)i ? up : -1;
+}
+
+static s32 pcq_pf(const struct pcq_snapshot *snap, u32 i)
+{
+	const struct pcq_func *f = &snap->func[i];
+
+	return (f->flags & PCQ_F_VF) && f->pf >= 0 && f->pf < (s32)i ? f->pf : -1;
+}
+
+/* Does function @i keep its ancestors from resetting its subtree? */
+static bool pcq_blocks_reset(const struct pcq_snapshot *snap, unsigned int i)
+{
+	return (snap->func[i].flags & PCQ_F_BLOCKS_RESET) ||
+	       snap->step[i].skip == PCQ_SKIP_USER;
+}
+
+/* May function @i not be reset by any function-level reset? */
+static bool pcq_blocks_fn_reset(const struct pcq_snapshot *snap, unsigned int i)
+{
+	return (snap->func[i].flags & PCQ_F_BLOCKS_FN_RESET) ||
+	       snap->step[i].skip == PCQ_SKIP_USER;
 }
 
 /*
@@ -259,33 +331,74 @@ static void pcq_plan_resets(struct pcq_snapshot *snap)
 	unsigned int i;
 
 	for (i = 0; i < snap->nr; i++) {
-		struct pcq_func *f = &snap->func[i];
-		const struct pcq_func *up = f->parent >= 0 ? &snap->func[f->parent] : NULL;
+		const struct pcq_func *f = &snap->func[i];
+		struct pcq_step *s = &snap->step[i];
+		s32 parent = pcq_parent(snap, i);
+		const struct pcq_step *up = parent >= 0 ? &snap->step[parent] : NULL;
 
-		if (up && (up->action == PCQ_ACT_QUIESCE_RESET ||
-			   up->noreset == PCQ_NORESET_ANCESTOR)) {
-			f->noreset = PCQ_NORESET_ANCESTOR;
-			f->reset_by = up->action == PCQ_ACT_QUIESCE_RESET ?
-				      f->parent : up->reset_by;
+		if (up && (up->action == PCQ_ACT_QUIESCE_RESET || up->reset_by >= 0)) {
+			s->reset_by = up->action == PCQ_ACT_QUIESCE_RESET ? parent : up->reset_by;
 			continue;
 		}
 		if (!pcq_can_reset_bus(f))
-			f->noreset = PCQ_NORESET_NOT_BRIDGE;
-		else if (f->action == PCQ_ACT_SKIP)
-			f->noreset = PCQ_NORESET_SKIPPED;
+			continue;
+		if (s->action == PCQ_ACT_SKIP)
+			s->why = PCQ_WHY_SKIPPED;
 		else if (snap->settings.reset == PCQ_RESET_NONE)
-			f->noreset = PCQ_NORESET_MODE;
-		else if (f->blocker >= 0 && f->blocker != (int)i)
-			f->noreset = PCQ_NORESET_BLOCKED;
+			s->why = PCQ_WHY_MODE;
+		else if (s->blocker >= 0 && s->blocker != (int)i)
+			s->why = PCQ_WHY_BLOCKED;
 		else if (f->flags & PCQ_F_CXL_SBR_MASKED)
-			f->noreset = PCQ_NORESET_SBR_MASKED;
-		else if (f->blocker >= 0)
-			f->noreset = PCQ_NORESET_BLOCKED;
-		else if (!(f->flags & PCQ_F_BUSY))
-			f->noreset = PCQ_NORESET_EMPTY;
+			s->why = PCQ_WHY_SBR_MASKED;
+		else if (s->blocker >= 0)
+			s->why = PCQ_WHY_BLOCKED;
+		else if (!s->populated)
+			s->why = PCQ_WHY_EMPTY;
 		else
-			f->action = PCQ_ACT_QUIESCE_RESET;
+			s->action = PCQ_ACT_QUIESCE_RESET;
 	}
+}
+
+/* Why no reset reaches function @i, or the reset that does. */
+static void pcq_plan_reach_one(struct pcq_snapshot *snap, unsigned int i)
+{
+	const struct pcq_func *f = &snap->func[i];
+	struct pcq_step *s = &snap->step[i];
+	s32 pf_index = pcq_pf(snap, i);
+	const struct pcq_step *pf = pf_index >= 0 ? &snap->step[pf_index] : NULL;
+
+	if (s->reset_by >= 0)
+		s->reach = PCQ_REACH_BUS;
+	else if (pcq_is_bridge(f))
+		return;	/* no DMA source of its own; @why says why no bus reset */
+	else if (s->action == PCQ_ACT_SKIP)
+		s->why = PCQ_WHY_SKIPPED;
+	else if (f->type == PCQ_TYPE_HOST_BRIDGE)
+		s->why = PCQ_WHY_HOST_BRIDGE;
+	else if (f->flags & PCQ_F_ISA_BRIDGE)
+		s->why = PCQ_WHY_ISA_BRIDGE;
+	else if (f->flags & PCQ_F_CXL_MEM)
+		s->why = PCQ_WHY_CXL_MEMORY;
+	else if (pcq_blocks_fn_reset(snap, i))
+		s->why = PCQ_WHY_PROTECTED;
+	else if (snap->settings.reset != PCQ_RESET_AUTO)
+		s->why = PCQ_WHY_MODE;
+	else if (s->keeps_vf)
+		s->why = PCQ_WHY_KEEPS_VF;
+	else if (pf && (pf->reach == PCQ_REACH_FLR || pf->reach == PCQ_REACH_AF_FLR))
+		s->reach = PCQ_REACH_PF;
+	else if (f->flags & PCQ_F_FLR)
+		s->reach = PCQ_REACH_FLR;
+	else if (f->flags & PCQ_F_AF_FLR)
+		s->reach = PCQ_REACH_AF_FLR;
+	else if (f->flags & PCQ_F_PM_RESET)
+		s->reach = PCQ_REACH_PM;
+	else if (f->flags & PCQ_F_RESET_QUIRK)
+		s->why = PCQ_WHY_QUIRK;
+	else if (f->flags & PCQ_F_RESET_ADMIN)
+		s->why = PCQ_WHY_ADMIN;
+	else
+		s->why = PCQ_WHY_NO_METHOD;
 }
 
 /*
@@ -297,111 +410,45 @@ static void pcq_plan_reach(struct pcq_snapshot *snap)
 	unsigned int i;
 
 	for (i = 0; i < snap->nr; i++) {
-		struct pcq_func *f = &snap->func[i];
-		struct pcq_func *pf = f->pf >= 0 ? &snap->func[f->pf] : NULL;
-
-		if (f->reset_by >= 0)
-			f->reach = PCQ_REACH_BUS;
-		else if (f->action == PCQ_ACT_SKIP)
-			f->why = PCQ_WHY_SKIPPED;
-		else if (f->type == PCQ_TYPE_HOST_BRIDGE)
-			f->why = PCQ_WHY_HOST_BRIDGE;
-		else if (pcq_is_bridge(f))
-			f->why = PCQ_WHY_BRIDGE;
-		else if (f->flags & PCQ_F_ISA_BRIDGE)
-			f->why = PCQ_WHY_ISA_BRIDGE;
-		else if (f->flags & PCQ_F_CXL_MEM)
-			f->why = PCQ_WHY_CXL_MEMORY;
-		else if (f->flags & PCQ_F_BLOCKS_FN_RESET)
-			f->why = PCQ_WHY_PROTECTED;
-		else if (snap->settings.reset != PCQ_RESET_AUTO)
-			f->why = PCQ_WHY_MODE;
-		else if (f->flags & PCQ_F_KEEPS_VF)
-			f->why = PCQ_WHY_KEEPS_VF;
-		else if (pf && (pf->reach == PCQ_REACH_FLR || pf->reach == PCQ_REACH_AF_FLR))
-			f->reach = PCQ_REACH_PF;
-		else if (f->flags & PCQ_F_FLR)
-			f->reach = PCQ_REACH_FLR;
-		else if (f->flags & PCQ_F_AF_FLR)
-			f->reach = PCQ_REACH_AF_FLR;
-		else if (f->flags & PCQ_F_PM_RESET)
-			f->reach = PCQ_REACH_PM;
-		else if (f->flags & PCQ_F_RESET_QUIRK)
-			f->why = PCQ_WHY_QUIRK;
-		else if (f->flags & PCQ_F_RESET_ADMIN)
-			f->why = PCQ_WHY_ADMIN;
-		else
-			f->why = PCQ_WHY_NO_METHOD;
-		if (f->reach == PCQ_REACH_PF)
-			pf->flags |= PCQ_F_RESETS_VFS;
+		pcq_plan_reach_one(snap, i);
+		if (snap->step[i].reach == PCQ_REACH_PF)
+			snap->step[pcq_pf(snap, i)].resets_vfs = 1;
 	}
 }
 
-static bool pcq_own_reset(const struct pcq_func *f)
+/* The counts the walk shares its budget by, and debugfs shows. */
+static void pcq_plan_count(struct pcq_snapshot *snap)
 {
-	return f->reach == PCQ_REACH_FLR || f->reach == PCQ_REACH_AF_FLR ||
-	       f->reach == PCQ_REACH_PM;
-}
+	unsigned int i;
 
-static void pcq_plan_order(struct pcq_snapshot *snap)
-{
-	unsigned int max_depth = 0;
-	unsigned int pass, i;
-	bool bridges;
-	int d;
+	snap->nr_quiesce = 0;
+	snap->nr_bus_resets = 0;
+	snap->nr_fn_resets = 0;
+	for (i = 0; i < snap->nr; i++) {
+		const struct pcq_step *s = &snap->step[i];
 
-	for (i = 0; i < snap->nr; i++)
-		max_depth = max_t(unsigned int, max_depth, snap->func[i].depth);
-
-	snap->nr_order = 0;
-	/* Pass 0: endpoints and other non-bridges; pass 1: bridges. */
-	for (pass = 0; pass < 2; pass++) {
-		bridges = pass;
-		for (d = max_depth; d >= 0; d--) {
-			for (i = 0; i < snap->nr; i++) {
-				const struct pcq_func *f = &snap->func[i];
-
-				if (f->depth != d || f->action == PCQ_ACT_SKIP ||
-				    pcq_is_bridge(f) != bridges)
-					continue;
-				snap->order[snap->nr_order++] = i;
-			}
-		}
+		snap->nr_quiesce += s->action != PCQ_ACT_SKIP;
+		snap->nr_bus_resets += s->action == PCQ_ACT_QUIESCE_RESET;
+		snap->nr_fn_resets += pcq_own_reset(s);
 	}
-
-	snap->nr_resets = 0;
-	for (i = 0; i < snap->nr; i++)
-		if (snap->func[i].action == PCQ_ACT_QUIESCE_RESET)
-			snap->resets[snap->nr_resets++] = i;
-
-	/*
-	 * VFs first: a PF's FLR clears VF Enable, and the VFs with it.  A PF
-	 * whose FLR reaches VFs is listed whether or not it masters itself.
-	 */
-	snap->nr_fresets = 0;
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < snap->nr; i++)
-			if (pcq_own_reset(&snap->func[i]) &&
-			    !!(snap->func[i].flags & PCQ_F_VF) == !pass)
-				snap->fresets[snap->nr_fresets++] = i;
 }
 
 /*
- * Mark the ancestors of function @i, up to the root, with @flag, and give
- * those without one @i as their blocker.
+ * Give the ancestors of function @i, up to the root, @i as their blocker
+ * where they have none, and with @keep_master keep their Bus Master.
  */
-static void pcq_plan_up(struct pcq_snapshot *snap, unsigned int i, u32 flag)
+static void pcq_plan_up(struct pcq_snapshot *snap, unsigned int i, bool keep_master)
 {
 	int up = i;
 
 	while (up >= 0) {
-		struct pcq_func *a = &snap->func[up];
+		struct pcq_step *a = &snap->step[up];
 
 		if (a->blocker < 0)
 			a->blocker = i;
-		if (up != (int)i)
-			a->flags |= flag;
-		up = a->parent;
+		if (up != (int)i && keep_master)
+			a->keep_master = 1;
+		up = pcq_parent(snap, up);
 	}
 }
 
@@ -417,8 +464,8 @@ static void pcq_plan_up(struct pcq_snapshot *snap, unsigned int i, u32 flag)
  * links (by the time the kernel reports a bridge's removal, it no longer
  * knows its bus range), and the VFs of any PF among them, which may sit
  * on a bus of their own.  Functions are stored parents first, so one
- * forward pass finds the whole subtree; VFs, which have no functions below
- * them, in a second one.
+ * forward pass finds the whole subtree, VFs included (a VF comes after its
+ * PF).
  *
  * Context: process context; the snapshot is not yet published.
  */
@@ -431,18 +478,11 @@ void pcq_plan_forget(struct pcq_snapshot *snap, int gone)
 	for (i = gone; i < snap->nr; i++) {
 		struct pcq_func *f = &snap->func[i];
 
-		if ((int)i == gone ||
-		    (f->parent >= 0 && f->parent < (int)i &&
-		     (snap->func[f->parent].flags & PCQ_F_REMOVED))) {
-			f->flags |= PCQ_F_REMOVED;
-			pcq_cfg_pick(f, NULL, false);
-		}
-	}
-	for (i = 0; i < snap->nr; i++) {
-		struct pcq_func *f = &snap->func[i];
+		s32 parent = pcq_parent(snap, i), pf = pcq_pf(snap, i);
 
-		if (f->pf >= 0 && f->pf < (int)snap->nr &&
-		    (snap->func[f->pf].flags & PCQ_F_REMOVED)) {
+		if ((int)i == gone ||
+		    (parent >= 0 && (snap->func[parent].flags & PCQ_F_REMOVED)) ||
+		    (pf >= 0 && (snap->func[pf].flags & PCQ_F_REMOVED))) {
 			f->flags |= PCQ_F_REMOVED;
 			pcq_cfg_pick(f, NULL, false);
 		}
@@ -451,14 +491,13 @@ void pcq_plan_forget(struct pcq_snapshot *snap, int gone)
 
 /**
  * pcq_plan() - decide what the panic path will do with a snapshot
- * @snap: a snapshot with its functions filled in, parents before children
+ * @snap: a snapshot with its facts filled in, parents before children
  * @skip: the user's skip list
  *
- * Fills in each function's depth, action, skip reason, bus reset decision,
- * blocker and the reset that reaches it, then the quiesce order, the bus
- * reset list and the function reset list.  A function whose parent index
- * is not below its own is treated as being on a root bus; a VF whose PF
- * index is not below its own, as having no PF.
+ * Fills in each function's step: its action, skip reason, bus reset
+ * decision, blocker and the reset that reaches it; then the counts.  A
+ * function whose parent index is not below its own is treated as being on
+ * a root bus; a VF whose PF index is not below its own, as having no PF.
  *
  * Context: process context; the snapshot is not yet published.
  */
@@ -466,20 +505,15 @@ void pcq_plan(struct pcq_snapshot *snap, const struct pcq_skip_list *skip)
 {
 	unsigned int i;
 
-	for (i = 0; i < snap->nr; i++)
-		snap->func[i].flags &= ~PCQ_F_PLANNED;
-
 	for (i = 0; i < snap->nr; i++) {
-		struct pcq_func *f = &snap->func[i];
+		struct pcq_step *s = &snap->step[i];
+		s32 parent = pcq_parent(snap, i);
 
-		if (f->parent >= (int)i || f->parent < -1)
-			f->parent = -1;
-		if (f->pf >= (int)i || f->pf < -1 || !(f->flags & PCQ_F_VF))
-			f->pf = -1;
-		f->depth = f->parent < 0 ? 0 : snap->func[f->parent].depth + 1;
-		pcq_plan_function(f, skip);
-		if (f->parent >= 0)
-			snap->func[f->parent].flags |= PCQ_F_BUSY;
+		*s = (struct pcq_step){ .reset_by = -1, .blocker = -1 };
+		s->skip = pcq_plan_skip(&snap->func[i], skip);
+		s->action = s->skip != PCQ_SKIP_NONE ? PCQ_ACT_SKIP : PCQ_ACT_QUIESCE;
+		if (parent >= 0)
+			snap->step[parent].populated = 1;
 	}
 
 	/*
@@ -488,29 +522,29 @@ void pcq_plan(struct pcq_snapshot *snap, const struct pcq_skip_list *skip)
 	 * Enable, and name it as their blocker (it goes first for that).
 	 */
 	for (i = 0; i < snap->nr; i++)
-		if (snap->func[i].flags & PCQ_F_USER_SKIP)
-			pcq_plan_up(snap, i, PCQ_F_KEEP_MASTER);
+		if (snap->step[i].skip == PCQ_SKIP_USER)
+			pcq_plan_up(snap, i, true);
 	/*
 	 * From the leaves up, so that a port which blocks itself (its bus
 	 * reset masked) names what below it must not reset, the reason that
 	 * would hold even if it were unmasked.
 	 */
 	for (i = snap->nr; i-- > 0; )
-		if (snap->func[i].flags & PCQ_F_BLOCKS_RESET)
-			pcq_plan_up(snap, i, 0);
+		if (pcq_blocks_reset(snap, i))
+			pcq_plan_up(snap, i, false);
 	/*
 	 * A PF's FLR or PM reset also resets its SR-IOV capability, which
 	 * clears VF Enable: every VF goes.  A VF that must not be reset keeps
 	 * its PF from any function reset (its bus reset is blocked above).
 	 */
 	for (i = 0; i < snap->nr; i++) {
-		const struct pcq_func *f = &snap->func[i];
+		s32 pf = pcq_pf(snap, i);
 
-		if (f->pf >= 0 && (f->flags & PCQ_F_BLOCKS_FN_RESET))
-			snap->func[f->pf].flags |= PCQ_F_KEEPS_VF;
+		if (pf >= 0 && pcq_blocks_fn_reset(snap, i))
+			snap->step[pf].keeps_vf = 1;
 	}
 
 	pcq_plan_resets(snap);
 	pcq_plan_reach(snap);
-	pcq_plan_order(snap);
+	pcq_plan_count(snap);
 }

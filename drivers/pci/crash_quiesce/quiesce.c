@@ -5,8 +5,8 @@
  * This runs on the way into kdump with interrupts off and the other CPUs
  * stopped by NMI, wherever they were.  Nothing here takes a lock, sleeps,
  * allocates, WARNs or calls into the PCI core; all it touches is the
- * snapshot, the scratch area allocated with it, and config space through
- * cfg.c.  Every loop is bounded by the snapshot size, which
+ * snapshot, the scratch allocated with it, and config space through the
+ * accessors of struct pcq_cfg_ops.  Every loop is bounded by the snapshot size, which
  * pcq_snapshot_intact() checks against its allocation; every wait by a
  * count of fixed delays; and each phase by its share of a time budget.
  * The clock ends a phase; should it stand still, the count of delays still
@@ -36,15 +36,33 @@
  */
 #define PCQ_BRIDGE_CTL_DISCARD_STATUS	0x0400
 
+/**
+ * struct pcq_walk - one walk of a snapshot
+ * @snap:    the snapshot, verified
+ * @state:   its scratch: what this walk records of each function
+ * @ops:     the way to config space
+ * @dry_run: only read, and count the writes a real walk would make
+ * @run:     the record of the walk
+ */
+struct pcq_walk {
+	const struct pcq_snapshot *snap;
+	struct pcq_fn_state *state;
+	const struct pcq_cfg_ops *ops;
+	bool dry_run;
+	struct pcq_run *run;
+};
+
 /*
  * The panic walk that is asserting bus resets, for a crash raised inside
- * it: pcq_walk_interrupted() trusts this snapshot only, which the walk
- * verified before it asserted anything, and no other that may be
- * published meanwhile (by a CPU that did not stop).  pcq_bridge_writing is
- * the bridge whose Bridge Control write is under way: a crash raised by
- * that very write is released last.
+ * it: pcq_walk_interrupted() trusts this walk only, whose snapshot was
+ * verified before it asserted anything, and no other snapshot that may be
+ * published meanwhile (by a CPU that did not stop).  A copy, not a pointer
+ * to the walk's own frame, which the crash may be running over; its
+ * snapshot pointer is written last, and says whether the rest is there.
+ * pcq_bridge_writing is the bridge whose Bridge Control write is under
+ * way: a crash raised by that very write is released last.
  */
-static const struct pcq_snapshot *pcq_resetting;
+static struct pcq_walk pcq_resetting;
 static s32 pcq_bridge_writing = -1;
 
 static const char * const pcq_state_names[] = {
@@ -74,6 +92,14 @@ static const char * const pcq_phase_names[] = {
 };
 
 static_assert(ARRAY_SIZE(pcq_phase_names) == PCQ_PHASE_COUNT);
+
+static const char * const pcq_mode_names[] = {
+	[PCQ_WALK_PANIC]		= "panic",
+	[PCQ_WALK_DRY_RUN]	= "dry-run",
+	[PCQ_WALK_PCI_CORE]	= "pci-core",
+};
+
+static_assert(ARRAY_SIZE(pcq_mode_names) == PCQ_WALK_COUNT);
 
 /**
  * pcq_state_name() - name of a run state as shown in last_run
@@ -107,6 +133,17 @@ const char *pcq_abort_name(enum pcq_abort why)
 const char *pcq_phase_name(enum pcq_phase phase)
 {
 	return phase < ARRAY_SIZE(pcq_phase_names) ? pcq_phase_names[phase] : "?";
+}
+
+/**
+ * pcq_mode_name() - name of a walk mode as shown in last_run
+ * @mode: enum pcq_walk_mode
+ *
+ * Return: a static string.
+ */
+const char *pcq_mode_name(enum pcq_walk_mode mode)
+{
+	return mode < ARRAY_SIZE(pcq_mode_names) ? pcq_mode_names[mode] : "?";
 }
 
 /**
@@ -165,9 +202,9 @@ static void pcq_budget_init(struct pcq_budget *b, const struct pcq_snapshot *sna
 	u32 budget = snap->settings.budget_ms;
 	u32 bus = 0, fn = 0;
 
-	if (snap->nr_resets)
+	if (snap->nr_bus_resets)
 		bus = min_t(u32, budget / 2, snap->settings.reset_hold_ms + PCQ_PHASE_MARGIN_MS);
-	if (snap->nr_fresets)
+	if (snap->nr_fn_resets)
 		fn = min_t(u32, (budget - bus) / 2, PCQ_TP_WAIT_MS + PCQ_PHASE_MARGIN_MS);
 	b->end = start + (u64)budget * NSEC_PER_MSEC;
 	b->fn_share = (u64)fn * NSEC_PER_MSEC;
@@ -229,32 +266,75 @@ static void pcq_delay(struct pcq_budget *b, struct pcq_run *run)
 }
 
 /**
- * pcq_update16() - write a 16-bit register only if its value changes
- * @f:       the function
- * @reg:     register offset
- * @old:     the value read before
- * @val:     the value wanted
- * @dry_run: only count the write that would have been made
- * @run:     counters
+ * pcq_read32() - a config dword read of a walk, counted in its record
+ * @w:   the walk
+ * @f:   the function
+ * @reg: register offset
+ *
+ * Context: panic path; no lock, no sleep (but in a walk through the PCI
+ * core, from process context).
+ * Return: the value, all-ones when nothing answers.
+ */
+static u32 pcq_read32(struct pcq_walk *w, const struct pcq_func *f, unsigned int reg)
+{
+	return w->ops->read(f, reg, 4, w->run);
+}
+
+/**
+ * pcq_read16() - a config word read of a walk, counted in its record
+ * @w:   the walk
+ * @f:   the function
+ * @reg: register offset
+ *
+ * Context: panic path; no lock, no sleep (but in a walk through the PCI
+ * core, from process context).
+ * Return: the value, all-ones when nothing answers.
+ */
+static u16 pcq_read16(struct pcq_walk *w, const struct pcq_func *f, unsigned int reg)
+{
+	return w->ops->read(f, reg, 2, w->run);
+}
+
+/**
+ * pcq_write() - a config write, or in a dry run the count of one
+ * @w:    the walk
+ * @f:    the function
+ * @reg:  register offset
+ * @size: 1 or 2 bytes
+ * @val:  the value
  *
  * Context: panic path; no lock, no sleep.
  */
-static void pcq_update16(const struct pcq_func *f, unsigned int reg, u16 old,
-			 u16 val, bool dry_run, struct pcq_run *run)
+static void pcq_write(struct pcq_walk *w, const struct pcq_func *f, unsigned int reg,
+		      unsigned int size, u32 val)
 {
-	if (val == old)
-		return;
-	if (dry_run)
-		run->planned_writes++;
+	if (w->dry_run || !w->ops->write)
+		w->run->planned_writes++;
 	else
-		pcq_cfg_write16(f, reg, val, run);
+		w->ops->write(f, reg, size, val, w->run);
+}
+
+/**
+ * pcq_update16() - write a 16-bit register only if its value changes
+ * @w:   the walk
+ * @f:   the function
+ * @reg: register offset
+ * @old: the value read before
+ * @val: the value wanted
+ *
+ * Context: panic path; no lock, no sleep.
+ */
+static void pcq_update16(struct pcq_walk *w, const struct pcq_func *f, unsigned int reg,
+			 u16 old, u16 val)
+{
+	if (val != old)
+		pcq_write(w, f, reg, 2, val);
 }
 
 /**
  * pcq_check_plain() - are function @i's IDs still its own?  Read once per walk
- * @snap: the snapshot
- * @i:    index of a function that is not a VF
- * @run:  counters
+ * @w: the walk
+ * @i: index of a function that is not a VF
  *
  * The answer is kept in the walk's scratch: a PF checked for its first VF
  * is not read again for the others, nor when its own turn comes.
@@ -262,16 +342,15 @@ static void pcq_update16(const struct pcq_func *f, unsigned int reg, u16 old,
  * Context: panic path; no lock, no sleep.
  * Return: true if its vendor and device IDs read as in the snapshot.
  */
-static bool pcq_check_plain(const struct pcq_snapshot *snap, u32 i,
-			    struct pcq_run *run)
+static bool pcq_check_plain(struct pcq_walk *w, u32 i)
 {
-	const struct pcq_func *f = &snap->func[i];
-	u16 *state = &snap->scratch.state[i];
+	const struct pcq_func *f = &w->snap->func[i];
+	u16 *state = &w->state[i].flags;
 	u32 id;
 
 	if (!(*state & PCQ_S_CHECKED)) {
 		*state |= PCQ_S_CHECKED;
-		id = pcq_cfg_read32(f, PCI_VENDOR_ID, run);
+		id = pcq_read32(w, f, PCI_VENDOR_ID);
 		if (PCI_POSSIBLE_ERROR(id) || id != ((u32)f->device << 16 | f->vendor))
 			*state |= PCQ_S_BAD;
 	}
@@ -280,9 +359,8 @@ static bool pcq_check_plain(const struct pcq_snapshot *snap, u32 i,
 
 /**
  * pcq_vf_enabled() - does a VF's PF still have VF Enable set?
- * @snap: the snapshot
- * @pf:   index of the PF
- * @run:  counters
+ * @w:  the walk
+ * @pf: index of the PF
  *
  * Read once per walk and PF, whatever the number of its VFs.  Through type
  * 1 the SR-IOV capability is out of reach, but then the kernel could not
@@ -291,16 +369,15 @@ static bool pcq_check_plain(const struct pcq_snapshot *snap, u32 i,
  * Context: panic path; no lock, no sleep.
  * Return: true if VF Enable is set.
  */
-static bool pcq_vf_enabled(const struct pcq_snapshot *snap, u32 pf,
-			   struct pcq_run *run)
+static bool pcq_vf_enabled(struct pcq_walk *w, u32 pf)
 {
-	const struct pcq_func *p = &snap->func[pf];
-	u16 *state = &snap->scratch.state[pf];
+	const struct pcq_func *p = &w->snap->func[pf];
+	u16 *state = &w->state[pf].flags;
 	u16 ctl;
 
 	if (!(*state & PCQ_S_VFE_CHECKED)) {
 		*state |= PCQ_S_VFE_CHECKED;
-		ctl = p->sriov_cap ? pcq_cfg_read16(p, p->sriov_cap + PCI_SRIOV_CTRL, run) :
+		ctl = p->sriov_cap ? pcq_read16(w, p, p->sriov_cap + PCI_SRIOV_CTRL) :
 				     (u16)PCI_ERROR_RESPONSE;
 		if (!PCI_POSSIBLE_ERROR(ctl) && (ctl & PCI_SRIOV_CTRL_VFE))
 			*state |= PCQ_S_VFE_ON;
@@ -310,9 +387,8 @@ static bool pcq_vf_enabled(const struct pcq_snapshot *snap, u32 pf,
 
 /**
  * pcq_check_vf() - is this still the VF the snapshot describes?
- * @snap: the snapshot
- * @f:    the VF
- * @run:  counters
+ * @w: the walk
+ * @f: the VF
  *
  * A VF's Vendor and Device ID registers read all-ones (SR-IOV r1.1 sec
  * 3.4.1.1, 3.4.1.2): they cannot tell a VF from a removed function.  Its
@@ -322,37 +398,35 @@ static bool pcq_vf_enabled(const struct pcq_snapshot *snap, u32 pf,
  * Context: panic path; no lock, no sleep.
  * Return: true if the VF checks out.
  */
-static bool pcq_check_vf(const struct pcq_snapshot *snap, const struct pcq_func *f,
-			 struct pcq_run *run)
+static bool pcq_check_vf(struct pcq_walk *w, const struct pcq_func *f)
 {
 	u32 cr;
 
-	if (f->pf < 0 || (snap->func[f->pf].flags & PCQ_F_VF) ||
-	    !pcq_check_plain(snap, f->pf, run) || !pcq_vf_enabled(snap, f->pf, run))
+	if (f->pf < 0 || (w->snap->func[f->pf].flags & PCQ_F_VF) ||
+	    !pcq_check_plain(w, f->pf) || !pcq_vf_enabled(w, f->pf))
 		return false;
-	cr = pcq_cfg_read32(f, PCI_CLASS_REVISION, run);
+	cr = pcq_read32(w, f, PCI_CLASS_REVISION);
 	return !PCI_POSSIBLE_ERROR(cr) && cr == f->class_rev;
 }
 
 /**
  * pcq_check_id() - is function @i still itself?
- * @snap: the snapshot
- * @i:    index of the function
- * @run:  counters
+ * @w: the walk
+ * @i: index of the function
  *
  * Context: panic path; no lock, no sleep.
  * Return: true if it checks out: pcq_check_plain(), or for a VF
  * pcq_check_vf(), whose answer is kept in the walk's scratch too.
  */
-static bool pcq_check_id(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run)
+static bool pcq_check_id(struct pcq_walk *w, u32 i)
 {
-	u16 *state = &snap->scratch.state[i];
+	u16 *state = &w->state[i].flags;
 
-	if (!(snap->func[i].flags & PCQ_F_VF))
-		return pcq_check_plain(snap, i, run);
+	if (!(w->snap->func[i].flags & PCQ_F_VF))
+		return pcq_check_plain(w, i);
 	if (!(*state & PCQ_S_CHECKED)) {
 		*state |= PCQ_S_CHECKED;
-		if (!pcq_check_vf(snap, &snap->func[i], run))
+		if (!pcq_check_vf(w, &w->snap->func[i]))
 			*state |= PCQ_S_BAD;
 	}
 	return !(*state & PCQ_S_BAD);
@@ -360,9 +434,8 @@ static bool pcq_check_id(const struct pcq_snapshot *snap, u32 i, struct pcq_run 
 
 /**
  * pcq_verify() - is this still the function the snapshot describes?
- * @snap: the snapshot
- * @i:    index of the function
- * @run:  counters
+ * @w: the walk
+ * @i: index of the function
  *
  * A surprise-removed function reads all-ones; a replaced one has other IDs.
  * The header type is re-read only where a header-dependent write follows:
@@ -372,37 +445,35 @@ static bool pcq_check_id(const struct pcq_snapshot *snap, u32 i, struct pcq_run 
  * Context: panic path; no lock, no sleep.
  * Return: true if the function checks out.
  */
-static bool pcq_verify(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run)
+static bool pcq_verify(struct pcq_walk *w, u32 i)
 {
-	const struct pcq_func *f = &snap->func[i];
+	const struct pcq_func *f = &w->snap->func[i];
 	u32 hdr;
 
-	if (!pcq_check_id(snap, i, run))
+	if (!pcq_check_id(w, i))
 		return false;
-	if (f->action != PCQ_ACT_QUIESCE_RESET)
+	if (w->snap->step[i].action != PCQ_ACT_QUIESCE_RESET)
 		return true;
-	hdr = pcq_cfg_read32(f, PCI_CACHE_LINE_SIZE, run);
+	hdr = pcq_read32(w, f, PCI_CACHE_LINE_SIZE);
 	if (!PCI_POSSIBLE_ERROR(hdr) && ((hdr >> 16) & PCI_HEADER_TYPE_MASK) == f->hdr_type)
 		return true;
-	snap->scratch.state[i] |= PCQ_S_BAD;
+	w->state[i].flags |= PCQ_S_BAD;
 	return false;
 }
 
 /**
  * pcq_quiesce_function() - stop a function's DMA and interrupts
- * @f:       the function, verified
- * @msi:     also set INTx Disable and turn MSI/MSI-X off
- * @dry_run: read only
- * @run:     counters
+ * @w: the walk
+ * @i: index of the function, verified
  *
- * Clear Bus Master Enable, and with @msi set INTx Disable, in one write to
- * Command; then turn MSI and MSI-X off.  Command goes first: once Bus Master
- * is off no DMA and no MSI leaves the function, and INTx is already masked
- * when disabling MSI makes the function fall back to INTx.  A VF has no
- * INTx (its INTx Disable bit is read-only zero): only Bus Master changes.
- * A bridge above a function the user listed in skip keeps its Bus Master
- * Enable: clearing it would cut that function's DMA, which the user wants
- * to go on (a netconsole NIC, the dump target's HBA).
+ * Clear Bus Master Enable, and with the msi setting set INTx Disable, in
+ * one write to Command; then turn MSI and MSI-X off.  Command goes first:
+ * once Bus Master is off no DMA and no MSI leaves the function, and INTx
+ * is already masked when disabling MSI makes the function fall back to
+ * INTx.  A VF has no INTx (its INTx Disable bit is read-only zero): only
+ * Bus Master changes.  A bridge above a function the user listed in skip
+ * keeps its Bus Master Enable: clearing it would cut that function's DMA,
+ * which the user wants to go on (a netconsole NIC, the dump target's HBA).
  *
  * A function whose Bus Master Enable already reads clear was sending
  * nothing: an MSI is a memory write, which Bus Master Enable gates like any
@@ -416,63 +487,61 @@ static bool pcq_verify(const struct pcq_snapshot *snap, u32 i, struct pcq_run *r
  * Return: 1 if Bus Master Enable was set, 0 if not, -1 if Command read
  * all-ones: the function went away since its IDs were read.
  */
-static int pcq_quiesce_function(const struct pcq_func *f, bool msi, bool dry_run,
-				struct pcq_run *run)
+static int pcq_quiesce_function(struct pcq_walk *w, u32 i)
 {
+	const struct pcq_func *f = &w->snap->func[i];
+	bool msi = w->snap->settings.msi;
 	u16 cmd, ctl, val;
 
-	cmd = pcq_cfg_read16(f, PCI_COMMAND, run);
+	cmd = pcq_read16(w, f, PCI_COMMAND);
 	if (PCI_POSSIBLE_ERROR(cmd))
 		return -1;
 	val = cmd;
-	if (!(f->flags & PCQ_F_KEEP_MASTER))
+	if (!w->snap->step[i].keep_master)
 		val &= ~PCI_COMMAND_MASTER;
 	if (msi && !(f->flags & PCQ_F_VF))
 		val |= PCI_COMMAND_INTX_DISABLE;
-	pcq_update16(f, PCI_COMMAND, cmd, val, dry_run, run);
+	pcq_update16(w, f, PCI_COMMAND, cmd, val);
 
 	if (!(cmd & PCI_COMMAND_MASTER))
 		return 0;
 	if (!msi)
 		return 1;
 	if (f->msi_cap) {
-		ctl = pcq_cfg_read16(f, f->msi_cap + PCI_MSI_FLAGS, run);
+		ctl = pcq_read16(w, f, f->msi_cap + PCI_MSI_FLAGS);
 		if (!PCI_POSSIBLE_ERROR(ctl))
-			pcq_update16(f, f->msi_cap + PCI_MSI_FLAGS, ctl,
-				     ctl & ~PCI_MSI_FLAGS_ENABLE, dry_run, run);
+			pcq_update16(w, f, f->msi_cap + PCI_MSI_FLAGS, ctl,
+				     ctl & ~PCI_MSI_FLAGS_ENABLE);
 	}
 	if (f->msix_cap) {
-		ctl = pcq_cfg_read16(f, f->msix_cap + PCI_MSIX_FLAGS, run);
+		ctl = pcq_read16(w, f, f->msix_cap + PCI_MSIX_FLAGS);
 		if (!PCI_POSSIBLE_ERROR(ctl))
-			pcq_update16(f, f->msix_cap + PCI_MSIX_FLAGS, ctl,
-				     ctl & ~PCI_MSIX_FLAGS_ENABLE, dry_run, run);
+			pcq_update16(w, f, f->msix_cap + PCI_MSIX_FLAGS, ctl,
+				     ctl & ~PCI_MSIX_FLAGS_ENABLE);
 	}
 	return 1;
 }
 
 /**
  * pcq_mark_bad() - a function found gone after its identity checked out
- * @snap: the snapshot
- * @i:    index of the function
- * @run:  counters: it counts as mismatched, and skipped
+ * @w: the walk: it counts as mismatched, and skipped
+ * @i: index of the function
  *
  * It is never written again.
  *
  * Context: panic path; no lock, no sleep.
  */
-static void pcq_mark_bad(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run)
+static void pcq_mark_bad(struct pcq_walk *w, u32 i)
 {
-	snap->scratch.state[i] |= PCQ_S_BAD;
-	run->mismatched++;
-	run->skipped++;
+	w->state[i].flags |= PCQ_S_BAD;
+	w->run->mismatched++;
+	w->run->skipped++;
 }
 
 /**
  * pcq_visit() - verify function @i and quiesce it, once per walk
- * @snap:    the snapshot
- * @i:       index of a function the plan quiesces
- * @dry_run: read only
- * @run:     counters
+ * @w: the walk
+ * @i: index of a function the plan quiesces
  *
  * In plan order during the quiesce phase; from a reset phase for a reset
  * target the quiesce phase had no time left to reach, so that a slow
@@ -481,36 +550,59 @@ static void pcq_mark_bad(const struct pcq_snapshot *snap, u32 i, struct pcq_run 
  * Context: panic path; no lock, no sleep.
  * Return: true if the function checked out.
  */
-static bool pcq_visit(const struct pcq_snapshot *snap, u32 i, bool dry_run,
-		      struct pcq_run *run)
+static bool pcq_visit(struct pcq_walk *w, u32 i)
 {
-	u16 *state = &snap->scratch.state[i];
+	u16 *state = &w->state[i].flags;
 	int master;
 
 	if (*state & PCQ_S_VISITED)
 		return !(*state & PCQ_S_BAD);
 	*state |= PCQ_S_VISITED;
-	if (!pcq_verify(snap, i, run)) {
-		run->mismatched++;
-		run->skipped++;
+	if (!pcq_verify(w, i)) {
+		w->run->mismatched++;
+		w->run->skipped++;
 		return false;
 	}
-	master = pcq_quiesce_function(&snap->func[i], snap->settings.msi, dry_run, run);
+	master = pcq_quiesce_function(w, i);
 	if (master < 0) {
-		pcq_mark_bad(snap, i, run);
+		pcq_mark_bad(w, i);
 		return false;
 	}
 	if (master)
 		*state |= PCQ_S_MASTER;
-	run->functions_quiesced++;
+	w->run->functions_quiesced++;
+	return true;
+}
+
+/**
+ * pcq_quiesce_all() - the quiesce phase: every planned function, in order
+ * @w: the walk
+ * @b: the budget
+ *
+ * In the plan's order (pcq_plan_next_quiesce()): children before parents,
+ * every non-bridge before any bridge.
+ *
+ * Context: panic path; no lock, no sleep.
+ * Return: false if the phase's share of the budget ran out first.
+ */
+static bool pcq_quiesce_all(struct pcq_walk *w, const struct pcq_budget *b)
+{
+	u32 k = 0;
+	s32 i;
+
+	while ((i = pcq_plan_next_quiesce(w->snap, &k)) >= 0) {
+		if (pcq_past(b->phase_end))
+			return false;
+		pcq_visit(w, i);
+	}
 	return true;
 }
 
 /**
  * pcq_fn_reset_status() - read what a function reset needs, and whether the
  * function still has transactions pending
- * @f:   the function
- * @run: counters
+ * @w:   the walk
+ * @i:   index of the function
  * @ctl: the control word an FLR or a PM reset modifies (an AF FLR writes
  *       its trigger bit alone)
  *
@@ -522,29 +614,30 @@ static bool pcq_visit(const struct pcq_snapshot *snap, u32 i, bool dry_run,
  * Return: 1 if Transactions Pending is set, 0 if not, -1 if the function
  * no longer answers.
  */
-static int pcq_fn_reset_status(const struct pcq_func *f, struct pcq_run *run, u16 *ctl)
+static int pcq_fn_reset_status(struct pcq_walk *w, u32 i, u16 *ctl)
 {
+	const struct pcq_func *f = &w->snap->func[i];
 	u32 v;
-	u16 w;
+	u16 r;
 
-	switch (f->reach) {
+	switch (w->snap->step[i].reach) {
 	case PCQ_REACH_FLR:
-		v = pcq_cfg_read32(f, f->pcie_cap + PCI_EXP_DEVCTL, run);
+		v = pcq_read32(w, f, f->reset_cap + PCI_EXP_DEVCTL);
 		if (PCI_POSSIBLE_ERROR(v))
 			return -1;
 		*ctl = v;
 		return !!((v >> 16) & PCI_EXP_DEVSTA_TRPND);
 	case PCQ_REACH_AF_FLR:
-		w = pcq_cfg_read16(f, f->af_cap + PCI_AF_CTRL, run);
-		if (PCI_POSSIBLE_ERROR(w))
+		r = pcq_read16(w, f, f->reset_cap + PCI_AF_CTRL);
+		if (PCI_POSSIBLE_ERROR(r))
 			return -1;
-		*ctl = w & 0xff;
-		return !!((w >> 8) & PCI_AF_STATUS_TP);
+		*ctl = r & 0xff;
+		return !!((r >> 8) & PCI_AF_STATUS_TP);
 	case PCQ_REACH_PM:
-		w = pcq_cfg_read16(f, f->pm_cap + PCI_PM_CTRL, run);
-		if (PCI_POSSIBLE_ERROR(w))
+		r = pcq_read16(w, f, f->reset_cap + PCI_PM_CTRL);
+		if (PCI_POSSIBLE_ERROR(r))
 			return -1;
-		*ctl = w;
+		*ctl = r;
 		return 0;
 	default:
 		return -1;
@@ -553,40 +646,39 @@ static int pcq_fn_reset_status(const struct pcq_func *f, struct pcq_run *run, u1
 
 /**
  * pcq_fn_reset_one() - start a function's own reset
- * @f:       the function
- * @ctl:     its control word, as read by pcq_fn_reset_status()
- * @dry_run: count the write only
- * @run:     counters
+ * @w:   the walk
+ * @i:   index of the function
+ * @ctl: its control word, as read by pcq_fn_reset_status()
  *
  * FLR and AF FLR as pcie_flr() and pci_af_flr() start them.  A PM reset
  * only puts the function in D3hot, where it masters nothing; its move back
  * to D0, by the capture kernel, resets it (No_Soft_Reset is clear, checked
  * at snapshot time).  PME_Status is RW1C: written as 0.  Nothing waits for
  * any of them to finish: the capture kernel's drivers do, when they probe.
+ * The PCI core's own pcie_flr(), pci_af_flr() and pci_pm_reset() cannot be
+ * called here: they go through its locked accessors and sleep.
  *
  * Context: panic path; no lock, no sleep.
  * Return: true if the reset was started (or, in a dry run, would be).
  */
-static bool pcq_fn_reset_one(const struct pcq_func *f, u16 ctl, bool dry_run,
-			     struct pcq_run *run)
+static bool pcq_fn_reset_one(struct pcq_walk *w, u32 i, u16 ctl)
 {
-	switch (f->reach) {
+	const struct pcq_func *f = &w->snap->func[i];
+
+	switch (w->snap->step[i].reach) {
 	case PCQ_REACH_FLR:
-		pcq_update16(f, f->pcie_cap + PCI_EXP_DEVCTL, ctl,
-			     ctl | PCI_EXP_DEVCTL_BCR_FLR, dry_run, run);
+		pcq_update16(w, f, f->reset_cap + PCI_EXP_DEVCTL, ctl,
+			     ctl | PCI_EXP_DEVCTL_BCR_FLR);
 		return true;
 	case PCQ_REACH_AF_FLR:
-		if (dry_run)
-			run->planned_writes++;
-		else
-			pcq_cfg_write8(f, f->af_cap + PCI_AF_CTRL, PCI_AF_CTRL_FLR, run);
+		pcq_write(w, f, f->reset_cap + PCI_AF_CTRL, 1, PCI_AF_CTRL_FLR);
 		return true;
 	case PCQ_REACH_PM:
 		/* already in D3hot: its way back to D0 resets it */
 		if ((ctl & PCI_PM_CTRL_STATE_MASK) != PCQ_PM_D3HOT)
-			pcq_update16(f, f->pm_cap + PCI_PM_CTRL, ctl,
+			pcq_update16(w, f, f->reset_cap + PCI_PM_CTRL, ctl,
 				     (ctl & ~(PCI_PM_CTRL_STATE_MASK | PCI_PM_CTRL_PME_STATUS)) |
-				     PCQ_PM_D3HOT, dry_run, run);
+				     PCQ_PM_D3HOT);
 		return true;
 	default:
 		return false;
@@ -595,7 +687,7 @@ static bool pcq_fn_reset_one(const struct pcq_func *f, u16 ctl, bool dry_run,
 
 /**
  * pcq_mark_pfs() - which PFs get their FLR for the sake of their VFs
- * @snap: the snapshot
+ * @w: the walk
  *
  * A VF reached by its PF's FLR is stopped only if that FLR is made, also
  * when the PF itself masters nothing (bound to pci-pf-stub or vfio-pci,
@@ -605,33 +697,34 @@ static bool pcq_fn_reset_one(const struct pcq_func *f, u16 ctl, bool dry_run,
  *
  * Context: panic path; no lock, no sleep.
  */
-static void pcq_mark_pfs(const struct pcq_snapshot *snap)
+static void pcq_mark_pfs(struct pcq_walk *w)
 {
-	u16 *state = snap->scratch.state;
+	const struct pcq_snapshot *snap = w->snap;
 	u32 i;
 
 	for (i = 0; i < snap->nr; i++) {
 		const struct pcq_func *f = &snap->func[i];
+		u16 state = w->state[i].flags;
 
-		if (f->reach != PCQ_REACH_PF || f->pf < 0 || (state[i] & PCQ_S_BAD) ||
-		    (state[i] & (PCQ_S_VISITED | PCQ_S_MASTER)) == PCQ_S_VISITED)
+		if (snap->step[i].reach != PCQ_REACH_PF || f->pf < 0 || (state & PCQ_S_BAD) ||
+		    (state & (PCQ_S_VISITED | PCQ_S_MASTER)) == PCQ_S_VISITED)
 			continue;
-		state[f->pf] |= PCQ_S_FOR_VFS;
+		w->state[f->pf].flags |= PCQ_S_FOR_VFS;
 	}
 }
 
 /**
  * pcq_fn_reset_wanted() - does a function get its function-level reset?
- * @snap: the snapshot
- * @i:    index of a function in the reset list
+ * @w: the walk
+ * @i: index of a function the plan gives one
  *
  * Context: panic path; no lock, no sleep.
  * Return: true if it was visited and checked out, and it or a VF it
  * resets was mastering.
  */
-static bool pcq_fn_reset_wanted(const struct pcq_snapshot *snap, u32 i)
+static bool pcq_fn_reset_wanted(struct pcq_walk *w, u32 i)
 {
-	u16 state = snap->scratch.state[i];
+	u16 state = w->state[i].flags;
 
 	return (state & (PCQ_S_VISITED | PCQ_S_BAD)) == PCQ_S_VISITED &&
 	       (state & (PCQ_S_MASTER | PCQ_S_FOR_VFS));
@@ -639,10 +732,8 @@ static bool pcq_fn_reset_wanted(const struct pcq_snapshot *snap, u32 i)
 
 /**
  * pcq_reset_functions() - reset the functions no bus reset reaches
- * @snap:    the verified snapshot
- * @dry_run: read only
- * @b:       the budget
- * @run:     counters
+ * @w: the walk
+ * @b: the budget
  *
  * Only functions that passed verification and had Bus Master Enable set
  * when they were quiesced, and PFs whose FLR stops mastering VFs: a
@@ -661,76 +752,71 @@ static bool pcq_fn_reset_wanted(const struct pcq_snapshot *snap, u32 i)
  * Context: panic path; no lock, no sleep.
  * Return: false if the budget ran out before every target was read.
  */
-static bool pcq_reset_functions(const struct pcq_snapshot *snap, bool dry_run,
-				struct pcq_budget *b, struct pcq_run *run)
+static bool pcq_reset_functions(struct pcq_walk *w, struct pcq_budget *b)
 {
-	u16 *state = snap->scratch.state;
-	u16 *saved = snap->scratch.saved;
-	unsigned int k, n, pending = 0;
+	const struct pcq_snapshot *snap = w->snap;
+	struct pcq_fn_state *st = w->state;
+	unsigned int n, pending = 0;
 	bool in_time = true;
 	u64 t0, reads_end;
+	u32 k;
+	s32 i;
 	int tp;
 
 	pcq_budget_phase(b, b->end - b->bus_share, b->fn_share);
 	reads_end = b->phase_end - min_t(u64, b->fn_share, PCQ_PHASE_MARGIN_MS * NSEC_PER_MSEC);
-	/* the VFs it looks at are not in the list: their PFs' FLR resets them */
-	pcq_mark_pfs(snap);
-	for (k = 0; k < snap->nr_fresets; k++) {
-		u32 i = snap->fresets[k];
-
+	/* the VFs it looks at have no reset of their own: their PFs' FLR resets them */
+	pcq_mark_pfs(w);
+	for (k = 0; (i = pcq_plan_next_fn_reset(snap, &k)) >= 0; ) {
 		if (pcq_past(reads_end)) {
 			in_time = false;
 			break;
 		}
-		pcq_visit(snap, i, dry_run, run);
-		if (!pcq_fn_reset_wanted(snap, i))
+		pcq_visit(w, i);
+		if (!pcq_fn_reset_wanted(w, i))
 			continue;
-		tp = pcq_fn_reset_status(&snap->func[i], run, &saved[i]);
+		tp = pcq_fn_reset_status(w, i, &st[i].saved);
 		if (tp < 0) {
-			pcq_mark_bad(snap, i, run);
+			pcq_mark_bad(w, i);
 			continue;
 		}
-		state[i] |= PCQ_S_READY;
+		st[i].flags |= PCQ_S_READY;
 		if (tp) {
-			state[i] |= PCQ_S_PENDING;
+			st[i].flags |= PCQ_S_PENDING;
 			pending++;
 		}
 	}
-	run->tp_pending = pending;
+	w->run->tp_pending = pending;
 
 	/* within the share, and the bus resets keep their hold */
 	n = b->delays_left - min_t(u32, b->delays_left, b->bus_ms);
 	n = min_t(u32, n, b->fn_wait_ms);
 	t0 = ktime_get_mono_fast_ns();
-	for (; pending && !dry_run && n && !pcq_past(reads_end); n--) {
-		pcq_delay(b, run);
-		for (k = 0; k < snap->nr_fresets && pending; k++) {
-			u32 i = snap->fresets[k];
-
-			if (!(state[i] & PCQ_S_PENDING))
+	for (; pending && !w->dry_run && n && !pcq_past(reads_end); n--) {
+		pcq_delay(b, w->run);
+		for (k = 0; pending && (i = pcq_plan_next_fn_reset(snap, &k)) >= 0; ) {
+			if (!(st[i].flags & PCQ_S_PENDING))
 				continue;
-			tp = pcq_fn_reset_status(&snap->func[i], run, &saved[i]);
+			tp = pcq_fn_reset_status(w, i, &st[i].saved);
 			if (tp > 0)
 				continue;
-			state[i] &= ~PCQ_S_PENDING;
+			st[i].flags &= ~PCQ_S_PENDING;
 			pending--;
 			/* gone while draining: never written again */
 			if (tp < 0)
-				pcq_mark_bad(snap, i, run);
+				pcq_mark_bad(w, i);
 		}
 	}
-	if (run->tp_pending && !dry_run)
-		run->tp_wait_ns = ktime_get_mono_fast_ns() - t0;
+	if (w->run->tp_pending && !w->dry_run)
+		w->run->tp_wait_ns = ktime_get_mono_fast_ns() - t0;
 
-	for (k = 0; k < snap->nr_fresets; k++) {
-		u32 i = snap->fresets[k];
-
+	for (k = 0; (i = pcq_plan_next_fn_reset(snap, &k)) >= 0; ) {
 		/* started whatever the clock says: one write each, the margin's */
-		if ((state[i] & (PCQ_S_READY | PCQ_S_BAD)) != PCQ_S_READY)
+		if ((st[i].flags & (PCQ_S_READY | PCQ_S_BAD)) != PCQ_S_READY)
 			continue;
-		if (pcq_fn_reset_one(&snap->func[i], saved[i], dry_run, run)) {
-			state[i] |= PCQ_S_RESET;
-			run->functions_reset++;
+		if (pcq_fn_reset_one(w, i, st[i].saved)) {
+			st[i].flags |= PCQ_S_RESET;
+			w->run->functions_reset++;
 		}
 	}
 	return in_time;
@@ -738,25 +824,23 @@ static bool pcq_reset_functions(const struct pcq_snapshot *snap, bool dry_run,
 
 /**
  * pcq_release_one() - release one bridge's Secondary Bus Reset
- * @snap: the snapshot
- * @i:    index of a bridge with PCQ_S_ASSERTED
- * @run:  counters
+ * @w: the walk
+ * @i: index of a bridge with PCQ_S_ASSERTED
  *
  * Context: panic path, or a crash that interrupted it; no lock, no sleep.
  */
-static void pcq_release_one(const struct pcq_snapshot *snap, u32 i, struct pcq_run *run)
+static void pcq_release_one(struct pcq_walk *w, u32 i)
 {
 	WRITE_ONCE(pcq_bridge_writing, i);
-	pcq_cfg_write16(&snap->func[i], PCI_BRIDGE_CONTROL, snap->scratch.saved[i], run);
-	snap->scratch.state[i] &= ~PCQ_S_ASSERTED;
+	w->ops->write(&w->snap->func[i], PCI_BRIDGE_CONTROL, 2, w->state[i].saved, w->run);
+	w->state[i].flags &= ~PCQ_S_ASSERTED;
 	WRITE_ONCE(pcq_bridge_writing, -1);
 }
 
 /**
  * pcq_release_bridges() - release every Secondary Bus Reset asserted
- * @snap: the snapshot
+ * @w:    the walk
  * @last: index of a bridge to release after all the others, or -1
- * @run:  counters
  *
  * The value written is the Bridge Control word read before the assert,
  * with Secondary Bus Reset clear: a bus left in reset would hide the
@@ -767,22 +851,19 @@ static void pcq_release_one(const struct pcq_snapshot *snap, u32 i, struct pcq_r
  * Context: panic path, or a crash that interrupted it; no lock, no sleep.
  * Return: the number of bridges released.
  */
-static unsigned int pcq_release_bridges(const struct pcq_snapshot *snap, s32 last,
-					struct pcq_run *run)
+static unsigned int pcq_release_bridges(struct pcq_walk *w, s32 last)
 {
-	u16 *state = snap->scratch.state;
-	unsigned int k, released = 0;
+	unsigned int released = 0;
+	u32 i;
 
-	for (k = 0; k < snap->nr_resets && k < snap->nr; k++) {
-		u32 i = snap->resets[k];
-
-		if (i >= snap->nr || (s32)i == last || !(state[i] & PCQ_S_ASSERTED))
+	for (i = 0; i < w->snap->nr; i++) {
+		if ((s32)i == last || !(w->state[i].flags & PCQ_S_ASSERTED))
 			continue;
-		pcq_release_one(snap, i, run);
+		pcq_release_one(w, i);
 		released++;
 	}
-	if (last >= 0 && (u32)last < snap->nr && (state[last] & PCQ_S_ASSERTED)) {
-		pcq_release_one(snap, last, run);
+	if (last >= 0 && (u32)last < w->snap->nr && (w->state[last].flags & PCQ_S_ASSERTED)) {
+		pcq_release_one(w, last);
 		released++;
 	}
 	return released;
@@ -790,10 +871,8 @@ static unsigned int pcq_release_bridges(const struct pcq_snapshot *snap, s32 las
 
 /**
  * pcq_reset_bridges() - reset the planned bridges' secondary buses together
- * @snap:    the verified snapshot
- * @dry_run: read only
- * @b:       the budget
- * @run:     counters
+ * @w: the walk
+ * @b: the budget
  *
  * Assert Secondary Bus Reset on every planned bridge that passed
  * verification (a bridge the quiesce phase did not reach is visited
@@ -802,74 +881,84 @@ static unsigned int pcq_release_bridges(const struct pcq_snapshot *snap, s32 las
  * count of delays, checked before each assert since a config write may
  * itself be slow (a completion timeout, or an emulator resetting a large
  * subtree).  Once asserted a reset is always released, also by a crash
- * that interrupts the walk (pcq_walk_interrupted()).
+ * that interrupts the walk (pcq_walk_interrupted()).  The PCI core's
+ * pci_reset_secondary_bus() cannot be called here: it sleeps through its
+ * hold and goes through the locked accessors.
  *
  * Context: panic path; no lock, no sleep.
  * Return: false if the budget ran out before every planned reset was
  * started; the ones started were held and released.
  */
-static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
-			      struct pcq_budget *b, struct pcq_run *run)
+static bool pcq_reset_bridges(struct pcq_walk *w, struct pcq_budget *b)
 {
+	const struct pcq_snapshot *snap = w->snap;
 	u64 hold_ns = (u64)snap->settings.reset_hold_ms * NSEC_PER_MSEC;
-	u16 *state = snap->scratch.state;
-	u16 *saved = snap->scratch.saved;
-	unsigned int k, asserted = 0, ms;
+	struct pcq_fn_state *st = w->state;
+	unsigned int asserted = 0, ms;
 	bool in_time = true;
 	u64 t0;
+	u32 i;
 
 	pcq_budget_phase(b, b->end, b->bus_share);
-	if (!dry_run)
-		WRITE_ONCE(pcq_resetting, snap);
-	for (k = 0; k < snap->nr_resets; k++) {
-		u32 i = snap->resets[k];
+	if (!w->dry_run) {
+		/* the snapshot last: a crash sees all of the walk, or none */
+		pcq_resetting.state = w->state;
+		pcq_resetting.ops = w->ops;
+		pcq_resetting.run = w->run;
+		barrier();
+		WRITE_ONCE(pcq_resetting.snap, w->snap);
+	}
+	for (i = 0; i < snap->nr; i++) {
 		const struct pcq_func *f = &snap->func[i];
 		u16 ctl;
 
+		if (snap->step[i].action != PCQ_ACT_QUIESCE_RESET)
+			continue;
 		if (b->delays_left < snap->settings.reset_hold_ms ||
 		    ktime_get_mono_fast_ns() + hold_ns > b->phase_end) {
 			in_time = false;
 			break;
 		}
-		if (!pcq_visit(snap, i, dry_run, run))
+		if (!pcq_visit(w, i))
 			continue;
-		ctl = pcq_cfg_read16(f, PCI_BRIDGE_CONTROL, run);
+		ctl = pcq_read16(w, f, PCI_BRIDGE_CONTROL);
 		if (PCI_POSSIBLE_ERROR(ctl)) {
 			/* gone since it was verified: never write all-ones back */
-			pcq_mark_bad(snap, i, run);
+			pcq_mark_bad(w, i);
 			continue;
 		}
-		saved[i] = ctl & ~(PCI_BRIDGE_CTL_BUS_RESET | PCQ_BRIDGE_CTL_DISCARD_STATUS);
-		state[i] |= PCQ_S_RESET;
-		run->bridges_reset++;
+		st[i].saved = ctl & ~(PCI_BRIDGE_CTL_BUS_RESET | PCQ_BRIDGE_CTL_DISCARD_STATUS);
+		st[i].flags |= PCQ_S_RESET;
+		w->run->bridges_reset++;
 		asserted++;
-		if (dry_run) {
+		if (w->dry_run) {
 			/* the assert and its release */
-			run->planned_writes += 2;
+			w->run->planned_writes += 2;
 			continue;
 		}
 		/* marked before the write: a crash in it still releases */
-		state[i] |= PCQ_S_ASSERTED;
+		st[i].flags |= PCQ_S_ASSERTED;
 		WRITE_ONCE(pcq_bridge_writing, i);
-		pcq_cfg_write16(f, PCI_BRIDGE_CONTROL, saved[i] | PCI_BRIDGE_CTL_BUS_RESET, run);
+		w->ops->write(f, PCI_BRIDGE_CONTROL, 2, st[i].saved | PCI_BRIDGE_CTL_BUS_RESET,
+			      w->run);
 		WRITE_ONCE(pcq_bridge_writing, -1);
 	}
 
-	if (asserted && !dry_run) {
+	if (asserted && !w->dry_run) {
 		t0 = ktime_get_mono_fast_ns();
 		for (ms = snap->settings.reset_hold_ms; ms; ms--)
-			pcq_delay(b, run);
-		run->reset_hold_ns = ktime_get_mono_fast_ns() - t0;
+			pcq_delay(b, w->run);
+		w->run->reset_hold_ns = ktime_get_mono_fast_ns() - t0;
+		pcq_release_bridges(w, -1);
 	}
-	pcq_release_bridges(snap, -1, run);
-	if (!dry_run)
-		WRITE_ONCE(pcq_resetting, NULL);
+	if (!w->dry_run)
+		WRITE_ONCE(pcq_resetting.snap, NULL);
 	return in_time;
 }
 
 /**
  * pcq_count_unreset() - bus-mastering functions that no reset reached
- * @snap: the walked snapshot
+ * @w: the finished walk
  *
  * Their own or their PF's function-level reset was not made, nor the bus
  * reset of the bridge the plan counted on.  Bridges forward; they are no
@@ -878,27 +967,29 @@ static bool pcq_reset_bridges(const struct pcq_snapshot *snap, bool dry_run,
  * Context: panic path; no lock, no sleep.
  * Return: their number.
  */
-static u32 pcq_count_unreset(const struct pcq_snapshot *snap)
+static u32 pcq_count_unreset(struct pcq_walk *w)
 {
-	const u16 *state = snap->scratch.state;
+	const struct pcq_snapshot *snap = w->snap;
+	const struct pcq_fn_state *st = w->state;
 	u32 i, n = 0;
 
 	for (i = 0; i < snap->nr; i++) {
 		const struct pcq_func *f = &snap->func[i];
+		const struct pcq_step *s = &snap->step[i];
 		bool reached;
 
-		if ((state[i] & (PCQ_S_MASTER | PCQ_S_BAD)) != PCQ_S_MASTER ||
-		    f->hdr_type == PCI_HEADER_TYPE_BRIDGE)
+		if ((st[i].flags & (PCQ_S_MASTER | PCQ_S_BAD)) != PCQ_S_MASTER ||
+		    pcq_is_bridge(f))
 			continue;
-		switch (f->reach) {
+		switch (s->reach) {
 		case PCQ_REACH_BUS:
-			reached = f->reset_by >= 0 && (state[f->reset_by] & PCQ_S_RESET);
+			reached = s->reset_by >= 0 && (st[s->reset_by].flags & PCQ_S_RESET);
 			break;
 		case PCQ_REACH_PF:
-			reached = f->pf >= 0 && (state[f->pf] & PCQ_S_RESET);
+			reached = f->pf >= 0 && (st[f->pf].flags & PCQ_S_RESET);
 			break;
 		default:
-			reached = state[i] & PCQ_S_RESET;
+			reached = st[i].flags & PCQ_S_RESET;
 			break;
 		}
 		n += !reached;
@@ -908,24 +999,42 @@ static u32 pcq_count_unreset(const struct pcq_snapshot *snap)
 
 /**
  * pcq_count_vfs_reset() - bus-mastering VFs their PF's FLR reset
- * @snap: the walked snapshot
+ * @w: the finished walk
  *
  * Context: panic path; no lock, no sleep.
  * Return: their number.
  */
-static u32 pcq_count_vfs_reset(const struct pcq_snapshot *snap)
+static u32 pcq_count_vfs_reset(struct pcq_walk *w)
 {
-	const u16 *state = snap->scratch.state;
+	const struct pcq_snapshot *snap = w->snap;
+	const struct pcq_fn_state *st = w->state;
 	u32 i, n = 0;
 
 	for (i = 0; i < snap->nr; i++) {
 		const struct pcq_func *f = &snap->func[i];
 
-		if (f->reach == PCQ_REACH_PF && f->pf >= 0 &&
-		    (state[i] & (PCQ_S_MASTER | PCQ_S_BAD)) == PCQ_S_MASTER &&
-		    (state[f->pf] & PCQ_S_RESET))
+		if (snap->step[i].reach == PCQ_REACH_PF && f->pf >= 0 &&
+		    (st[i].flags & (PCQ_S_MASTER | PCQ_S_BAD)) == PCQ_S_MASTER &&
+		    (st[f->pf].flags & PCQ_S_RESET))
 			n++;
 	}
+	return n;
+}
+
+/**
+ * pcq_count_unvisited() - planned functions the walk never got to
+ * @w: the finished walk
+ *
+ * Context: panic path; no lock, no sleep.
+ * Return: their number.
+ */
+static u32 pcq_count_unvisited(struct pcq_walk *w)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < w->snap->nr; i++)
+		n += w->snap->step[i].action != PCQ_ACT_SKIP &&
+		     !(w->state[i].flags & PCQ_S_VISITED);
 	return n;
 }
 
@@ -946,12 +1055,11 @@ static void pcq_abort(struct pcq_run *run, enum pcq_phase phase)
 
 /**
  * pcq_walk() - quiesce the functions of a snapshot as planned
- * @snap:    the published snapshot, not yet trusted
- * @force_dry_run: make only config reads, whatever the snapshot's settings
- *           say; a dry run counts the writes a real run would make
- * @locked:  read through the PCI core's locked accessors (a dry run from
- *           process context); implies @force_dry_run
- * @run:     filled in completely with what was done
+ * @snap:  the published snapshot, not yet trusted
+ * @state: the scratch that follows it in its allocation
+ * @mode:  the accessors, and whether the walk may write: a dry run counts
+ *         the writes a real one would make
+ * @run:   filled in completely with what was done
  *
  * Verifies the snapshot, then for each function in plan order re-reads its
  * identity (skipping and counting it on a mismatch), disables Bus Master,
@@ -962,54 +1070,53 @@ static void pcq_abort(struct pcq_run *run, enum pcq_phase phase)
  * next one.
  *
  * Context: any, including panic with interrupts off and NMI; takes no lock,
- * does not sleep or allocate unless @locked.  A published snapshot is
- * walked by the panic path alone, once; any other walk is of a private
- * copy, and its caller serialises it.
+ * does not sleep or allocate, unless @mode is PCQ_WALK_PCI_CORE (process
+ * context).  A published snapshot is walked by the panic path alone,
+ * once; any other walk is of a private copy, and its caller serialises it.
  */
-void pcq_walk(const struct pcq_snapshot *snap, bool force_dry_run, bool locked,
-	      struct pcq_run *run)
+void pcq_walk(const struct pcq_snapshot *snap, struct pcq_fn_state *state,
+	      enum pcq_walk_mode mode, struct pcq_run *run)
 {
 	u64 start = ktime_get_mono_fast_ns();
+	struct pcq_walk w = {
+		.snap	= snap,
+		.state	= state,
+		.ops	= mode == PCQ_WALK_PCI_CORE ? &pcq_cfg_pci_core_ops :
+						     &pcq_cfg_lockfree_ops,
+		.run	= run,
+	};
 	struct pcq_budget b;
-	bool dry_run;
-	unsigned int k;
 
 	memset(run, 0, sizeof(*run));
-	run->locked = locked;
-	if (!pcq_snapshot_intact(snap)) {
+	run->mode = mode;
+	if (!pcq_snapshot_intact(snap) || !pcq_snapshot_state_ok(snap, state)) {
 		run->state = PCQ_STATE_ABORTED;
 		run->abort = PCQ_ABORT_CORRUPT;
 		goto out;
 	}
-	dry_run = locked || force_dry_run || snap->settings.dry_run;
+	w.dry_run = mode != PCQ_WALK_PANIC || snap->settings.dry_run || !w.ops->write;
 	/* nothing asserted yet; a dry run, maybe on a CPU that did not stop, keeps off */
-	if (!dry_run)
-		WRITE_ONCE(pcq_resetting, NULL);
+	if (!w.dry_run)
+		WRITE_ONCE(pcq_resetting.snap, NULL);
 	run->snapshot_generation = snap->generation;
-	run->skipped = snap->nr - snap->nr_order;
+	run->skipped = snap->nr - snap->nr_quiesce;
 	pcq_budget_init(&b, snap, start);
-	memset(snap->scratch.state, 0, snap->nr * sizeof(*snap->scratch.state));
+	memset(state, 0, snap->nr * sizeof(*state));
 
-	for (k = 0; k < snap->nr_order; k++) {
-		if (pcq_past(b.phase_end)) {
-			pcq_abort(run, PCQ_PHASE_QUIESCE);
-			break;
-		}
-		pcq_visit(snap, snap->order[k], dry_run, run);
-	}
-	if (!pcq_reset_functions(snap, dry_run, &b, run))
+	if (!pcq_quiesce_all(&w, &b))
+		pcq_abort(run, PCQ_PHASE_QUIESCE);
+	if (!pcq_reset_functions(&w, &b))
 		pcq_abort(run, PCQ_PHASE_FN_RESET);
-	if (!pcq_reset_bridges(snap, dry_run, &b, run))
+	if (!pcq_reset_bridges(&w, &b))
 		pcq_abort(run, PCQ_PHASE_BUS_RESET);
 
-	run->functions_reset += pcq_count_vfs_reset(snap);
-	run->no_reset = pcq_count_unreset(snap);
-	for (k = 0; k < snap->nr_order; k++)
-		run->unvisited += !(snap->scratch.state[snap->order[k]] & PCQ_S_VISITED);
+	run->functions_reset += pcq_count_vfs_reset(&w);
+	run->no_reset = pcq_count_unreset(&w);
+	run->unvisited = pcq_count_unvisited(&w);
 	if (run->abort != PCQ_ABORT_NONE)
 		run->state = PCQ_STATE_ABORTED;
 	else
-		run->state = dry_run ? PCQ_STATE_DRY_RUN : PCQ_STATE_DONE;
+		run->state = w.dry_run ? PCQ_STATE_DRY_RUN : PCQ_STATE_DONE;
 out:
 	run->duration_ns = ktime_get_mono_fast_ns() - start;
 	/* delays made, yet not a nanosecond passed: the clock stands still */
@@ -1026,34 +1133,38 @@ out:
  * minimum the specification asks (Trst, 1 ms: one fixed delay, however
  * the clock behaves), then released; a bridge whose Bridge Control write
  * was under way, which may be what crashed, goes last.  Nothing else is
- * undone: a function quiesced or reset stays so.  Only the snapshot the
- * walk verified before its first assert is looked at: before that point,
- * or after the last release, there is nothing to undo.
+ * undone: a function quiesced or reset stays so.  Only the walk that
+ * verified its snapshot before its first assert is looked at: before that
+ * point, or after the last release, there is nothing to undo.
  *
  * Context: crash, from a crash raised inside the walk; no lock, no sleep.
  * Return: the number of bridges released.
  */
 unsigned int pcq_walk_interrupted(struct pcq_run *run)
 {
-	const struct pcq_snapshot *snap = READ_ONCE(pcq_resetting);
-	unsigned int k;
+	struct pcq_walk w = {
+		.snap	= READ_ONCE(pcq_resetting.snap),
+		.state	= pcq_resetting.state,
+		.ops	= pcq_resetting.ops,
+		.run	= run,
+	};
 	bool any = false;
+	u32 i;
 
 	run->state = PCQ_STATE_ABORTED;
 	run->abort = PCQ_ABORT_INTERRUPTED;
 	run->interrupted = 1;
-	if (!snap)
+	if (!w.snap)
 		return 0;
-	for (k = 0; k < snap->nr_resets && k < snap->nr; k++)
-		if (snap->resets[k] < snap->nr &&
-		    (snap->scratch.state[snap->resets[k]] & PCQ_S_ASSERTED))
+	for (i = 0; i < w.snap->nr; i++)
+		if (w.state[i].flags & PCQ_S_ASSERTED)
 			any = true;
 	if (any) {
 		mdelay(PCQ_RESET_HOLD_MIN_MS);
 		touch_nmi_watchdog();
 		run->delays_ms++;
 	}
-	run->released = pcq_release_bridges(snap, READ_ONCE(pcq_bridge_writing), run);
-	WRITE_ONCE(pcq_resetting, NULL);
+	run->released = pcq_release_bridges(&w, READ_ONCE(pcq_bridge_writing));
+	WRITE_ONCE(pcq_resetting.snap, NULL);
 	return run->released;
 }

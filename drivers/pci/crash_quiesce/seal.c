@@ -2,6 +2,10 @@
 /*
  * Snapshot layout and integrity seal.
  *
+ * One allocation: the header, the facts (struct pcq_func, one per
+ * function), the plan (struct pcq_step, one per function), then, outside
+ * the seal, the walk's scratch (struct pcq_fn_state, one per function).
+ *
  * The panic path cannot trust memory the crash may have scribbled on, so the
  * snapshot carries a checksum computed when it is published.  Before the
  * checksum itself is computed at panic time, the header fields that size the
@@ -16,15 +20,15 @@
 #define PCQ_FNV64_OFFSET	0xcbf29ce484222325ULL
 #define PCQ_FNV64_PRIME	0x100000001b3ULL
 
-static size_t pcq_order_offset(unsigned int nr)
+static size_t pcq_step_offset(unsigned int nr)
 {
 	return sizeof(struct pcq_snapshot) + (size_t)nr * sizeof(struct pcq_func);
 }
 
-/* The sealed part: header, functions and the three index lists. */
+/* The sealed part: header, facts and plan. */
 static size_t pcq_sealed_size(unsigned int nr)
 {
-	return pcq_order_offset(nr) + 3 * (size_t)nr * sizeof(u32);
+	return pcq_step_offset(nr) + (size_t)nr * sizeof(struct pcq_step);
 }
 
 /**
@@ -35,18 +39,7 @@ static size_t pcq_sealed_size(unsigned int nr)
  */
 size_t pcq_snapshot_size(unsigned int nr)
 {
-	return pcq_sealed_size(nr) + 2 * (size_t)nr * sizeof(u16);
-}
-
-/* The scratch area's parts, computed from @nr alone. */
-static u16 *pcq_state_area(const struct pcq_snapshot *snap, unsigned int nr)
-{
-	return (u16 *)((u8 *)snap + pcq_sealed_size(nr));
-}
-
-static u16 *pcq_saved_area(const struct pcq_snapshot *snap, unsigned int nr)
-{
-	return pcq_state_area(snap, nr) + nr;
+	return pcq_sealed_size(nr) + (size_t)nr * sizeof(struct pcq_fn_state);
 }
 
 /**
@@ -60,11 +53,37 @@ void pcq_snapshot_init(struct pcq_snapshot *snap, unsigned int nr)
 	snap->nr = nr;
 	snap->nr_inv = ~nr;
 	snap->size = pcq_sealed_size(nr);
-	snap->order = (u32 *)((u8 *)snap + pcq_order_offset(nr));
-	snap->resets = snap->order + nr;
-	snap->fresets = snap->resets + nr;
-	snap->scratch.state = pcq_state_area(snap, nr);
-	snap->scratch.saved = pcq_saved_area(snap, nr);
+	snap->step = (struct pcq_step *)((u8 *)snap + pcq_step_offset(nr));
+}
+
+/**
+ * pcq_snapshot_state() - the walk's scratch of a snapshot
+ * @snap: the snapshot, laid out by pcq_snapshot_init()
+ *
+ * Only an address: @snap may be corrupt, and nothing is read through it
+ * until pcq_snapshot_state_ok() has matched it against a snapshot
+ * pcq_snapshot_intact() accepted.
+ *
+ * Context: any, including panic.
+ * Return: its array of struct pcq_fn_state, one per function.
+ */
+struct pcq_fn_state *pcq_snapshot_state(struct pcq_snapshot *snap)
+{
+	return (struct pcq_fn_state *)((u8 *)snap + pcq_sealed_size(snap->nr));
+}
+
+/**
+ * pcq_snapshot_state_ok() - is this the scratch that goes with a snapshot?
+ * @snap:  a snapshot pcq_snapshot_intact() accepted
+ * @state: the scratch a walk was given for it
+ *
+ * Context: any, including panic.
+ * Return: true if @state lies right after @snap's sealed part.
+ */
+bool pcq_snapshot_state_ok(const struct pcq_snapshot *snap,
+			   const struct pcq_fn_state *state)
+{
+	return (const u8 *)state == (const u8 *)snap + snap->size;
 }
 
 /**
@@ -74,8 +93,10 @@ void pcq_snapshot_init(struct pcq_snapshot *snap, unsigned int nr)
  * FNV-1a over the bytes after the checksum field, up to the scratch area.
  * The rcu_head before the checksum is not covered: kvfree_rcu() may write
  * it while a walk that loaded the snapshot still reads it.  Not
- * cryptographic: it
- * only has to catch stray writes, and it needs no tables and no locks.
+ * cryptographic: it only has to catch stray writes.  Not the kernel's
+ * crc32_le() either: on x86 the CRC library uses PCLMULQDQ where
+ * irq_fpu_usable() allows it, and that check WARNs in NMI context, where a
+ * panic may come from.  This loop needs no tables, no FPU and no locks.
  *
  * Context: any, including panic.
  * Return: the checksum.
@@ -105,16 +126,16 @@ void pcq_snapshot_seal(struct pcq_snapshot *snap)
 }
 
 /**
- * pcq_index_ok() - is an index held by a function valid?
+ * pcq_index_ok() - is an index a function holds valid?
  * @index: the index
- * @nr:    the number of functions
+ * @self:  the index of the function that holds it
  *
  * Context: any, including panic.
- * Return: true for -1 (none) or the index of a function of the snapshot.
+ * Return: true for -1 (none) or the index of a function before @self.
  */
-static bool pcq_index_ok(s32 index, u32 nr)
+static bool pcq_index_ok(s32 index, u32 self)
 {
-	return index >= -1 && index < (s32)nr;
+	return index >= -1 && index < (s32)self;
 }
 
 /**
@@ -124,7 +145,7 @@ static bool pcq_index_ok(s32 index, u32 nr)
  * Context: any, including NMI and panic; reads only @snap, bounded by
  * PCQ_NR_SANITY functions whatever the header says.
  * Return: true if the header is consistent, the checksum matches and every
- * index in the quiesce order and the reset list is in bounds.
+ * index a function holds is in bounds.
  */
 bool pcq_snapshot_intact(const struct pcq_snapshot *snap)
 {
@@ -132,40 +153,26 @@ bool pcq_snapshot_intact(const struct pcq_snapshot *snap)
 
 	if (snap->magic != PCQ_SNAPSHOT_MAGIC || snap->nr_inv != ~snap->nr ||
 	    snap->nr > PCQ_NR_SANITY || snap->size != pcq_sealed_size(snap->nr) ||
-	    snap->nr_order > snap->nr || snap->nr_resets > snap->nr ||
-	    snap->nr_fresets > snap->nr)
+	    snap->nr_quiesce > snap->nr || snap->nr_bus_resets > snap->nr ||
+	    snap->nr_fn_resets > snap->nr)
 		return false;
-	if (snap->order != (u32 *)((u8 *)snap + pcq_order_offset(snap->nr)) ||
-	    snap->resets != snap->order + snap->nr ||
-	    snap->fresets != snap->resets + snap->nr ||
-	    snap->scratch.state != pcq_state_area(snap, snap->nr) ||
-	    snap->scratch.saved != pcq_saved_area(snap, snap->nr))
+	if (snap->step != (const struct pcq_step *)((const u8 *)snap + pcq_step_offset(snap->nr)))
 		return false;
 	if (pcq_snapshot_sum(snap) != snap->checksum)
 		return false;
 	/*
-	 * The walk indexes func[] and its scratch bitmap with these: check them
-	 * too, so that even a corruption the checksum misses stays in bounds.
-	 */
-	for (i = 0; i < snap->nr_order; i++)
-		if (snap->order[i] >= snap->nr)
-			return false;
-	for (i = 0; i < snap->nr_resets; i++)
-		if (snap->resets[i] >= snap->nr)
-			return false;
-	for (i = 0; i < snap->nr_fresets; i++)
-		if (snap->fresets[i] >= snap->nr)
-			return false;
-	/*
-	 * and every index a function holds: the walk reads a VF's PF before
-	 * the VF and the bridge whose reset reached a function; debugfs
-	 * follows parents and blockers
+	 * The walk follows these from one function to another: check them
+	 * too, so that even a corruption the checksum misses stays in
+	 * bounds.  A function's parent, PF, blocker and resetting bridge
+	 * all come before it: the array is ordered parents first.
 	 */
 	for (i = 0; i < snap->nr; i++) {
 		const struct pcq_func *f = &snap->func[i];
+		const struct pcq_step *s = &snap->step[i];
 
-		if (!pcq_index_ok(f->pf, snap->nr) || !pcq_index_ok(f->parent, snap->nr) ||
-		    !pcq_index_ok(f->blocker, snap->nr) || !pcq_index_ok(f->reset_by, snap->nr))
+		if (!pcq_index_ok(f->pf, i) || !pcq_index_ok(f->parent, i) ||
+		    !pcq_index_ok(s->reset_by, i) || s->blocker < -1 ||
+		    s->blocker >= (s32)snap->nr)
 			return false;
 	}
 	return true;

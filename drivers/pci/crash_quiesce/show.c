@@ -7,7 +7,8 @@
 #include <linux/pci.h>
 #include <linux/seq_file.h>
 
-#include "core.h"
+#include "crash_quiesce.h"
+#include "show.h"
 
 static void pcq_seq_bdf(struct seq_file *m, const struct pcq_func *f)
 {
@@ -16,28 +17,30 @@ static void pcq_seq_bdf(struct seq_file *m, const struct pcq_func *f)
 		   PCI_FUNC(f->devfn));
 }
 
-/* " reset=": bus:<bridge>, flr, af-flr, pm, pf, or none:<why> */
-static void pcq_seq_reach(struct seq_file *m, const struct pcq_snapshot *snap,
-			  const struct pcq_func *f)
+/*
+ * Why no reset reaches a function, as its devices line says: a bridge is
+ * no DMA source of its own, so nothing resets it for its own sake (its
+ * step's why is about its bus).
+ */
+static const char *pcq_why_shown(const struct pcq_func *f, const struct pcq_step *s)
 {
-	seq_printf(m, " reset=%s", pcq_reach_name(f->reach));
-	if (f->reach == PCQ_REACH_BUS) {
-		seq_putc(m, ':');
-		pcq_seq_bdf(m, &snap->func[f->reset_by]);
-	} else if (f->reach == PCQ_REACH_NONE) {
-		seq_printf(m, ":%s", pcq_why_name(f->why));
-	}
+	if (s->action == PCQ_ACT_SKIP)
+		return pcq_why_name(PCQ_WHY_SKIPPED);
+	if (pcq_is_bridge(f))
+		return "bridge";
+	return pcq_why_name(s->why);
 }
 
-static const char *pcq_access_name(u8 method)
+/* " reset=": bus:<bridge>, flr, af-flr, pm, pf, or none:<why> */
+static void pcq_seq_reach(struct seq_file *m, const struct pcq_snapshot *snap,
+			  const struct pcq_func *f, const struct pcq_step *s)
 {
-	switch (method) {
-	case PCQ_ACCESS_ECAM:
-		return "ecam";
-	case PCQ_ACCESS_CONF1:
-		return "conf1";
-	default:
-		return "none";
+	seq_printf(m, " reset=%s", pcq_reach_name(s->reach));
+	if (s->reach == PCQ_REACH_BUS) {
+		seq_putc(m, ':');
+		pcq_seq_bdf(m, &snap->func[s->reset_by]);
+	} else if (s->reach == PCQ_REACH_NONE) {
+		seq_printf(m, ":%s", pcq_why_shown(f, s));
 	}
 }
 
@@ -45,13 +48,15 @@ static const char *pcq_access_name(u8 method)
  * pcq_show_device() - one line of the devices listing
  * @m:    where to print
  * @snap: the snapshot
- * @f:    the function of @snap to describe
+ * @i:    index of the function of @snap to describe
  *
  * Context: process context.
  */
-void pcq_show_device(struct seq_file *m, const struct pcq_snapshot *snap,
-		     const struct pcq_func *f)
+void pcq_show_device(struct seq_file *m, const struct pcq_snapshot *snap, u32 i)
 {
+	const struct pcq_func *f = &snap->func[i];
+	const struct pcq_step *s = &snap->step[i];
+
 	pcq_seq_bdf(m, f);
 	seq_printf(m, " %04x:%04x class=%06x type=%s parent=", f->vendor,
 		   f->device, f->class_rev >> 8, pcq_type_name(f->type));
@@ -59,55 +64,59 @@ void pcq_show_device(struct seq_file *m, const struct pcq_snapshot *snap,
 		pcq_seq_bdf(m, &snap->func[f->parent]);
 	else
 		seq_puts(m, "-");
-	seq_printf(m, " access=%s action=", pcq_access_name(f->cfg.method));
-	if (f->action == PCQ_ACT_SKIP)
-		seq_printf(m, "skip:%s", pcq_skip_name(f->skip));
-	else if (f->action == PCQ_ACT_QUIESCE_RESET)
+	seq_printf(m, " access=%s action=", pcq_access_name(f));
+	if (s->action == PCQ_ACT_SKIP)
+		seq_printf(m, "skip:%s", pcq_skip_name(s->skip));
+	else if (s->action == PCQ_ACT_QUIESCE_RESET)
 		seq_puts(m, "quiesce+reset");
 	else
 		seq_puts(m, "quiesce");
-	pcq_seq_reach(m, snap, f);
+	pcq_seq_reach(m, snap, f, s);
 	if (f->pf >= 0) {
 		seq_puts(m, " pf=");
 		pcq_seq_bdf(m, &snap->func[f->pf]);
 	}
-	if (f->flags & PCQ_F_KEEP_MASTER)
+	if (s->keep_master)
 		seq_puts(m, " bus-master=kept");
 	seq_putc(m, '\n');
 }
 
 static void pcq_plan_show_quiesce(struct seq_file *m, const struct pcq_snapshot *snap,
-				  const struct pcq_func *f)
+				  u32 i)
 {
-	bool msi = snap->settings.msi, keep = f->flags & PCQ_F_KEEP_MASTER;
+	const struct pcq_func *f = &snap->func[i];
+	const struct pcq_step *s = &snap->step[i];
+	bool msi = snap->settings.msi;
 
 	seq_puts(m, " quiesce ");
 	pcq_seq_bdf(m, f);
 	/* a VF has no INTx: its INTx Disable bit is read-only zero */
 	seq_printf(m, " %s%s:%s%s%s%s", pcq_type_name(f->type),
-		   f->flags & PCQ_F_VF ? " vf" : "", keep ? "" : " bus-master",
+		   f->flags & PCQ_F_VF ? " vf" : "", s->keep_master ? "" : " bus-master",
 		   msi && !(f->flags & PCQ_F_VF) ? " intx" : "",
 		   msi && f->msi_cap ? " msi" : "", msi && f->msix_cap ? " msix" : "");
-	if (keep) {
+	if (s->keep_master) {
 		seq_puts(m, "; keeps bus-master: ");
-		pcq_seq_bdf(m, &snap->func[f->blocker]);
+		pcq_seq_bdf(m, &snap->func[s->blocker]);
 		seq_puts(m, " below it is skipped");
 	}
-	switch (f->noreset) {
-	case PCQ_NORESET_MODE:
-	case PCQ_NORESET_EMPTY:
-	case PCQ_NORESET_SBR_MASKED:
-		seq_printf(m, "; no reset: %s", pcq_noreset_name(f->noreset));
-		break;
-	case PCQ_NORESET_BLOCKED:
-		seq_puts(m, "; no reset: subtree holds ");
-		pcq_seq_bdf(m, &snap->func[f->blocker]);
-		break;
-	default:
-		break;
+	if (pcq_is_bridge(f) && s->reach == PCQ_REACH_NONE) {
+		switch (s->why) {
+		case PCQ_WHY_MODE:
+		case PCQ_WHY_EMPTY:
+		case PCQ_WHY_SBR_MASKED:
+			seq_printf(m, "; no reset: %s", pcq_why_name(s->why));
+			break;
+		case PCQ_WHY_BLOCKED:
+			seq_puts(m, "; no reset: subtree holds ");
+			pcq_seq_bdf(m, &snap->func[s->blocker]);
+			break;
+		default:
+			break;
+		}
+	} else if (s->reach == PCQ_REACH_NONE) {
+		seq_printf(m, "; no reset path: %s", pcq_why_name(s->why));
 	}
-	if (f->reach == PCQ_REACH_NONE && f->why != PCQ_WHY_BRIDGE)
-		seq_printf(m, "; no reset path: %s", pcq_why_name(f->why));
 	seq_putc(m, '\n');
 }
 
@@ -120,33 +129,37 @@ static void pcq_plan_show_quiesce(struct seq_file *m, const struct pcq_snapshot 
  */
 void pcq_show_plan(struct seq_file *m, const struct pcq_snapshot *snap)
 {
-	unsigned int k, step = 1;
+	unsigned int step = 1;
+	u32 k, i;
+	s32 n;
 
-	for (k = 0; k < snap->nr_order; k++) {
+	for (k = 0; (n = pcq_plan_next_quiesce(snap, &k)) >= 0; ) {
 		seq_printf(m, "%u", step++);
-		pcq_plan_show_quiesce(m, snap, &snap->func[snap->order[k]]);
+		pcq_plan_show_quiesce(m, snap, n);
 	}
-	if (snap->nr_fresets)
+	if (snap->nr_fn_resets)
 		seq_printf(m, "%u wait transactions-pending at most %u ms\n", step++,
 			   PCQ_TP_WAIT_MS);
-	for (k = 0; k < snap->nr_fresets; k++) {
-		const struct pcq_func *f = &snap->func[snap->fresets[k]];
-
-		seq_printf(m, "%u %s ", step++, pcq_reach_name(f->reach));
-		pcq_seq_bdf(m, f);
+	for (k = 0; (n = pcq_plan_next_fn_reset(snap, &k)) >= 0; ) {
+		seq_printf(m, "%u %s ", step++, pcq_reach_name(snap->step[n].reach));
+		pcq_seq_bdf(m, &snap->func[n]);
 		seq_printf(m, " if bus master%s\n",
-			   f->flags & PCQ_F_RESETS_VFS ? ", or a VF it resets is" : "");
+			   snap->step[n].resets_vfs ? ", or a VF it resets is" : "");
 	}
-	for (k = 0; k < snap->nr_resets; k++) {
+	for (i = 0; i < snap->nr; i++) {
+		if (snap->step[i].action != PCQ_ACT_QUIESCE_RESET)
+			continue;
 		seq_printf(m, "%u reset-assert ", step++);
-		pcq_seq_bdf(m, &snap->func[snap->resets[k]]);
+		pcq_seq_bdf(m, &snap->func[i]);
 		seq_putc(m, '\n');
 	}
-	if (snap->nr_resets)
+	if (snap->nr_bus_resets)
 		seq_printf(m, "%u hold %u ms\n", step++, snap->settings.reset_hold_ms);
-	for (k = 0; k < snap->nr_resets; k++) {
+	for (i = 0; i < snap->nr; i++) {
+		if (snap->step[i].action != PCQ_ACT_QUIESCE_RESET)
+			continue;
 		seq_printf(m, "%u reset-release ", step++);
-		pcq_seq_bdf(m, &snap->func[snap->resets[k]]);
+		pcq_seq_bdf(m, &snap->func[i]);
 		seq_putc(m, '\n');
 	}
 }

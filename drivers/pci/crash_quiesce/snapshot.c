@@ -19,59 +19,11 @@
 
 #include "core.h"
 
-/* PCI Code and ID Assignment r1.15 sec 1.9: base class 08h, subclass 06h */
-#define PCQ_CLASS_SYSTEM_IOMMU	0x0806
-
 /* CXL r3.1 sec 8.1.3: PCIe DVSEC for CXL Devices, its CXL Capability */
 #define PCQ_CXL_DVSEC_DEVICE		0
 #define PCQ_CXL_DVSEC_CAP		0x0a
-#define PCQ_CXL_DVSEC_MEM_CAPABLE	BIT(2)
-
-/*
- * The indexes of pdev->reset_methods[], the order of pci_reset_fn_methods[]
- * in drivers/pci/pci.c since reset_method came (v5.15): 0 ends the list.
- */
-enum {
-	PCQ_RESET_METHOD_DEVICE_SPECIFIC = 1,
-	PCQ_RESET_METHOD_ACPI,
-	PCQ_RESET_METHOD_FLR,
-	PCQ_RESET_METHOD_AF_FLR,
-	PCQ_RESET_METHOD_PM,
-	PCQ_RESET_METHOD_BUS,
-};
 
 static_assert(PCI_NUM_RESET_METHODS > PCQ_RESET_METHOD_BUS);
-
-static u8 pcq_type_of(struct pci_dev *pdev)
-{
-	if (pdev->class >> 8 == PCI_CLASS_BRIDGE_HOST)
-		return PCQ_TYPE_HOST_BRIDGE;
-	if (pci_is_pcie(pdev)) {
-		switch (pci_pcie_type(pdev)) {
-		case PCI_EXP_TYPE_ENDPOINT:
-		case PCI_EXP_TYPE_LEG_END:
-			return PCQ_TYPE_ENDPOINT;
-		case PCI_EXP_TYPE_RC_END:
-			return PCQ_TYPE_RC_ENDPOINT;
-		case PCI_EXP_TYPE_ROOT_PORT:
-			return PCQ_TYPE_ROOT_PORT;
-		case PCI_EXP_TYPE_UPSTREAM:
-			return PCQ_TYPE_UPSTREAM_PORT;
-		case PCI_EXP_TYPE_DOWNSTREAM:
-			return PCQ_TYPE_DOWNSTREAM_PORT;
-		case PCI_EXP_TYPE_PCI_BRIDGE:
-		case PCI_EXP_TYPE_PCIE_BRIDGE:
-			return PCQ_TYPE_PCI_BRIDGE;
-		default:
-			return PCQ_TYPE_OTHER;
-		}
-	}
-	if (pdev->hdr_type == PCI_HEADER_TYPE_BRIDGE)
-		return PCQ_TYPE_PCI_BRIDGE;
-	if (pdev->hdr_type == PCI_HEADER_TYPE_NORMAL)
-		return PCQ_TYPE_ENDPOINT;
-	return PCQ_TYPE_OTHER;
-}
 
 /* Advanced Features FLR, as pci_af_flr() probes it. */
 static bool pcq_af_flr_usable(struct pci_dev *pdev, u8 af_cap)
@@ -82,7 +34,7 @@ static bool pcq_af_flr_usable(struct pci_dev *pdev, u8 af_cap)
 		return false;
 	if (pci_read_config_byte(pdev, af_cap + PCI_AF_CAP, &cap))
 		return false;
-	return (cap & PCI_AF_CAP_TP) && (cap & PCI_AF_CAP_FLR);
+	return pcq_fact_af_flr(cap);
 }
 
 /* PM reset, as pci_pm_reset() probes it: D3hot->D0 must reset the function. */
@@ -94,63 +46,40 @@ static bool pcq_pm_reset_usable(struct pci_dev *pdev)
 		return false;
 	if (pci_read_config_word(pdev, pdev->pm_cap + PCI_PM_CTRL, &csr))
 		return false;
-	return !(csr & PCI_PM_CTRL_NO_SOFT_RESET);
+	return pcq_fact_pm_reset(csr);
 }
 
 /*
- * The function-level reset the kernel itself would make: the first method
- * of pdev->reset_methods[], which holds what its probes found at
- * enumeration, minus what quirks forbid, in the order the admin's
- * reset_method setting left.  Only FLR, AF FLR and a PM reset can be
- * started at crash time; a device-specific or ACPI method first means the
- * kernel knows better than a plain reset for this device (e.g. NVMe
- * controllers that must be disabled before their FLR), and no function
- * reset is planned.  A method our own probes find but the list no longer
- * starts with (or no longer holds) was taken away by the admin.
+ * The function-level reset the kernel itself would make, and where its
+ * capability is: pcq_fact_reset() on the kernel's own list of methods,
+ * pdev->reset_methods[].
  */
-static u32 pcq_reset_flags(struct pci_dev *pdev, u8 af_cap)
+static u16 pcq_reset_flags(struct pci_dev *pdev, struct pcq_func *f)
 {
+	u8 af_cap = pci_find_capability(pdev, PCI_CAP_ID_AF);
 	bool flr = !pcie_reset_flr(pdev, PCI_RESET_PROBE);
 	bool af = pcq_af_flr_usable(pdev, af_cap);
 	bool pm = pcq_pm_reset_usable(pdev);
+	u16 flags = pcq_fact_reset(pdev->reset_methods[0], flr, af, pm);
 
-	switch (pdev->reset_methods[0]) {
-	case PCQ_RESET_METHOD_DEVICE_SPECIFIC:
-	case PCQ_RESET_METHOD_ACPI:
-		return PCQ_F_RESET_QUIRK;
-	case PCQ_RESET_METHOD_FLR:
-		if (flr)
-			return PCQ_F_FLR;
-		break;
-	case PCQ_RESET_METHOD_AF_FLR:
-		if (af)
-			return PCQ_F_AF_FLR;
-		break;
-	case PCQ_RESET_METHOD_PM:
-		if (pm)
-			return PCQ_F_PM_RESET;
-		break;
-	default:
-		break;
-	}
-	return flr || af || pm ? PCQ_F_RESET_ADMIN : 0;
+	if (flags & PCQ_F_FLR)
+		f->reset_cap = pdev->pcie_cap;
+	else if (flags & PCQ_F_AF_FLR)
+		f->reset_cap = af_cap;
+	else if (flags & PCQ_F_PM_RESET)
+		f->reset_cap = pdev->pm_cap;
+	return flags;
 }
 
-/*
- * CXL memory (a Type 3 memory device, or any function whose CXL device
- * DVSEC says it is memory capable): its HDM may be System RAM, so that a
- * reset would lose memory the dump reads.
- */
-static bool pcq_cxl_memory(struct pci_dev *pdev)
+/* CXL memory that is not class 0502: its CXL Device DVSEC says so */
+static bool pcq_cxl_dvsec_memory(struct pci_dev *pdev)
 {
 	u16 dvsec, cap;
 
-	if (pdev->class >> 8 == PCI_CLASS_MEMORY_CXL)
-		return true;
 	dvsec = pci_find_dvsec_capability(pdev, PCI_VENDOR_ID_CXL, PCQ_CXL_DVSEC_DEVICE);
 	if (!dvsec || pci_read_config_word(pdev, dvsec + PCQ_CXL_DVSEC_CAP, &cap))
 		return false;
-	return cap & PCQ_CXL_DVSEC_MEM_CAPABLE;
+	return pcq_fact_cxl_mem(cap);
 }
 
 /* A CXL port whose Secondary Bus Reset the hardware masks: cxl_sbr_masked() */
@@ -161,34 +90,28 @@ static bool pcq_cxl_sbr_masked(struct pci_dev *pdev)
 	dvsec = pci_find_dvsec_capability(pdev, PCI_VENDOR_ID_CXL, PCI_DVSEC_CXL_PORT);
 	if (!dvsec || pci_read_config_word(pdev, dvsec + PCI_DVSEC_CXL_PORT_CTL, &ctl))
 		return false;
-	return !(ctl & PCI_DVSEC_CXL_PORT_CTL_UNMASK_SBR);
+	return pcq_fact_cxl_sbr_masked(ctl);
 }
 
-static u32 pcq_flags_of(struct pci_dev *pdev, u8 af_cap)
+/*
+ * The facts' flags: what the registers say (facts.c), and what only the
+ * kernel knows: the boot display, its quirks, its reset methods.
+ */
+static u16 pcq_flags_of(struct pci_dev *pdev, struct pcq_func *f)
 {
-	u32 flags = 0;
+	u16 flags = pcq_fact_class_flags(f->class_rev);
 
-	/* Resetting a display device blanks the console the dump reports on. */
-	if (pdev->class >> 16 == PCI_BASE_CLASS_DISPLAY ||
-	    pdev == vga_default_device())
+	if (pdev == vga_default_device())
 		flags |= PCQ_F_VGA;
-	/* A PCI UART may carry the console; a reset loses its BARs. */
-	if (pdev->class >> 8 == PCI_CLASS_COMMUNICATION_SERIAL ||
-	    pdev->class >> 8 == PCI_CLASS_COMMUNICATION_MULTISERIAL)
-		flags |= PCQ_F_SERIAL;
-	if (pdev->class >> 8 == PCQ_CLASS_SYSTEM_IOMMU)
-		flags |= PCQ_F_IOMMU;
-	if (pdev->class >> 8 == PCI_CLASS_BRIDGE_ISA)
-		flags |= PCQ_F_ISA_BRIDGE;
 	if (pdev->dev_flags & PCI_DEV_FLAGS_NO_BUS_RESET)
 		flags |= PCQ_F_NO_BUS_RESET;
 	if (pdev->is_virtfn)
 		flags |= PCQ_F_VF;
-	if (pcq_cxl_memory(pdev))
+	if (pcq_cxl_dvsec_memory(pdev))
 		flags |= PCQ_F_CXL_MEM;
 	if (pdev->subordinate && pcq_cxl_sbr_masked(pdev))
 		flags |= PCQ_F_CXL_SBR_MASKED;
-	return flags | pcq_reset_flags(pdev, af_cap);
+	return flags | pcq_reset_flags(pdev, f);
 }
 
 /* Bridges above a function; a VF, on a virtual bus or not, has its PF's. */
@@ -247,7 +170,7 @@ static void pcq_pick_access(struct pcq_func *f, bool conf1)
 	struct pcq_run scratch = { };
 
 	pcq_cfg_pick(f, bus, conf1);
-	if (f->cfg.method != PCQ_ACCESS_ECAM)
+	if (!f->ecam)
 		return;
 	if (f->flags & PCQ_F_VF) {
 		if (pcq_cfg_read32(f, PCI_CLASS_REVISION, &scratch) == f->class_rev)
@@ -266,7 +189,6 @@ static void pcq_fill(struct pcq_func *f, const struct pcq_ent *ents, unsigned in
 {
 	struct pci_dev *pdev = ents[idx].pdev;
 	struct pci_dev *pf = pci_physfn(pdev);
-	u8 af_cap = pci_find_capability(pdev, PCI_CAP_ID_AF);
 
 	f->seg = pci_domain_nr(pdev->bus);
 	f->bus = pdev->bus->number;
@@ -275,19 +197,14 @@ static void pcq_fill(struct pcq_func *f, const struct pcq_ent *ents, unsigned in
 	f->device = pdev->device;
 	f->class_rev = pdev->class << 8 | pdev->revision;
 	f->hdr_type = pdev->hdr_type;
-	f->type = pcq_type_of(pdev);
+	f->type = pcq_fact_type(f->class_rev, pdev->hdr_type, pci_is_pcie(pdev),
+				pci_is_pcie(pdev) ? pci_pcie_type(pdev) : 0);
 	f->msi_cap = pci_find_capability(pdev, PCI_CAP_ID_MSI);
 	f->msix_cap = pci_find_capability(pdev, PCI_CAP_ID_MSIX);
-	f->pcie_cap = pdev->pcie_cap;
-	f->af_cap = af_cap;
-	f->pm_cap = pdev->pm_cap;
 	if (pdev->is_physfn)
 		f->sriov_cap = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_SRIOV);
-	if (pdev->subordinate) {
-		f->sec_bus = pdev->subordinate->number;
-		f->sub_bus = pdev->subordinate->busn_res.end;
-	}
-	f->flags = pcq_flags_of(pdev, af_cap);
+	f->flags = pcq_flags_of(pdev, f);
+	f->depth = ents[idx].key >> PCQ_KEY_DEPTH_SHIFT;
 	f->pf = pf != pdev ? pcq_index_of(ents, nr, pf) : -1;
 	f->parent = pf->bus->self ? pcq_index_of(ents, nr, pf->bus->self) : -1;
 	pcq_pick_access(f, conf1);
@@ -368,8 +285,8 @@ out:
  * pcq_snapshot_copy() - an unpublished copy of a snapshot, with its plan
  * @old: the snapshot
  *
- * The functions, the plan and the settings, sealed again (the copy's
- * internal pointers are its own); the scratch area is the copy's, zeroed.
+ * The facts, the plan and the settings, sealed again (the copy's internal
+ * pointer is its own); the walk's scratch after it is the copy's, zeroed.
  *
  * Context: process context; allocates.
  * Return: the copy, or an ERR_PTR().
@@ -382,11 +299,10 @@ struct pcq_snapshot *pcq_snapshot_copy(const struct pcq_snapshot *old)
 		return ERR_PTR(-ENOMEM);
 	pcq_snapshot_init(snap, old->nr);
 	memcpy(snap->func, old->func, old->nr * sizeof(*old->func));
-	/* the three index lists lie back to back */
-	memcpy(snap->order, old->order, 3 * (size_t)old->nr * sizeof(*old->order));
-	snap->nr_order = old->nr_order;
-	snap->nr_resets = old->nr_resets;
-	snap->nr_fresets = old->nr_fresets;
+	memcpy(snap->step, old->step, old->nr * sizeof(*old->step));
+	snap->nr_quiesce = old->nr_quiesce;
+	snap->nr_bus_resets = old->nr_bus_resets;
+	snap->nr_fn_resets = old->nr_fn_resets;
 	snap->generation = old->generation;
 	snap->settings = old->settings;
 	pcq_snapshot_seal(snap);

@@ -196,6 +196,31 @@ static struct pcq_bench_write pcq_bench_writes[PCQ_BENCH_MAX_FUNCS * PCQ_BENCH_M
 /* Bridge Control of each planned reset, before the reset. */
 static u16 pcq_bench_ctl[PCQ_BENCH_MAX_FUNCS];
 
+/*
+ * The plan of pcq_bench_snap as lists, in the walk's order: the functions
+ * to quiesce, the bridges to reset, the functions to reset one by one.
+ */
+static u32 pcq_bench_order[PCQ_BENCH_MAX_FUNCS], pcq_bench_nr_order;
+static u32 pcq_bench_resets[PCQ_BENCH_MAX_FUNCS], pcq_bench_nr_resets;
+static u32 pcq_bench_fresets[PCQ_BENCH_MAX_FUNCS], pcq_bench_nr_fresets;
+
+static void pcq_bench_lists(const struct pcq_snapshot *snap)
+{
+	u32 i, k;
+	s32 n;
+
+	pcq_bench_nr_order = 0;
+	for (k = 0; (n = pcq_plan_next_quiesce(snap, &k)) >= 0; )
+		pcq_bench_order[pcq_bench_nr_order++] = n;
+	pcq_bench_nr_fresets = 0;
+	for (k = 0; (n = pcq_plan_next_fn_reset(snap, &k)) >= 0; )
+		pcq_bench_fresets[pcq_bench_nr_fresets++] = n;
+	pcq_bench_nr_resets = 0;
+	for (i = 0; i < snap->nr; i++)
+		if (snap->step[i].action == PCQ_ACT_QUIESCE_RESET)
+			pcq_bench_resets[pcq_bench_nr_resets++] = i;
+}
+
 /* Time snapshot builds like the one published at load; free them again. */
 static int pcq_bench_build(struct pcq_bench_result *res)
 {
@@ -269,8 +294,8 @@ static void pcq_bench_floor(const struct pcq_snapshot *snap, struct pcq_bench_re
 	unsigned int k;
 	u16 cmd, val;
 
-	for (k = 0; k < snap->nr_order; k++) {
-		const struct pcq_func *f = &snap->func[snap->order[k]];
+	for (k = 0; k < pcq_bench_nr_order; k++) {
+		const struct pcq_func *f = &snap->func[pcq_bench_order[k]];
 
 		res->floor_reads += 2;
 		cmd = pcq_cfg_read16(f, PCI_COMMAND, &scratch);
@@ -291,10 +316,10 @@ static void pcq_bench_floor(const struct pcq_snapshot *snap, struct pcq_bench_re
 			pcq_bench_floor_cap(res, f, f->msix_cap + PCI_MSIX_FLAGS,
 					    PCI_MSIX_FLAGS_ENABLE, &scratch);
 	}
-	res->floor_reads += snap->nr_resets;
-	res->fresets = snap->nr_fresets;
-	for (k = 0; k < snap->nr_fresets; k++) {
-		cmd = pcq_cfg_read16(&snap->func[snap->fresets[k]], PCI_COMMAND, &scratch);
+	res->floor_reads += pcq_bench_nr_resets;
+	res->fresets = pcq_bench_nr_fresets;
+	for (k = 0; k < pcq_bench_nr_fresets; k++) {
+		cmd = pcq_cfg_read16(&snap->func[pcq_bench_fresets[k]], PCI_COMMAND, &scratch);
 		if (cmd != 0xffff && (cmd & PCI_COMMAND_MASTER))
 			res->fn_master++;
 	}
@@ -314,7 +339,7 @@ static u64 pcq_bench_reads(const struct pcq_snapshot *snap, struct pcq_run *run)
 	for (i = 0; i < snap->nr; i++) {
 		const struct pcq_func *f = &snap->func[i];
 
-		if (f->cfg.method == PCQ_ACCESS_NONE)
+		if (!f->ecam && !(f->flags & PCQ_F_CONF1))
 			continue;
 		local_irq_save(flags);
 		t0 = ktime_get_ns();
@@ -380,8 +405,8 @@ static u64 pcq_bench_ideal(const struct pcq_snapshot *snap, unsigned int nr_writ
 
 	local_irq_save(flags);
 	t0 = ktime_get_ns();
-	for (k = 0; k < snap->nr_order; k++) {
-		const struct pcq_func *f = &snap->func[snap->order[k]];
+	for (k = 0; k < pcq_bench_nr_order; k++) {
+		const struct pcq_func *f = &snap->func[pcq_bench_order[k]];
 
 		pcq_cfg_read32(f, PCI_VENDOR_ID, run);
 		pcq_cfg_read16(f, PCI_COMMAND, run);
@@ -415,24 +440,30 @@ static struct pcq_snapshot *pcq_bench_copy(const struct pcq_snapshot *snap,
 					   enum pcq_bench_part part)
 {
 	struct pcq_snapshot *copy;
-	unsigned int k, nr = 0;
+	unsigned int k;
 
 	copy = kvmalloc(pcq_snapshot_size(snap->nr), GFP_KERNEL);
 	if (!copy)
 		return NULL;
 	memcpy(copy, snap, snap->size);
-	pcq_snapshot_init(copy, snap->nr);	/* point the lists into the copy */
-	if (part != PCQ_BENCH_FN_RESETS)
-		copy->nr_fresets = 0;
-	if (part == PCQ_BENCH_BUS_RESETS)
-		copy->nr_order = 0;
-	else
-		copy->nr_resets = 0;
-	if (part == PCQ_BENCH_ENDPOINTS) {
-		for (k = 0; k < copy->nr_order; k++)
-			if (pcq_bench_is_endpoint(&copy->func[copy->order[k]]))
-				copy->order[nr++] = copy->order[k];
-		copy->nr_order = nr;
+	pcq_snapshot_init(copy, snap->nr);	/* point the plan into the copy */
+	copy->nr_quiesce = 0;
+	copy->nr_bus_resets = 0;
+	copy->nr_fn_resets = 0;
+	for (k = 0; k < copy->nr; k++) {
+		struct pcq_step *st = &copy->step[k];
+
+		if (part != PCQ_BENCH_FN_RESETS && pcq_own_reset(st))
+			st->reach = PCQ_REACH_NONE;
+		if (part == PCQ_BENCH_BUS_RESETS && st->action != PCQ_ACT_QUIESCE_RESET)
+			st->action = PCQ_ACT_SKIP;
+		if (part != PCQ_BENCH_BUS_RESETS && st->action == PCQ_ACT_QUIESCE_RESET)
+			st->action = PCQ_ACT_QUIESCE;
+		if (part == PCQ_BENCH_ENDPOINTS && !pcq_bench_is_endpoint(&copy->func[k]))
+			st->action = PCQ_ACT_SKIP;
+		copy->nr_quiesce += st->action != PCQ_ACT_SKIP;
+		copy->nr_bus_resets += st->action == PCQ_ACT_QUIESCE_RESET;
+		copy->nr_fn_resets += pcq_own_reset(st);
 	}
 	pcq_snapshot_seal(copy);
 	return copy;
@@ -451,7 +482,8 @@ static int pcq_bench_walk_part(const struct pcq_snapshot *snap, enum pcq_bench_p
 	if (!copy)
 		return -ENOMEM;
 	local_irq_save(flags);
-	pcq_walk(copy, dry_run, false, run);
+	pcq_walk(copy, pcq_snapshot_state(copy), dry_run ? PCQ_WALK_DRY_RUN : PCQ_WALK_PANIC,
+		 run);
 	local_irq_restore(flags);
 	touch_nmi_watchdog();
 	kvfree(copy);
@@ -473,13 +505,13 @@ static u64 pcq_bench_median(u64 *v, unsigned int n)
 }
 
 /* The walk's quiesce part over a copy without resets, then undone. */
-static u64 pcq_bench_walk(const struct pcq_snapshot *copy, unsigned int nr_writes,
+static u64 pcq_bench_walk(struct pcq_snapshot *copy, unsigned int nr_writes,
 			  struct pcq_run *walk)
 {
 	unsigned long flags;
 
 	local_irq_save(flags);
-	pcq_walk(copy, false, false, walk);
+	pcq_walk(copy, pcq_snapshot_state(copy), PCQ_WALK_PANIC, walk);
 	pcq_bench_undo(nr_writes);
 	local_irq_restore(flags);
 	touch_nmi_watchdog();
@@ -554,7 +586,7 @@ static void pcq_bench_hold(unsigned int ms)
 static void pcq_bench_assert(const struct pcq_snapshot *snap, unsigned int k,
 			     struct pcq_run *run)
 {
-	const struct pcq_func *b = &snap->func[snap->resets[k]];
+	const struct pcq_func *b = &snap->func[pcq_bench_resets[k]];
 	u16 ctl;
 
 	pcq_cfg_read32(b, PCI_VENDOR_ID, run);
@@ -569,7 +601,7 @@ static void pcq_bench_assert(const struct pcq_snapshot *snap, unsigned int k,
 static void pcq_bench_release(const struct pcq_snapshot *snap, unsigned int k,
 			      struct pcq_run *run)
 {
-	pcq_cfg_write16(&snap->func[snap->resets[k]], PCI_BRIDGE_CONTROL,
+	pcq_cfg_write16(&snap->func[pcq_bench_resets[k]], PCI_BRIDGE_CONTROL,
 			pcq_bench_ctl[k], run);
 }
 
@@ -598,7 +630,7 @@ static u64 pcq_bench_sequential(const struct pcq_snapshot *snap, struct pcq_run 
 
 	local_irq_save(flags);
 	t0 = ktime_get_ns();
-	for (k = 0; k < snap->nr_resets; k++) {
+	for (k = 0; k < pcq_bench_nr_resets; k++) {
 		pcq_bench_assert(snap, k, run);
 		pcq_bench_hold(snap->settings.reset_hold_ms);
 		pcq_bench_release(snap, k, run);
@@ -639,17 +671,17 @@ static int pcq_bench_measure_locked(struct pcq_bench_result *res)
 	snap = pcq_bench_snap;
 	if (snap->nr > PCQ_BENCH_MAX_FUNCS)
 		return -E2BIG;
+	pcq_bench_lists(snap);
 	memset(res, 0, sizeof(*res));
 	res->functions = snap->nr;
-	res->order = snap->nr_order;
-	res->resets = snap->nr_resets;
+	res->order = pcq_bench_nr_order;
+	res->resets = pcq_bench_nr_resets;
 	res->snapshot_bytes = pcq_snapshot_size(snap->nr);
 	res->reset_hold_ms = snap->settings.reset_hold_ms;
 	for (i = 0; i < snap->nr; i++) {
-		if (snap->func[i].cfg.method == PCQ_ACCESS_ECAM &&
-		    pcq_bench_first_on_bus(snap, i))
+		if (snap->func[i].ecam && pcq_bench_first_on_bus(snap, i))
 			res->ecam_maps++;
-		if (snap->func[i].sub_bus)
+		if (pcq_is_bridge(&snap->func[i]))
 			res->bridges++;
 	}
 
@@ -658,7 +690,7 @@ static int pcq_bench_measure_locked(struct pcq_bench_result *res)
 		return err;
 	pcq_bench_floor(snap, res);
 	nr_writes = res->floor_writes;
-	res->floor_writes += 2 * snap->nr_resets + res->fn_master;
+	res->floor_writes += 2 * pcq_bench_nr_resets + res->fn_master;
 	/* the accesses the walk makes for the planned endpoints: a dry run */
 	err = pcq_bench_walk_part(snap, PCQ_BENCH_ENDPOINTS, true, &res->ep_dry);
 	if (err)

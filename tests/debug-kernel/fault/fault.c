@@ -159,11 +159,11 @@ static int pcq_fault_corrupt_snapshot(void)
 {
 	struct pcq_snapshot *snap;
 
-	mutex_lock(&pcq_lock);
+	pcq_lock_state();
 	snap = (struct pcq_snapshot *)pcq_snapshot_locked();
 	if (snap && snap->nr)
 		snap->func[0].vendor ^= 0x5a5a;
-	mutex_unlock(&pcq_lock);
+	pcq_unlock_state();
 	if (!snap || !snap->nr)
 		return -ENODEV;
 	pr_emerg("fault: snapshot corrupted\n");
@@ -171,9 +171,9 @@ static int pcq_fault_corrupt_snapshot(void)
 }
 
 /*
- * Point the function's accessor at a type 1 address where no function
- * answers (device 31, function 7 of its bus), so that it reads all-ones, as
- * after a surprise removal; then seal the snapshot again.
+ * Point the function's ECAM accessor at a function that does not answer
+ * (device 31, function 7 of its bus), so that it reads all-ones, as after a
+ * surprise removal; then seal the snapshot again.
  */
 static int pcq_fault_all_ones(const char *arg)
 {
@@ -191,7 +191,7 @@ static int pcq_fault_all_ones(const char *arg)
 		pci_dev_put(ghost);
 		return -EBUSY;
 	}
-	mutex_lock(&pcq_lock);
+	pcq_lock_state();
 	snap = (struct pcq_snapshot *)pcq_snapshot_locked();
 	for (i = 0; snap && i < snap->nr; i++) {
 		struct pcq_func *f = &snap->func[i];
@@ -199,14 +199,16 @@ static int pcq_fault_all_ones(const char *arg)
 		if (f->seg != list.entry[0].seg || f->bus != list.entry[0].bus ||
 		    f->devfn != list.entry[0].devfn)
 			continue;
-		f->cfg.method = PCQ_ACCESS_CONF1;
-		f->cfg.conf1 = pcq_cfg_conf1_address(f->bus, 0xff);
+		err = -EOPNOTSUPP;
+		if (!f->ecam)
+			break;
+		f->ecam += (unsigned long)(0xff - f->devfn) << 12;
 		pcq_snapshot_seal(snap);
 		pr_emerg("fault: %s now reads all-ones\n", arg);
 		err = 0;
 		break;
 	}
-	mutex_unlock(&pcq_lock);
+	pcq_unlock_state();
 	return err;
 }
 

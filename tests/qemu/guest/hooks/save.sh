@@ -32,18 +32,24 @@ elf=no
 [ "$(dd if=/tmp/head bs=4 count=1 2>/dev/null | tail -c 3)" = ELF ] && elf=yes
 say "head bytes=$(stat -c %s /tmp/head) sha256=$sha elf=$elf"
 
-# bdf DEVICE-DIR: the PCI address a class device hangs off; a multipath
-# NVMe namespace (QEMU 10's nvme has a subsystem: the kernel's native
-# multipath makes nvmeXnY a head over path devices nvmeXcZnY) by its path's
+# bdf BLOCK-DIR: the PCI address of the controller an NVMe namespace is
+# on: its controller's address attribute, or for a multipath head (QEMU
+# 10's nvme has a subsystem, so the kernel's native multipath makes nvmeXnY
+# a head whose device is the subsystem) that of the controller in its
+# subsystem; the test gives each disk a subsystem of its own
 bdf() {
 	# shellcheck disable=SC3043 # busybox ash has local
-	local p
-	for p in "$1"/multipath/*; do
-		[ -e "$p" ] || break
-		bdf "$(readlink -f "$p")"
+	local c
+	if [ -r "$1/device/address" ]; then
+		cat "$1/device/address"
+		return
+	fi
+	for c in "$1"/device/nvme*; do
+		[ -r "$c/address" ] || continue
+		cat "$c/address"
 		return
 	done
-	basename "$(readlink -f "$1/device/device" 2>/dev/null || readlink -f "$1/device")"
+	echo unknown
 }
 
 # the NVMe namespaces, once their controllers came back (up to 30 s)

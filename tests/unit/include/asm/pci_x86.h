@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 
+u8 mmio_config_readb(void __iomem *pos);
 u16 mmio_config_readw(void __iomem *pos);
 u32 mmio_config_readl(void __iomem *pos);
 void mmio_config_writeb(void __iomem *pos, u8 val);

@@ -5,5 +5,6 @@
 
 #define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, val)	(*(volatile __typeof__(x) *)&(x) = (val))
+#define barrier()		__asm__ __volatile__("" : : : "memory")
 
 #endif

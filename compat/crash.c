@@ -1,38 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Out-of-tree build only: run crash_quiesce() from the panic notifier chain.
+ * Out-of-tree build only: the crash entry from a panic notifier.
  *
- * The in-tree form is called by __crash_kexec(), on every way into kdump.
- * A module cannot hook there.  Its panic notifier runs before kdump only
- * when the kernel has crash_kexec_post_notifiers; without it kdump takes
- * over first and the handler never runs, which registration reports, as it
- * reports a crash kernel not loaded yet.
+ * In tree, __crash_kexec() calls pci_crash_quiesce() on every way into
+ * kdump (drivers/pci/crash_quiesce/crash.c, built here as it is).  A module
+ * cannot hook there.  Its panic notifier runs before kdump only when the
+ * kernel has crash_kexec_post_notifiers; without it kdump takes over first
+ * and the walk never runs, which loading reports.
+ *
+ * A crash inside the walk (a nested panic, or an oops made one) runs the
+ * panic notifiers again on the same CPU: the second entry is
+ * pci_crash_quiesce_recover()'s, which releases the walk's bus resets
+ * before that crash goes on into kdump.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#include "../drivers/pci/crash_quiesce/core.h"
+
+/* the in-tree file's own, renamed: this file's wrap them */
+int pcq_crash_init_in_tree(void);
+void pcq_crash_exit_in_tree(void);
+
+#define pcq_crash_init pcq_crash_init_in_tree
+#define pcq_crash_exit pcq_crash_exit_in_tree
+#include "../drivers/pci/crash_quiesce/crash.c"
+#undef pcq_crash_init
+#undef pcq_crash_exit
 
 #include <linux/err.h>
 #include <linux/fs.h>
-#include <linux/kexec.h>
 #include <linux/limits.h>
-#include <linux/notifier.h>
 #include <linux/panic_notifier.h>
-#include <linux/printk.h>
 
 #include "oot.h"
-
-#undef crash_quiesce_register
-#undef crash_quiesce_unregister
 
 #define PCQ_POST_NOTIFIERS_PATH "/sys/module/kernel/parameters/crash_kexec_post_notifiers"
 
 /**
- * pcq_oot_panic_notify() - panic notifier: run the quiesce handler once
+ * pcq_oot_panic_notify() - panic notifier: the crash entry
  * @nb:     the notifier block
  * @action: unused
  * @data:   the panic message, unused
- *
- * A second call, for a crash raised inside the handler, lets the handler
- * recover (crash_quiesce()) before the nested panic goes on into kdump.
  *
  * Context: panic, interrupts off, other CPUs stopped; may be NMI (the NMI
  * watchdog, unknown_nmi_panic).  Takes no lock.
@@ -41,12 +47,13 @@
 static int pcq_oot_panic_notify(struct notifier_block *nb, unsigned long action,
 				void *data)
 {
-	crash_quiesce();
+	if (!pci_crash_quiesce_recover())
+		pci_crash_quiesce();
 	return NOTIFY_DONE;
 }
 
 /*
- * Run before the other panic notifiers: until the handler has run, DMA goes
+ * Run before the other panic notifiers: until the walk has run, DMA goes
  * on writing into the memory kdump is about to save.  pvpanic (INT_MAX)
  * only signals the host and may go first.
  */
@@ -72,19 +79,17 @@ static bool pcq_oot_post_notifiers(void)
 }
 
 /**
- * pcq_oot_register() - install the handler behind a panic notifier
- * @ops: the handler
+ * pcq_crash_init() - get ready to be called by a crash, from a panic notifier
  *
- * Warns once per missing condition: crash_kexec_post_notifiers off (kdump
- * would run before the notifier chain, so the handler never runs) or no
- * crash kernel loaded yet (nothing to protect until one is).
+ * Warns when crash_kexec_post_notifiers is off: kdump would run before the
+ * notifier chain, so the walk would never run.
  *
  * Context: process context.
- * Return: 0, or -EBUSY if a handler is already installed.
+ * Return: 0, or the error of register_die_notifier().
  */
-int pcq_oot_register(const struct crash_quiesce_ops *ops)
+int pcq_crash_init(void)
 {
-	int err = crash_quiesce_register(ops);
+	int err = pcq_crash_init_in_tree();
 
 	if (err)
 		return err;
@@ -92,20 +97,17 @@ int pcq_oot_register(const struct crash_quiesce_ops *ops)
 	atomic_notifier_chain_register(&panic_notifier_list, &pcq_oot_nb);
 	if (!pcq_oot_post_notifiers())
 		pr_warn("crash_kexec_post_notifiers is off: kdump runs before panic notifiers, so devices will NOT be quiesced; boot with crash_kexec_post_notifiers\n");
-	if (!kexec_crash_loaded())
-		pr_warn("no crash kernel loaded yet: nothing to protect until one is loaded with kexec -p\n");
 	return 0;
 }
 
 /**
- * pcq_oot_unregister() - remove the panic notifier and the handler
- * @ops: the handler given to pcq_oot_register()
+ * pcq_crash_exit() - remove the panic notifier, then no more crash entries
  *
  * Context: process context; sleeps.
  */
-void pcq_oot_unregister(const struct crash_quiesce_ops *ops)
+void pcq_crash_exit(void)
 {
 	atomic_notifier_chain_unregister(&panic_notifier_list, &pcq_oot_nb);
-	crash_quiesce_unregister(ops);
+	pcq_crash_exit_in_tree();
 	pcq_oot_crash_cpus_exit();
 }

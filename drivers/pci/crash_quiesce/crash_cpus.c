@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Crash quiesce: which CPUs did not stop for the crash.
+ * PCI crash quiesce: which CPUs did not stop for the crash.
  *
- * A quiesce handler assumes that nothing but its own CPU runs: no other
- * CPU touches the devices it stops.  The crash shootdown is best effort,
- * though (x86 waits a second for its NMI to be taken, arm64 as long for
- * its IPI), and the handler says when it did not work out.
+ * The walk assumes that nothing but its own CPU runs: no other CPU touches
+ * the devices it stops.  The crash shootdown is best effort, though (x86
+ * waits a second for its NMI to be taken, arm64 as long for its IPI), and
+ * the summary line says when it did not work out.
  */
 #include <linux/compiler.h>
 #include <linux/cpumask.h>
-#include <linux/crash_quiesce.h>
 #include <linux/kexec.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
 
+#include "crash_quiesce.h"
+
 /**
- * crash_cpus_not_stopped() - how many other CPUs did not stop for the crash?
+ * pcq_crash_cpus_not_stopped() - how many other CPUs did not stop for the crash?
  *
  * Every CPU the crash shootdown stops (an NMI on x86, IPI_CPU_CRASH_STOP on
  * arm64) saves its registers in its crash note first, and nothing writes a
@@ -27,7 +28,7 @@
  * Context: crash, after the other CPUs were told to stop.
  * Return: the number of such CPUs.
  */
-unsigned int crash_cpus_not_stopped(void)
+unsigned int pcq_crash_cpus_not_stopped(void)
 {
 	unsigned int cpu, self = raw_smp_processor_id(), n = 0;
 
