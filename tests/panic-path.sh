@@ -66,7 +66,12 @@ functions=(
 	"$P/seal.c:pcq_snapshot_state_ok"
 	"$P/seal.c:pcq_snapshot_sum"
 	"$P/seal.c:pcq_index_ok"
-	"$P/cfg.c:pcq_conf1_select"
+	compat/pci_direct.c:pcq_conf1_select
+	compat/pci_direct.c:read_pci_config
+	compat/pci_direct.c:read_pci_config_16
+	compat/pci_direct.c:read_pci_config_byte
+	compat/pci_direct.c:write_pci_config_16
+	compat/pci_direct.c:write_pci_config_byte
 	"$P/cfg.c:pcq_conf1_read"
 	"$P/cfg.c:pcq_conf1_write"
 	"$P/cfg.c:pcq_cfg_reaches"
@@ -105,7 +110,7 @@ no_calls() {
 	return 1
 }
 
-for file in $P/quiesce.c $P/cfg.c $P/seal.c $P/plan.c $P/crash_cpus.c; do
+for file in $P/quiesce.c $P/cfg.c $P/seal.c $P/plan.c $P/crash_cpus.c compat/pci_direct.c; do
 	tap_check "no lock, sleep, allocation, WARN or PCI core access in $file" \
 		no_calls "$file"
 done

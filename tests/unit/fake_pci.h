@@ -125,4 +125,10 @@ int fake_writes_to(int fn);
 int fake_writes_at(int fn, unsigned int off);
 int fake_resets_of(int fn);
 
+/* the 0xCF8 word that selects a function, register bits clear */
+static inline u32 fake_conf1_address(u8 bus, u8 devfn)
+{
+	return 0x80000000 | (u32)bus << 16 | (u32)devfn << 8;
+}
+
 #endif

@@ -13,9 +13,9 @@
 
 static void test_addresses(void)
 {
-	is(pcq_cfg_conf1_address(0, 0), 0x80000000, "conf1 address: 00:00.0");
-	is(pcq_cfg_conf1_address(0x12, 0x1b), 0x80121b00, "conf1 address: 12:03.3");
-	is(pcq_cfg_conf1_address(0xff, 0xff), 0x80ffff00, "conf1 address: ff:1f.7");
+	is(fake_conf1_address(0, 0), 0x80000000, "conf1 address: 00:00.0");
+	is(fake_conf1_address(0x12, 0x1b), 0x80121b00, "conf1 address: 12:03.3");
+	is(fake_conf1_address(0xff, 0xff), 0x80ffff00, "conf1 address: ff:1f.7");
 }
 
 /* Two functions with distinct contents. */
@@ -89,7 +89,7 @@ static void test_conf1(void)
 
 	two_functions();
 	/* the panic CPU may have been interrupted between its own 0xcf8 and 0xcfc */
-	fake.cf8 = pcq_cfg_conf1_address(4, 0x11) | PCI_BRIDGE_CONTROL;
+	fake.cf8 = fake_conf1_address(4, 0x11) | PCI_BRIDGE_CONTROL;
 	fake.cf8_fresh = true;
 
 	is(pcq_cfg_read32(&a, PCI_VENDOR_ID, &run), 0x10d38086, "conf1: read32 IDs of function A");
@@ -175,7 +175,7 @@ static void test_pick_vmd_twin(void)
 	is(fake_get16(0, PCI_COMMAND), 0x0007, "pick: the twin's Command untouched");
 	is(pcq_cfg_read32(&twin, PCI_VENDOR_ID, &run), 0x10d38086,
 	   "pick: control: the twin's own accessor reads its IDs");
-	ok(io_is(0, 0xcf8, 4, true, pcq_cfg_conf1_address(3, 0x10)),
+	ok(io_is(0, 0xcf8, 4, true, fake_conf1_address(3, 0x10)),
 	   "pick: type 1 address of 03:02.0 in 0xcf8 (%#x)", fake.nio ? fake.io[0].val : 0);
 
 	/* with the kernel's mapping of bus 3, ECAM at base + devfn * 4 KiB */

@@ -341,7 +341,7 @@ static void test_real(void)
 	   s->step[USP].reset_by == RP2 && s->step[VGA].reset_by == -1,
 	   "%s plan: the functions below them reset_by them, the display not", M);
 	/* stale 0xcf8 content from an access the panic interrupted */
-	fake.cf8 = pcq_cfg_conf1_address(0x42, 0x42) | 0x3c;
+	fake.cf8 = fake_conf1_address(0x42, 0x42) | 0x3c;
 	fake.cf8_fresh = true;
 	topo_walk(s, PCQ_WALK_PANIC, &r);
 	check_real(s, &r, "real walk");

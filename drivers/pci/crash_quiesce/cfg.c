@@ -13,10 +13,11 @@
  *   through %eax (mmio_config_*(), as pci_mmcfg_read() does: AMD Family 10h
  *   processors require it), elsewhere with readl()/writew() and friends, as
  *   pci_generic_config_read() does.
- * - Type 1 (0xCF8/0xCFC): the address is written to 0xCF8 before every data
- *   access.  The other CPUs are stopped, so nobody races us; but the panic
- *   CPU itself may have been interrupted between its own 0xCF8 and 0xCFC
- *   accesses, so the content of 0xCF8 is never assumed.
+ * - Type 1 (0xCF8/0xCFC), through arch/x86/pci/early.c's accessors: the
+ *   address is written to 0xCF8 before every data access.  The other CPUs
+ *   are stopped, so nobody races us; but the panic CPU itself may have been
+ *   interrupted between its own 0xCF8 and 0xCFC accesses, so the content of
+ *   0xCF8 is never assumed.
  *
  * Every access is counted in the caller's struct pcq_run: the counts are the
  * deterministic cost figure reported in last_run.
@@ -27,9 +28,6 @@
  * backend: its bare 0xCF8/0xCFC pair would race with the PCI core on other
  * CPUs.  Its walk reads through the PCI core instead (pcq_cfg_pci_core_ops,
  * cfg_pci_core.c).
- *
- * In tree, type 1 goes through arch/x86/pci/early.c's accessors, which
- * work the same way; modules cannot call them (not exported).
  */
 #include <linux/io.h>
 #include <linux/kconfig.h>
@@ -37,6 +35,7 @@
 #include <linux/types.h>
 
 #ifdef CONFIG_X86
+#include <asm/pci-direct.h>
 #include <asm/pci_x86.h>
 
 /* as pci_mmcfg_read() does: through %eax (AMD Family 10h, see pci_x86.h) */
@@ -55,22 +54,6 @@
 #endif
 
 #include "crash_quiesce.h"
-
-#define PCQ_CONF1_ADDR_PORT	0xcf8
-#define PCQ_CONF1_DATA_PORT	0xcfc
-#define PCQ_CONF1_ENABLE		0x80000000
-
-/**
- * pcq_cfg_conf1_address() - the 0xCF8 word that selects a function
- * @bus:   bus number
- * @devfn: device and function
- *
- * Return: the address word with the register bits clear.
- */
-u32 pcq_cfg_conf1_address(u8 bus, u8 devfn)
-{
-	return PCQ_CONF1_ENABLE | (u32)bus << 16 | (u32)devfn << 8;
-}
 
 /**
  * pcq_cfg_pick() - choose a function's lock-free accessor
@@ -115,22 +98,13 @@ const char *pcq_access_name(const struct pcq_func *f)
 
 #ifdef CONFIG_X86
 /**
- * pcq_conf1_select() - point 0xCF8 at a function's register
- * @f:   the function
- * @reg: register offset; the low two bits select the byte lane at 0xCFC
- *
- * Context: panic path; written before every data access, no lock.
- */
-static void pcq_conf1_select(const struct pcq_func *f, unsigned int reg)
-{
-	outl(pcq_cfg_conf1_address(f->bus, f->devfn) | (reg & 0xfc), PCQ_CONF1_ADDR_PORT);
-}
-
-/**
  * pcq_conf1_read() - a type 1 config read
  * @f:    the function
  * @reg:  register offset below 256
  * @size: 1, 2 or 4 bytes
+ *
+ * Through arch/x86/pci/early.c's accessors, which write the address to
+ * 0xCF8 before every data access and take no lock.
  *
  * Context: panic path; no lock.
  * Return: the value.
@@ -138,14 +112,15 @@ static void pcq_conf1_select(const struct pcq_func *f, unsigned int reg)
 static u32 pcq_conf1_read(const struct pcq_func *f, unsigned int reg,
 			  unsigned int size)
 {
-	pcq_conf1_select(f, reg);
+	u8 slot = PCI_SLOT(f->devfn), fn = PCI_FUNC(f->devfn);
+
 	switch (size) {
 	case 4:
-		return inl(PCQ_CONF1_DATA_PORT);
+		return read_pci_config(f->bus, slot, fn, reg);
 	case 2:
-		return inw(PCQ_CONF1_DATA_PORT + (reg & 2));
+		return read_pci_config_16(f->bus, slot, fn, reg);
 	default:
-		return inb(PCQ_CONF1_DATA_PORT + (reg & 3));
+		return read_pci_config_byte(f->bus, slot, fn, reg);
 	}
 }
 
@@ -161,11 +136,12 @@ static u32 pcq_conf1_read(const struct pcq_func *f, unsigned int reg,
 static void pcq_conf1_write(const struct pcq_func *f, unsigned int reg,
 			    unsigned int size, u32 val)
 {
-	pcq_conf1_select(f, reg);
+	u8 slot = PCI_SLOT(f->devfn), fn = PCI_FUNC(f->devfn);
+
 	if (size == 2)
-		outw(val, PCQ_CONF1_DATA_PORT + (reg & 2));
+		write_pci_config_16(f->bus, slot, fn, reg, val);
 	else
-		outb(val, PCQ_CONF1_DATA_PORT + (reg & 3));
+		write_pci_config_byte(f->bus, slot, fn, reg, val);
 }
 #else
 static u32 pcq_conf1_read(const struct pcq_func *f, unsigned int reg,

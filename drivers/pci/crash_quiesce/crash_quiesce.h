@@ -492,7 +492,6 @@ void pcq_cfg_write16(const struct pcq_func *f, unsigned int reg, u16 val,
 void pcq_cfg_write8(const struct pcq_func *f, unsigned int reg, u8 val,
 		    struct pcq_run *run);
 void pcq_cfg_pick(struct pcq_func *f, void __iomem *ecam_bus, bool conf1);
-u32 pcq_cfg_conf1_address(u8 bus, u8 devfn);
 const char *pcq_access_name(const struct pcq_func *f);
 
 /*
