@@ -67,8 +67,10 @@
 #   rx_refused_no_master=N        QEMU trace, same window: receive refused because
 #                                 Bus Master was off
 #   rx_after_capture_start=N      frames written after the capture init started
-#   ev_EVENT_before=N ev_EVENT_after_panic=N   each -e event, before and after
-#                                 the panic-start marker
+#   ev_EVENT_before=N ev_EVENT_after_panic=N   each -e event, before the
+#                                 panic-start marker, and after the panic path
+#                                 (the -end marker, -P: -start): between the two
+#                                 the devices run until the quiesce stops them
 #   fault_lines=N                 the capture kernel's IOMMU fault lines (serial.log):
 #                                 dma_lines drhd_lines intr_remap_lines (Intel),
 #                                 amdvi_lines (AMD-Vi events), smmu_lines (SMMUv3)
@@ -276,7 +278,7 @@ read -r quiesced bridges skipped mismatched panic_us <<<"$nums" || true
 	for e in "${events[@]}"; do
 		printf 'ev_%s_before=%s\nev_%s_after_panic=%s\n' \
 			"$e" "$(cq_trace_count "$trace" "$e" 0 "$t_panic_start")" \
-			"$e" "$(cq_trace_count "$trace" "$e" "${t_panic_start:-9e99}" "")"
+			"$e" "$(cq_trace_count "$trace" "$e" "${t_panic_end:-9e99}" "")"
 	done
 	printf 'fault_lines=%s\ndma_lines=%s\ndrhd_lines=%s\nintr_remap_lines=%s\namdvi_lines=%s\nsmmu_lines=%s\n' \
 		"$(lines "$fault_re" "$out/capture.log")" "$(lines "$re_dma" "$out/capture.log")" \
