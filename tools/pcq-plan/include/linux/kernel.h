@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Userspace stand-in for <linux/kernel.h>: what plan.c, seal.c, parse.c use. */
+#ifndef _PCQ_PLAN_LINUX_KERNEL_H
+#define _PCQ_PLAN_LINUX_KERNEL_H
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
+/* Kernel semantics: the characters written, not counting the NUL. */
+static inline __attribute__((format(printf, 3, 4)))
+int scnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!size)
+		return 0;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return 0;
+	return (size_t)n < size ? n : (int)(size - 1);
+}
+
+#endif
