@@ -222,6 +222,93 @@ static void test_reset(void)
 	   "never quirk or admin");
 }
 
+static void test_flr(void)
+{
+	ok(pcq_fact_flr(PCI_EXP_DEVCAP_FLR), "flr: Function Level Reset Capability set: usable");
+	ok(pcq_fact_flr(0xffffffff), "flr: every bit set: usable");
+	ok(!pcq_fact_flr(0xffffffff & ~PCI_EXP_DEVCAP_FLR), "flr: control: all but the FLR bit: not usable");
+}
+
+/* a function of class @class with header @hdr, through pcq_fact_fill() */
+static struct pcq_func fill(u32 class, u8 hdr, const struct pcq_fact_in *in)
+{
+	struct pcq_func f = { .class_rev = CR(class, 0), .hdr_type = hdr };
+
+	pcq_fact_fill(&f, in);
+	return f;
+}
+
+static void test_fill(void)
+{
+	struct pcq_fact_in in = {
+		.pcie_cap = 0x40, .pcie_type = PCI_EXP_TYPE_ENDPOINT, .af_cap = 0x90,
+		.pm_cap = 0x60, .flr = true, .af_flr = true, .pm = true,
+		.first_method = PCQ_RESET_METHOD_FLR,
+	};
+	struct pcq_func f;
+
+	f = fill(0x0200, PCI_HEADER_TYPE_NORMAL, &in);
+	ok(f.type == PCQ_TYPE_ENDPOINT && f.flags == PCQ_F_FLR && f.reset_cap == 0x40,
+	   "fill: an endpoint with FLR first: FLR through its PCIe capability");
+	in.first_method = PCQ_RESET_METHOD_AF_FLR;
+	f = fill(0x0200, PCI_HEADER_TYPE_NORMAL, &in);
+	ok(f.flags == PCQ_F_AF_FLR && f.reset_cap == 0x90, "fill: AF FLR first: its capability");
+	in.first_method = PCQ_RESET_METHOD_PM;
+	f = fill(0x0200, PCI_HEADER_TYPE_NORMAL, &in);
+	ok(f.flags == PCQ_F_PM_RESET && f.reset_cap == 0x60, "fill: PM first: its capability");
+	in.first_method = PCQ_RESET_METHOD_DEVICE_SPECIFIC;
+	f = fill(0x0200, PCI_HEADER_TYPE_NORMAL, &in);
+	ok(f.flags == PCQ_F_RESET_QUIRK && f.reset_cap == 0,
+	   "fill: the kernel's own method first: quirk, no capability");
+	in.first_method = PCQ_RESET_METHOD_FLR;
+
+	in.pcie_cap = 0;
+	in.flr = false;
+	f = fill(0x0200, PCI_HEADER_TYPE_NORMAL, &in);
+	ok(f.type == PCQ_TYPE_ENDPOINT && f.flags == PCQ_F_RESET_ADMIN,
+	   "fill: control: FLR gone but AF and PM there: the admin's doing");
+	in.pcie_cap = 0x40;
+	in.flr = true;
+
+	in.boot_vga = true;
+	f = fill(0x0200, PCI_HEADER_TYPE_NORMAL, &in);
+	ok(f.flags & PCQ_F_VGA, "fill: the boot display, whatever its class, is protected");
+	in.boot_vga = false;
+	f = fill(0x0300, PCI_HEADER_TYPE_NORMAL, &in);
+	ok(f.flags & PCQ_F_VGA, "fill: control: a display class is protected without boot_vga");
+	f = fill(0x0200, PCI_HEADER_TYPE_NORMAL, &in);
+	ok(!(f.flags & PCQ_F_VGA), "fill: control: a NIC is not");
+
+	in.no_bus_reset = true;
+	in.vf = true;
+	f = fill(0x0200, PCI_HEADER_TYPE_NORMAL, &in);
+	ok((f.flags & PCQ_F_NO_BUS_RESET) && (f.flags & PCQ_F_VF),
+	   "fill: the NO_BUS_RESET quirk and a VF are carried");
+	in.no_bus_reset = false;
+	in.vf = false;
+
+	in.cxl_dvsec_cap_found = true;
+	in.cxl_dvsec_cap = BIT(2);
+	f = fill(0x1200, PCI_HEADER_TYPE_NORMAL, &in);
+	ok(f.flags & PCQ_F_CXL_MEM, "fill: a memory-capable CXL Device DVSEC: CXL memory");
+	in.cxl_dvsec_cap_found = false;
+	f = fill(0x1200, PCI_HEADER_TYPE_NORMAL, &in);
+	ok(!(f.flags & PCQ_F_CXL_MEM), "fill: control: the same value, no such DVSEC: not CXL memory");
+
+	in.pcie_type = PCI_EXP_TYPE_ROOT_PORT;
+	in.cxl_port_ctl_found = true;
+	in.cxl_port_ctl = 0;
+	f = fill(0x0604, PCI_HEADER_TYPE_BRIDGE, &in);
+	ok(f.type == PCQ_TYPE_ROOT_PORT && (f.flags & PCQ_F_CXL_SBR_MASKED),
+	   "fill: a CXL root port with Unmask SBR clear: masked");
+	f = fill(0x0604, PCI_HEADER_TYPE_NORMAL, &in);
+	ok(!(f.flags & PCQ_F_CXL_SBR_MASKED),
+	   "fill: control: the same DVSEC on a type 0 header: no bus to mask");
+	in.cxl_port_ctl = BIT(0);
+	f = fill(0x0604, PCI_HEADER_TYPE_BRIDGE, &in);
+	ok(!(f.flags & PCQ_F_CXL_SBR_MASKED), "fill: control: Unmask SBR set: not masked");
+}
+
 int main(void)
 {
 	test_type();
@@ -229,5 +316,7 @@ int main(void)
 	test_probes();
 	test_default_method();
 	test_reset();
+	test_flr();
+	test_fill();
 	return tap_done();
 }

@@ -20,12 +20,8 @@
 
 #include "pcq-plan.h"
 
-/* CXL r3.1 sec 8.1.3 and 8.1.5: the CXL DVSECs pcq-plan reads */
+/* include/linux/pci_ids.h: the CXL DVSECs' vendor (pci_compat.h has the rest) */
 #define PP_VENDOR_ID_CXL		0x1e98
-#define PP_CXL_DVSEC_DEVICE		0	/* PCIe DVSEC for CXL Devices */
-#define PP_CXL_DVSEC_CAP		0x0a	/* ... its CXL Capability */
-#define PP_CXL_DVSEC_PORT		3	/* CXL Extensions DVSEC for Ports */
-#define PP_CXL_DVSEC_PORT_CTL		0x0c	/* ... its Port Control */
 
 /* PCI Code and ID Assignment r1.15 sec 1.1: a VGA device from before class codes */
 #define PP_CLASS_NOT_DEFINED_VGA	0x0001
@@ -512,19 +508,19 @@ struct pp_tally {
 };
 
 /*
- * One function's facts, as pcq_fill() and pcq_flags_of() make them from a
- * struct pci_dev: the same facts.c functions on the registers the kernel
- * would read.
+ * One function's facts, as snapshot.c's pcq_fill() makes them from a struct
+ * pci_dev: what the registers and the options say gathered into a struct
+ * pcq_fact_in, then facts.c's pcq_fact_fill(), the driver's own combination.
  */
 static void fill(struct pp_machine *m, const struct pp_opts *o, struct pcq_func *f,
 		 const struct pp_fn *d, struct pp_tally *t)
 {
 	u8 pcie = find_cap(d, PCI_CAP_ID_EXP), af_cap = find_cap(d, PCI_CAP_ID_AF);
 	u8 pm_cap = pm_cap_of(d);
-	bool dead = all_ones(d), flr, af, pm;
-	enum pcq_reset_method first;
+	bool dead = all_ones(d);
+	struct pcq_fact_in in = { };
 	char bdf[32];
-	u16 reset, pos;
+	u16 pos;
 
 	bdf_of(bdf, sizeof(bdf), d);
 	f->seg = d->seg;
@@ -553,58 +549,49 @@ static void fill(struct pp_machine *m, const struct pp_opts *o, struct pcq_func 
 			  bdf, f->class_rev >> 8, f->hdr_type);
 		f->class_rev &= 0xff;
 	}
-	f->type = pcq_fact_type(f->class_rev, f->hdr_type, pcie, d->pcie_type);
 	f->msi_cap = find_cap(d, PCI_CAP_ID_MSI);
 	f->msix_cap = find_cap(d, PCI_CAP_ID_MSIX);
 	f->sriov_cap = sriov_cap_of(d);
 
-	f->flags = pcq_fact_class_flags(f->class_rev);
-	if (d->boot_vga)
-		f->flags |= PCQ_F_VGA;
+	in.pcie_cap = pcie;
+	in.pcie_type = d->pcie_type;
+	in.af_cap = af_cap;
+	in.pm_cap = pm_cap;
+	in.boot_vga = d->boot_vga;
 	if (addr_listed(&o->vga, f)) {
-		f->flags |= PCQ_F_VGA;
+		in.boot_vga = true;
 		pp_assume(m, o, "%s is the boot display (--vga)", bdf);
 	}
 	if (id_listed(&o->no_bus_reset, f->vendor, f->device)) {
-		f->flags |= PCQ_F_NO_BUS_RESET;
+		in.no_bus_reset = true;
 		pp_assume(m, o, "%s %04x:%04x has the NO_BUS_RESET quirk (--no-bus-reset)",
 			  bdf, f->vendor, f->device);
 	}
-	if (d->pf >= 0)
-		f->flags |= PCQ_F_VF;
-	pos = find_dvsec(d, PP_VENDOR_ID_CXL, PP_CXL_DVSEC_DEVICE);
-	if (pos && pcq_fact_cxl_mem(rd16(d, pos + PP_CXL_DVSEC_CAP)))
-		f->flags |= PCQ_F_CXL_MEM;
-	pos = is_bridge_hdr(d) ? find_dvsec(d, PP_VENDOR_ID_CXL, PP_CXL_DVSEC_PORT) : 0;
-	if (pos && pcq_fact_cxl_sbr_masked(rd16(d, pos + PP_CXL_DVSEC_PORT_CTL)))
-		f->flags |= PCQ_F_CXL_SBR_MASKED;
+	in.vf = d->pf >= 0;
+	pos = find_dvsec(d, PP_VENDOR_ID_CXL, PCI_DVSEC_CXL_DEVICE);
+	in.cxl_dvsec_cap_found = pos;
+	if (pos)
+		in.cxl_dvsec_cap = rd16(d, pos + PCI_DVSEC_CXL_CAP);
+	pos = is_bridge_hdr(d) ? find_dvsec(d, PP_VENDOR_ID_CXL, PCI_DVSEC_CXL_PORT) : 0;
+	in.cxl_port_ctl_found = pos;
+	if (pos)
+		in.cxl_port_ctl = rd16(d, pos + PCI_DVSEC_CXL_PORT_CTL);
 
-	/*
-	 * pcie_reset_flr()'s probe: the FLR bit of Device Capabilities, which
-	 * the kernel caches in pdev->devcap.  (No facts.c function says it;
-	 * snapshot.c asks the kernel's pcie_reset_flr().)
-	 */
-	flr = pcie && (rd32(d, pcie + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_FLR);
-	af = af_cap && pcq_fact_af_flr(rd8(d, af_cap + PCI_AF_CAP));
-	pm = pm_cap && pcq_fact_pm_reset(rd16(d, pm_cap + PCI_PM_CTRL));
+	/* the probes of pcie_reset_flr(), pci_af_flr() and pci_pm_reset() */
+	in.flr = pcie && pcq_fact_flr(rd32(d, pcie + PCI_EXP_DEVCAP));
+	in.af_flr = af_cap && pcq_fact_af_flr(rd8(d, af_cap + PCI_AF_CAP));
+	in.pm = pm_cap && pcq_fact_pm_reset(rd16(d, pm_cap + PCI_PM_CTRL));
 	if (id_listed(&o->reset_quirk, f->vendor, f->device)) {
-		first = PCQ_RESET_METHOD_DEVICE_SPECIFIC;
+		in.first_method = PCQ_RESET_METHOD_DEVICE_SPECIFIC;
 		pp_assume(m, o, "%s %04x:%04x: the kernel resets it its own way first (--reset-quirk)",
 			  bdf, f->vendor, f->device);
 	} else if (d->reset_first >= 0) {
-		first = d->reset_first;
+		in.first_method = d->reset_first;
 	} else {
-		first = pcq_fact_default_method(flr, af, pm);
-		t->probed += first != PCQ_RESET_METHOD_END;
+		in.first_method = pcq_fact_default_method(in.flr, in.af_flr, in.pm);
+		t->probed += in.first_method != PCQ_RESET_METHOD_END;
 	}
-	reset = pcq_fact_reset(first, flr, af, pm);
-	f->flags |= reset;
-	if (reset & PCQ_F_FLR)
-		f->reset_cap = pcie;
-	else if (reset & PCQ_F_AF_FLR)
-		f->reset_cap = af_cap;
-	else if (reset & PCQ_F_PM_RESET)
-		f->reset_cap = pm_cap;
+	pcq_fact_fill(f, &in);
 
 	/*
 	 * The kernel checks that ECAM shows the function it knows before it

@@ -507,6 +507,42 @@ void pcq_ecam_release(void);
 /* crash_cpus.c (compat/crash_cpus.c out of tree) */
 unsigned int pcq_crash_cpus_not_stopped(void);
 
+/**
+ * struct pcq_fact_in - what a snapshot builder found of a function
+ * @first_method:        the kernel's first reset method, enum pcq_reset_method
+ * @pcie_type:           Device/Port Type of the PCI Express capability
+ * @pcie_cap:            PCI Express capability offset, or 0
+ * @af_cap:              Advanced Features capability offset, or 0
+ * @pm_cap:              Power Management capability offset, or 0
+ * @cxl_dvsec_cap:       the CXL Device DVSEC's CXL Capability register
+ * @cxl_port_ctl:        the CXL Port Extensions DVSEC's Port Control register
+ * @cxl_dvsec_cap_found: ... there is such a DVSEC
+ * @cxl_port_ctl_found:  ... there is such a DVSEC
+ * @flr:                 a PCIe FLR works (the kernel's probe)
+ * @af_flr:              an Advanced Features FLR works
+ * @pm:                  a PM reset works
+ * @boot_vga:            the boot display, whatever its class
+ * @no_bus_reset:        the kernel's NO_BUS_RESET quirk
+ * @vf:                  an SR-IOV virtual function
+ */
+struct pcq_fact_in {
+	enum pcq_reset_method first_method;
+	u8 pcie_type;
+	u8 pcie_cap;
+	u8 af_cap;
+	u8 pm_cap;
+	u16 cxl_dvsec_cap;
+	u16 cxl_port_ctl;
+	bool cxl_dvsec_cap_found;
+	bool cxl_port_ctl_found;
+	bool flr;
+	bool af_flr;
+	bool pm;
+	bool boot_vga;
+	bool no_bus_reset;
+	bool vf;
+};
+
 /* facts.c: what a function's registers say, the same rules everywhere */
 u8 pcq_fact_type(u32 class_rev, u8 hdr_type, bool pcie, u8 pcie_type);
 u16 pcq_fact_class_flags(u32 class_rev);
@@ -514,6 +550,8 @@ bool pcq_fact_af_flr(u8 af_cap_byte);
 bool pcq_fact_pm_reset(u16 pmcsr);
 bool pcq_fact_cxl_mem(u16 dvsec_cap);
 bool pcq_fact_cxl_sbr_masked(u16 port_ctl);
+bool pcq_fact_flr(u32 devcap);
+void pcq_fact_fill(struct pcq_func *f, const struct pcq_fact_in *in);
 u16 pcq_fact_reset(enum pcq_reset_method first, bool flr, bool af_flr, bool pm);
 enum pcq_reset_method pcq_fact_default_method(bool flr, bool af_flr, bool pm);
 

@@ -9,24 +9,14 @@
  * dump.  How the values are read is the caller's business.
  */
 #include <linux/bits.h>
+#include <linux/pci_ids.h>
 #include <linux/pci_regs.h>
 #include <linux/types.h>
 
 #include "crash_quiesce.h"
 
-/* PCI Code and ID Assignment r1.15 sec 1.7, 1.9, 1.6: class codes */
-#define PCQ_CLASS_DISPLAY		0x03
-#define PCQ_CLASS_BRIDGE_HOST		0x0600
-#define PCQ_CLASS_BRIDGE_ISA		0x0601
-#define PCQ_CLASS_SERIAL		0x0700
-#define PCQ_CLASS_MULTISERIAL		0x0702
+/* PCI Code and ID Assignment r1.15 sec 1.9: base class 08h, subclass 06h */
 #define PCQ_CLASS_SYSTEM_IOMMU		0x0806
-#define PCQ_CLASS_MEMORY_CXL		0x0502
-
-/* CXL r3.1 sec 8.1.3: PCIe DVSEC for CXL Devices, CXL Capability: Mem_Capable */
-#define PCQ_CXL_DVSEC_MEM_CAPABLE	BIT(2)
-/* CXL r3.1 sec 8.1.5.2: CXL Port Extensions Control: Unmask SBR */
-#define PCQ_CXL_PORT_CTL_UNMASK_SBR	BIT(0)
 
 /**
  * pcq_fact_type() - the kind of function, as debugfs names it
@@ -39,7 +29,7 @@
  */
 u8 pcq_fact_type(u32 class_rev, u8 hdr_type, bool pcie, u8 pcie_type)
 {
-	if (class_rev >> 16 == PCQ_CLASS_BRIDGE_HOST)
+	if (class_rev >> 16 == PCI_CLASS_BRIDGE_HOST)
 		return PCQ_TYPE_HOST_BRIDGE;
 	if (pcie) {
 		switch (pcie_type) {
@@ -85,15 +75,15 @@ u16 pcq_fact_class_flags(u32 class_rev)
 	u32 class = class_rev >> 16;
 	u16 flags = 0;
 
-	if (class >> 8 == PCQ_CLASS_DISPLAY)
+	if (class >> 8 == PCI_BASE_CLASS_DISPLAY)
 		flags |= PCQ_F_VGA;
-	if (class == PCQ_CLASS_SERIAL || class == PCQ_CLASS_MULTISERIAL)
+	if (class == PCI_CLASS_COMMUNICATION_SERIAL || class == PCI_CLASS_COMMUNICATION_MULTISERIAL)
 		flags |= PCQ_F_SERIAL;
 	if (class == PCQ_CLASS_SYSTEM_IOMMU)
 		flags |= PCQ_F_IOMMU;
-	if (class == PCQ_CLASS_BRIDGE_ISA)
+	if (class == PCI_CLASS_BRIDGE_ISA)
 		flags |= PCQ_F_ISA_BRIDGE;
-	if (class == PCQ_CLASS_MEMORY_CXL)
+	if (class == PCI_CLASS_MEMORY_CXL)
 		flags |= PCQ_F_CXL_MEM;
 	return flags;
 }
@@ -132,7 +122,7 @@ bool pcq_fact_pm_reset(u16 pmcsr)
  */
 bool pcq_fact_cxl_mem(u16 dvsec_cap)
 {
-	return dvsec_cap & PCQ_CXL_DVSEC_MEM_CAPABLE;
+	return dvsec_cap & PCI_DVSEC_CXL_MEM_CAPABLE;
 }
 
 /**
@@ -145,7 +135,22 @@ bool pcq_fact_cxl_mem(u16 dvsec_cap)
  */
 bool pcq_fact_cxl_sbr_masked(u16 port_ctl)
 {
-	return !(port_ctl & PCQ_CXL_PORT_CTL_UNMASK_SBR);
+	return !(port_ctl & PCI_DVSEC_CXL_PORT_CTL_UNMASK_SBR);
+}
+
+/**
+ * pcq_fact_flr() - can a PCIe FLR reset the function?
+ * @devcap: its Device Capabilities register
+ *
+ * As pcie_reset_flr() probes it, the kernel's NO_FLR_RESET quirk aside: the
+ * Function Level Reset Capability bit.  For a planner that does not see
+ * the kernel; the driver asks pcie_reset_flr() itself.
+ *
+ * Return: true if it can.
+ */
+bool pcq_fact_flr(u32 devcap)
+{
+	return devcap & PCI_EXP_DEVCAP_FLR;
 }
 
 /**
@@ -212,4 +217,42 @@ u16 pcq_fact_reset(enum pcq_reset_method first, bool flr, bool af_flr, bool pm)
 		break;
 	}
 	return flr || af_flr || pm ? PCQ_F_RESET_ADMIN : 0;
+}
+
+/**
+ * pcq_fact_fill() - a function's type, flags and reset capability
+ * @f:  the function; its @class_rev, @hdr_type and capability offsets are
+ *      filled in
+ * @in: what its builder found of it
+ *
+ * Every snapshot builder gathers @in its own way, the driver from struct
+ * pci_dev and the kernel's quirks, a tool from a config space dump, and
+ * this combines it the same way for both.
+ */
+void pcq_fact_fill(struct pcq_func *f, const struct pcq_fact_in *in)
+{
+	u16 reset = pcq_fact_reset(in->first_method, in->flr, in->af_flr, in->pm);
+
+	f->type = pcq_fact_type(f->class_rev, f->hdr_type, in->pcie_cap != 0, in->pcie_type);
+	f->flags = pcq_fact_class_flags(f->class_rev) | reset;
+	if (in->boot_vga)
+		f->flags |= PCQ_F_VGA;
+	if (in->no_bus_reset)
+		f->flags |= PCQ_F_NO_BUS_RESET;
+	if (in->vf)
+		f->flags |= PCQ_F_VF;
+	if (in->cxl_dvsec_cap_found && pcq_fact_cxl_mem(in->cxl_dvsec_cap))
+		f->flags |= PCQ_F_CXL_MEM;
+	/* only a port's bus reset can be masked: a bridge header */
+	if (f->hdr_type == PCI_HEADER_TYPE_BRIDGE && in->cxl_port_ctl_found &&
+	    pcq_fact_cxl_sbr_masked(in->cxl_port_ctl))
+		f->flags |= PCQ_F_CXL_SBR_MASKED;
+	if (reset & PCQ_F_FLR)
+		f->reset_cap = in->pcie_cap;
+	else if (reset & PCQ_F_AF_FLR)
+		f->reset_cap = in->af_cap;
+	else if (reset & PCQ_F_PM_RESET)
+		f->reset_cap = in->pm_cap;
+	else
+		f->reset_cap = 0;
 }

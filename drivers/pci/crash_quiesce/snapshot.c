@@ -19,10 +19,6 @@
 
 #include "core.h"
 
-/* CXL r3.1 sec 8.1.3: PCIe DVSEC for CXL Devices, its CXL Capability */
-#define PCQ_CXL_DVSEC_DEVICE		0
-#define PCQ_CXL_DVSEC_CAP		0x0a
-
 static_assert(PCI_NUM_RESET_METHODS > PCQ_RESET_METHOD_BUS);
 
 /* Advanced Features FLR, as pci_af_flr() probes it. */
@@ -49,69 +45,38 @@ static bool pcq_pm_reset_usable(struct pci_dev *pdev)
 	return pcq_fact_pm_reset(csr);
 }
 
-/*
- * The function-level reset the kernel itself would make, and where its
- * capability is: pcq_fact_reset() on the kernel's own list of methods,
- * pdev->reset_methods[].
- */
-static u16 pcq_reset_flags(struct pci_dev *pdev, struct pcq_func *f)
+/* A register of one of the function's CXL DVSECs, if it has that DVSEC */
+static bool pcq_cxl_dvsec_read(struct pci_dev *pdev, u16 dvsec_id, int reg, u16 *val)
 {
-	u8 af_cap = pci_find_capability(pdev, PCI_CAP_ID_AF);
-	bool flr = !pcie_reset_flr(pdev, PCI_RESET_PROBE);
-	bool af = pcq_af_flr_usable(pdev, af_cap);
-	bool pm = pcq_pm_reset_usable(pdev);
-	u16 flags = pcq_fact_reset(pdev->reset_methods[0], flr, af, pm);
+	u16 dvsec = pci_find_dvsec_capability(pdev, PCI_VENDOR_ID_CXL, dvsec_id);
 
-	if (flags & PCQ_F_FLR)
-		f->reset_cap = pdev->pcie_cap;
-	else if (flags & PCQ_F_AF_FLR)
-		f->reset_cap = af_cap;
-	else if (flags & PCQ_F_PM_RESET)
-		f->reset_cap = pdev->pm_cap;
-	return flags;
-}
-
-/* CXL memory that is not class 0502: its CXL Device DVSEC says so */
-static bool pcq_cxl_dvsec_memory(struct pci_dev *pdev)
-{
-	u16 dvsec, cap;
-
-	dvsec = pci_find_dvsec_capability(pdev, PCI_VENDOR_ID_CXL, PCQ_CXL_DVSEC_DEVICE);
-	if (!dvsec || pci_read_config_word(pdev, dvsec + PCQ_CXL_DVSEC_CAP, &cap))
-		return false;
-	return pcq_fact_cxl_mem(cap);
-}
-
-/* A CXL port whose Secondary Bus Reset the hardware masks: cxl_sbr_masked() */
-static bool pcq_cxl_sbr_masked(struct pci_dev *pdev)
-{
-	u16 dvsec, ctl;
-
-	dvsec = pci_find_dvsec_capability(pdev, PCI_VENDOR_ID_CXL, PCI_DVSEC_CXL_PORT);
-	if (!dvsec || pci_read_config_word(pdev, dvsec + PCI_DVSEC_CXL_PORT_CTL, &ctl))
-		return false;
-	return pcq_fact_cxl_sbr_masked(ctl);
+	return dvsec && !pci_read_config_word(pdev, dvsec + reg, val);
 }
 
 /*
- * The facts' flags: what the registers say (facts.c), and what only the
- * kernel knows: the boot display, its quirks, its reset methods.
+ * What the kernel knows of a function, for pcq_fact_fill(): its
+ * capabilities and probes, the boot display, its quirks, and its own list
+ * of reset methods, pdev->reset_methods[], in the order the admin's
+ * reset_method setting left.
  */
-static u16 pcq_flags_of(struct pci_dev *pdev, struct pcq_func *f)
+static void pcq_fact_in_of(struct pci_dev *pdev, struct pcq_fact_in *in)
 {
-	u16 flags = pcq_fact_class_flags(f->class_rev);
-
-	if (pdev == vga_default_device())
-		flags |= PCQ_F_VGA;
-	if (pdev->dev_flags & PCI_DEV_FLAGS_NO_BUS_RESET)
-		flags |= PCQ_F_NO_BUS_RESET;
-	if (pdev->is_virtfn)
-		flags |= PCQ_F_VF;
-	if (pcq_cxl_dvsec_memory(pdev))
-		flags |= PCQ_F_CXL_MEM;
-	if (pdev->subordinate && pcq_cxl_sbr_masked(pdev))
-		flags |= PCQ_F_CXL_SBR_MASKED;
-	return flags | pcq_reset_flags(pdev, f);
+	in->pcie_cap = pdev->pcie_cap;
+	in->pcie_type = pci_is_pcie(pdev) ? pci_pcie_type(pdev) : 0;
+	in->af_cap = pci_find_capability(pdev, PCI_CAP_ID_AF);
+	in->pm_cap = pdev->pm_cap;
+	in->flr = !pcie_reset_flr(pdev, PCI_RESET_PROBE);
+	in->af_flr = pcq_af_flr_usable(pdev, in->af_cap);
+	in->pm = pcq_pm_reset_usable(pdev);
+	in->first_method = pdev->reset_methods[0];
+	in->boot_vga = pdev == vga_default_device();
+	in->no_bus_reset = pdev->dev_flags & PCI_DEV_FLAGS_NO_BUS_RESET;
+	in->vf = pdev->is_virtfn;
+	in->cxl_dvsec_cap_found = pcq_cxl_dvsec_read(pdev, PCI_DVSEC_CXL_DEVICE,
+						     PCI_DVSEC_CXL_CAP, &in->cxl_dvsec_cap);
+	in->cxl_port_ctl_found = pdev->subordinate &&
+				 pcq_cxl_dvsec_read(pdev, PCI_DVSEC_CXL_PORT,
+						    PCI_DVSEC_CXL_PORT_CTL, &in->cxl_port_ctl);
 }
 
 /* Bridges above a function; a VF, on a virtual bus or not, has its PF's. */
@@ -189,6 +154,7 @@ static void pcq_fill(struct pcq_func *f, const struct pcq_ent *ents, unsigned in
 {
 	struct pci_dev *pdev = ents[idx].pdev;
 	struct pci_dev *pf = pci_physfn(pdev);
+	struct pcq_fact_in in = { };
 
 	f->seg = pci_domain_nr(pdev->bus);
 	f->bus = pdev->bus->number;
@@ -197,13 +163,12 @@ static void pcq_fill(struct pcq_func *f, const struct pcq_ent *ents, unsigned in
 	f->device = pdev->device;
 	f->class_rev = pdev->class << 8 | pdev->revision;
 	f->hdr_type = pdev->hdr_type;
-	f->type = pcq_fact_type(f->class_rev, pdev->hdr_type, pci_is_pcie(pdev),
-				pci_is_pcie(pdev) ? pci_pcie_type(pdev) : 0);
 	f->msi_cap = pci_find_capability(pdev, PCI_CAP_ID_MSI);
 	f->msix_cap = pci_find_capability(pdev, PCI_CAP_ID_MSIX);
 	if (pdev->is_physfn)
 		f->sriov_cap = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_SRIOV);
-	f->flags = pcq_flags_of(pdev, f);
+	pcq_fact_in_of(pdev, &in);
+	pcq_fact_fill(f, &in);
 	f->depth = ents[idx].key >> PCQ_KEY_DEPTH_SHIFT;
 	f->pf = pf != pdev ? pcq_index_of(ents, nr, pf) : -1;
 	f->parent = pf->bus->self ? pcq_index_of(ents, nr, pf->bus->self) : -1;
