@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The debug-kernel tier (SPEC §8): our code applied as the in-tree series to
-# Debian's linux-source-6.12, built in, with lockdep, atomic-sleep checks,
-# kmemleak and KUnit (scripts/build-debug-kernel.sh, cached). Checks:
+# the newest Debian linux-source (7.3 today), built in, with lockdep,
+# atomic-sleep checks, kmemleak, KUnit and CMA (scripts/build-debug-kernel.sh,
+# cached). Checks:
 # - the KUnit suite ran at boot and passed (KTAP in the serial log);
 # - the in-tree hook: every cycle boots WITHOUT crash_kexec_post_notifiers
 #   (and without the trace marker module, whose panic notifier would run
@@ -19,7 +20,13 @@
 #   made, after a panic while another CPU holds pci_lock or pci_config_lock,
 #   from NMI, with a nested panic in the handler; a corrupted snapshot and
 #   a too small budget are refused and recorded; a function reading all-ones
-#   is skipped and counted.
+#   is skipped and counted;
+# - on trees with the crashkernel CMA wait (6.17 on), booted with
+#   crashkernel=...,cma: the series says "DMA stopped" when its walk reset
+#   every bus master, and then __crash_kexec() does not wait; the panic to
+#   capture-kernel times with the wait as it is (the same quiesce, then the
+#   wait; and no quiesce at all) are measured, never asserted, and written
+#   to out/debug/cma.env.
 # One TAP line per check; run directories under out/debug/.
 
 set -euo pipefail
@@ -188,6 +195,20 @@ hp_crash_cycle() {
 hp_crash_cycle &
 wait
 
+# The crashkernel CMA wait (trees that have it): crashkernel=...,cma, the
+# series (no wait once the walk stopped every DMA), the same walk followed
+# by the wait, no walk at all (the wait as upstream has it), and the series
+# with reset=none (parked, not reset: the wait stays).
+cma=(-c "crashkernel=96M,cma")
+if [[ -n "${CQ_DEBUG_CMA_WAIT:-}" ]]; then
+	cycle dbg-cma "$k" q35 -K '' -P -n "${cma[@]}" &
+	cycle dbg-cma-wait "$CQ_DEBUG_CMA_WAIT" q35 -K '' -P -n "${cma[@]}" &
+	wait
+	cycle dbg-cma-nohook "$CQ_DEBUG_CONTROL" q35 -K '' -P -n "${cma[@]}" &
+	cycle dbg-cma-parked "$k" q35 -K '' -P -n "${cma[@]}" -c pci_crash_quiesce.reset=none &
+	wait
+fi
+
 check_kunit dbg-kdump
 
 for run in dbg-kdump dbg-life dbg-nohook dbg-dma dbg-dma-nohook dbg-hotplug dbg-pci-lock \
@@ -288,7 +309,7 @@ tap_check "dbg-hold-nested: the capture kernel finds the disk below the reset ro
 tap_check "dbg-oops-in-hold: the oops came inside the hold, with panic_on_oops=0" \
 	serial_has dbg-oops-in-hold "injected oops inside the reset hold, panic_on_oops=0"
 tap_check "dbg-oops-in-hold: the die notifier made it a panic" \
-	serial_has dbg-oops-in-hold "Oops inside the crash quiesce handler"
+	serial_has dbg-oops-in-hold "Oops inside the PCI crash quiesce walk"
 tap_check "dbg-oops-in-hold: capture kernel up" serial_has dbg-oops-in-hold "CQ-MARK: capture-up"
 tap_check "dbg-oops-in-hold: the interrupted walk released its bus resets" \
 	grep -qE 'CQ-DMESG: .*walk interrupted by a crash: released [1-9][0-9]* bus resets' \
@@ -329,4 +350,31 @@ tap_check "dbg-hotplug-crash: capture kernel up" serial_has dbg-hotplug-crash "C
 tap_check "dbg-hotplug-crash: the walk followed one snapshot, old or new ($(hp_consistent 2>&1 | head -n1))" \
 	hp_consistent
 tap_check "a reset left asserted is noticed (control)" eval "! sbr_balanced_text 'panic 0 pcie-root-port 00:01.0 0x3e 0x42'"
+
+# panic_to_capture RUN: seconds from the sysrq-c to the capture kernel's
+# init (the trace markers' host times), or empty
+panic_to_capture() {
+	local t0 t1
+	t0="$(cq_trace_mark_time "$OUT/$1/trace.log" "$CQ_MAGIC_PANIC_START")"
+	t1="$(cq_trace_mark_time "$OUT/$1/trace.log" "$CQ_MAGIC_CAPTURE_USER")"
+	[[ -n "$t0" && -n "$t1" ]] && awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }'
+}
+if [[ -n "${CQ_DEBUG_CMA_WAIT:-}" ]]; then
+	for run in dbg-cma dbg-cma-wait dbg-cma-nohook dbg-cma-parked; do
+		tap_check "$run: crashkernel CMA reserved" serial_has "$run" "crashkernel CMA reserved"
+		tap_check "$run: capture kernel up" serial_has "$run" "CQ-MARK: capture-up"
+	done
+	tap_check "dbg-cma: the walk reset every bus master: DMA stopped, no CMA wait" \
+		grep -qE "$summary_re.*, DMA stopped" "$OUT/dbg-cma/serial.log"
+	tap_check "dbg-cma-parked: reset=none only parks them: no 'DMA stopped', the wait stays (control)" \
+		eval "summary dbg-cma-parked | grep -q . && ! summary_has dbg-cma-parked 'DMA stopped'"
+	{
+		printf 'cma_series_s=%s\n' "$(panic_to_capture dbg-cma)"
+		printf 'cma_quiesce_then_wait_s=%s\n' "$(panic_to_capture dbg-cma-wait)"
+		printf 'cma_no_quiesce_s=%s\n' "$(panic_to_capture dbg-cma-nohook)"
+		printf 'cma_parked_s=%s\n' "$(panic_to_capture dbg-cma-parked)"
+	} >"$OUT/cma.env"
+	# measured, not asserted: TCG's times are this machine's
+	tap_ok "CMA wait, panic to capture-kernel init (s, measured): $(tr '\n' ' ' <"$OUT/cma.env")"
+fi
 tap_done

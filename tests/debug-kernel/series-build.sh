@@ -3,11 +3,12 @@
 #
 # Each patch of the in-tree series builds: for every prefix 1..k of the
 # series (the whole series is built by scripts/build-debug-kernel.sh), apply
-# it to Debian's linux-source-6.12 and build vmlinux with the debug kernel's
-# configuration (options the prefix does not define yet drop out), and
-# compile each C file it adds with W=1. Reuses
-# the debug kernel's object directory, so each step compiles only what the
-# prefix changes. Cached by the hash of the series: one TAP line per patch.
+# it to the debug kernel's source (the newest Debian linux-source) and build
+# vmlinux with the debug kernel's configuration (options the prefix does
+# not define yet drop out), and compile each C file it adds with W=1, in
+# the trixie build root as the debug kernel is. Reuses the debug kernel's
+# object directory, so each step compiles only what the prefix changes.
+# Cached by the hash of the series: one TAP line per patch.
 
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -19,7 +20,7 @@ BASE="$CACHE/debug-kernel"
 env_file="$("$ROOT/scripts/build-debug-kernel.sh")"
 # shellcheck source=/dev/null
 . "$env_file"
-pristine="$("$ROOT/scripts/kernel-source.sh")"
+pristine="$("$ROOT/scripts/kernel-source.sh" "${CQ_DEBUG_SOURCE:-newest}")"
 series="$(mktemp -d)"
 trap 'rm -rf "$series"' EXIT
 "$ROOT/scripts/mkpatch.sh" -k "$pristine" "$series" >/dev/null
@@ -29,6 +30,10 @@ for p in "$series"/0*.patch; do
 done
 config="$(dirname "$env_file")/config-$CQ_DEBUG_HASH"
 src="$BASE/src" obj="$BASE/obj"
+kmake() { # make in the build root, with the repository, the cache and /tmp bound
+	"$ROOT/scripts/build-root.sh" run "$ROOT" "$(realpath "$CACHE")" /tmp -- \
+		make -s -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION=-cqdebug "$@"
+}
 
 build_prefix() { # build_prefix K: series 1..K applied, vmlinux built
 	local k="$1" i
@@ -38,20 +43,16 @@ build_prefix() { # build_prefix K: series 1..K applied, vmlinux built
 		patch -s -p1 -d "$src" --no-backup-if-mismatch <"${patches[$i]}"
 	done
 	cp "$config" "$obj/.config"
-	make -s -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION=-cqdebug olddefconfig >/dev/null
-	make -s -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION=-cqdebug -j"$(nproc)" vmlinux \
-		>"$BASE/series-build-$k.log" 2>&1 || { tail -20 "$BASE/series-build-$k.log"; return 1; }
+	kmake olddefconfig >/dev/null
+	kmake -j"$(nproc)" vmlinux >"$BASE/series-build-$k.log" 2>&1 ||
+		{ tail -20 "$BASE/series-build-$k.log"; return 1; }
 	# Every C file the prefix adds, compiled on its own with W=1 even where
 	# the prefix's Kconfig cannot enable it yet (patch 1 alone).
 	mapfile -t objs < <(cat "${patches[@]:0:k}" | grep -A1 '^--- /dev/null' |
 		sed -n 's|^+++ b/\(.*\)\.c$|\1.o|p')
 	if [[ ${#objs[@]} -gt 0 ]]; then
-		# as if their options were on: patch 1's crash_quiesce.c is only
-		# selected by the driver of patch 2, and the header has stubs for
-		# kernels without it
-		make -s -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION=-cqdebug W=1 \
-			KCFLAGS=-DCONFIG_CRASH_QUIESCE=1 "${objs[@]}" \
-			>>"$BASE/series-build-$k.log" 2>&1 || { tail -20 "$BASE/series-build-$k.log"; return 1; }
+		kmake W=1 "${objs[@]}" >>"$BASE/series-build-$k.log" 2>&1 ||
+			{ tail -20 "$BASE/series-build-$k.log"; return 1; }
 	fi
 	! grep -E 'warning:|error:' "$BASE/series-build-$k.log"
 }
@@ -81,7 +82,7 @@ refuses_module() {
 	build_prefix "$n" >/dev/null || return 1
 	grep -qx 'CONFIG_PCI_CRASH_QUIESCE=y' "$obj/.config" || return 1
 	"$src/scripts/config" --file "$obj/.config" --module PCI_CRASH_QUIESCE
-	make -s -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION=-cqdebug olddefconfig >/dev/null
+	kmake olddefconfig >/dev/null
 	! grep -q '^CONFIG_PCI_CRASH_QUIESCE=m' "$obj/.config"
 }
 if refuses_module; then

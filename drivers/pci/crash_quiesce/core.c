@@ -425,11 +425,12 @@ bool pcq_panic_walk(void)
 		snprintf(cpus, sizeof(cpus), ", %u CPUs not stopped", running);
 	if (run->unvisited)
 		snprintf(unreached, sizeof(unreached), ", %u not reached", run->unvisited);
-	pr_emerg("quiesced %u functions, reset %u bridges, skipped %u (mismatched %u) in %llu us, reset %u functions, %u without reset%s%s%s%s%s%s\n",
+	pr_emerg("quiesced %u functions, reset %u bridges, skipped %u (mismatched %u) in %llu us, reset %u functions, %u without reset%s%s%s%s%s%s%s\n",
 		 run->functions_quiesced, run->bridges_reset, run->skipped,
 		 run->mismatched, run->duration_ns / NSEC_PER_USEC,
 		 run->functions_reset, run->no_reset, unreached, cpus,
 		 run->clock_stopped ? ", clock stopped" : "",
+		 stopped ? ", DMA stopped" : "",
 		 run->state == PCQ_STATE_DRY_RUN ? " (dry run)" :
 		 run->state == PCQ_STATE_ABORTED ? " (aborted: " : "",
 		 run->state == PCQ_STATE_ABORTED ? pcq_abort_name(run->abort) : "",
