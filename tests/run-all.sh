@@ -49,7 +49,7 @@ stage_newest() {
 	local rc=0
 	tests/build-matrix.sh newest || rc=1
 	tests/e2e/run.sh newest || rc=1
-	tests/e2e/dma.sh newest || rc=1
+	CQ_DMA_CORE=1 tests/e2e/dma.sh newest || rc=1
 	tests/deploy.sh newest || rc=1
 	return $rc
 }

@@ -67,12 +67,17 @@ for line in "$@"; do
 		virt-uefi) want='acpi=1 mcfg=1 efi=1 hid=PNP0A08' resets='bus' ;;
 		esac
 		rm -rf "${OUT:?}/$t" "$OUT/$t-control"
-		cycle "$t" "$kver" "$topo" -m "$ko"
-		cycle "$t-control" "$kver" "$topo"
-		dma "$t-dma-control" "$kver" "$topo"
+		# two QEMUs at a time: one per core
+		cycle "$t" "$kver" "$topo" -m "$ko" &
+		cycle "$t-control" "$kver" "$topo" &
+		wait
+		dma "$t-dma-control" "$kver" "$topo" &
 		for r in $resets; do
-			dma "$t-dma-reset-$r" "$kver" "$topo" -m "$ko" -a "reset=$r"
+			dma "$t-dma-reset-$r" "$kver" "$topo" -m "$ko" -a "reset=$r" &
+			# the second of a pair waits for both
+			[[ $(jobs -rp | wc -l) -lt 2 ]] || wait -n
 		done
+		wait
 
 		tap_check "$t: firmware as booted ($want)" fw "$t" "$want"
 		check_kdump "$t"
