@@ -38,6 +38,9 @@ stage_iommu_other() { tests/e2e/iommu-other.sh "${dev_kernels[@]}"; }
 stage_arm64() { tests/build-matrix.sh 6.12-arm64 && tests/e2e/arm64.sh 6.12-arm64; }
 stage_save() { tests/e2e/save.sh "${dev_kernels[@]}"; }
 stage_sriov() { tests/e2e/sriov.sh "${dev_kernels[@]}"; }
+# scenario 17: a Debian 12 guest image (debootstrap, systemd, kdump-tools, the
+# module by DKMS) on its 6.12 kernel; bookworm's kernels only
+stage_stock() { tests/e2e/stock.sh 6.12; }
 stage_bench_smoke() { tests/bench/smoke.sh "${kernels[-1]}"; }
 stage_series() { tests/debug-kernel/series.sh; }
 stage_series_build() { tests/debug-kernel/series-build.sh; }
@@ -55,7 +58,7 @@ stage_newest() {
 }
 
 passed=0 failed=0
-for stage in ${CQ_STAGES:-deps unit fuzz style harness panic_path pcq_plan build e2e dma iommu igb cxl sriov save arm64 iommu_other bench_smoke docs deploy newest series debug series_build}; do
+for stage in ${CQ_STAGES:-deps unit fuzz style harness panic_path pcq_plan build e2e dma iommu igb cxl sriov save stock arm64 iommu_other bench_smoke docs deploy newest series debug series_build}; do
 	log="$LOGS/$stage.log"
 	echo "# stage $stage"
 	start=$SECONDS
