@@ -78,7 +78,12 @@ step() {
 	log "$*"
 	printf '### %s s: %s\n' "$((SECONDS - t0))" "$*" >>"$blog"
 }
-die() { log "error: $*"; exit 1; }
+die() {
+	log "error: $*"
+	# the log of a failed build outlives its directory
+	[[ -z "${blog:-}" || ! -f "$blog" ]] || cp "$blog" "$DIR/failed-build.log"
+	exit 1
+}
 
 SUITE=bookworm
 MIRROR="${CQ_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
@@ -137,10 +142,17 @@ trap 'rm -rf "$snap" ${tmp:+"$tmp"}' EXIT
 [[ -f "$snap/dkms.conf" && -f "$snap/Kbuild" ]] || die "no module sources found under $ROOT"
 guest_files=("$GUEST/cq-stock.sh" "$GUEST/cq-stock-pre.service" "$GUEST/cq-stock.service")
 
-# inroot ROOTDIR CMD...: CMD in the chroot ROOTDIR with /proc mounted and the
-# package cache bound at /var/cache/apt/archives, in a mount namespace of its
-# own (the mounts end with the command, however it ends)
+# inroot [-o] ROOTDIR CMD...: CMD in the chroot ROOTDIR with /proc mounted and
+# the package cache bound at /var/cache/apt/archives, in a mount namespace of
+# its own (the mounts end with the command, however it ends); its output goes
+# to the build log, with -o its standard output to ours
 inroot() {
+	local to=/dev/stdout
+	if [[ "$1" == -o ]]; then
+		shift
+	else
+		to="$blog"
+	fi
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare --mount --propagation private -- /bin/bash -euc '
 		r="$1" debs="$2"; shift 2
@@ -149,7 +161,7 @@ inroot() {
 		mount --bind "$debs" "$r/var/cache/apt/archives"
 		exec chroot "$r" /usr/bin/env -i HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
 			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
-	' inroot "$1" "$DIR/debs" "${@:2}" >>"$blog" 2>&1
+	' inroot "$1" "$DIR/debs" "${@:2}" 2>>"$blog" >>"$to"
 }
 fail() { tail -n 30 "$blog" | sed 's/^/  | /' >&2; die "$1 (log: $blog)"; }
 
@@ -307,6 +319,7 @@ flock 9
 [[ ! -f "$img/image.env" ]] || { echo "$img/image.env"; exit 0; }
 
 t0=$SECONDS
+trap 'log "error: line $LINENO: $BASH_COMMAND exited $?"' ERR
 tmp="$(mktemp -d "$DIR/.make.XXXXXX")"
 blog="$tmp/build.log"
 : >"$blog"
@@ -332,7 +345,8 @@ cp -a "$base/root" "$tmp/root"
 configure "$tmp/root"
 make_image "$tmp/root"
 chroot "$tmp/root" dpkg-query -W >"$tmp/packages.txt"
-dkms_status="$(chroot "$tmp/root" dkms status "$dkms_name/$dkms_version" -k "$kver" 2>/dev/null)"
+dkms_status="$(inroot -o "$tmp/root" dkms status "$dkms_name/$dkms_version" -k "$kver")" ||
+	fail "dkms status failed"
 cp -L "$tmp/root/boot/vmlinuz-$kver" "$tmp/vmlinuz"
 cp -L "$tmp/root/boot/initrd.img-$kver" "$tmp/initrd.img"
 
