@@ -20,18 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pcq-plan.h"
+#include <linux/hex.h>
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "pcq-plan.h"
 
 /* Exactly @n hex digits at @s: their value, or -1. */
 static long hexn(const char *s, unsigned int n)
@@ -40,7 +31,7 @@ static long hexn(const char *s, unsigned int n)
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		int d = hexval(s[i]);
+		int d = hex_to_bin(s[i]);
 
 		if (d < 0)
 			return -1;
@@ -53,7 +44,7 @@ static unsigned int hexrun(const char *s)
 {
 	unsigned int n = 0;
 
-	while (hexval(s[n]) >= 0)
+	while (hex_to_bin(s[n]) >= 0)
 		n++;
 	return n;
 }
@@ -81,7 +72,7 @@ static int parse_addr(const char *s, u32 *seg, u8 *bus, u8 *devfn, const char **
 		n = hexrun(s);
 	}
 	if (n != 2 || s[2] != ':' || hexrun(s + 3) != 2 || s[5] != '.' ||
-	    s[6] < '0' || s[6] > '7' || hexval(s[7]) >= 0)
+	    s[6] < '0' || s[6] > '7' || hex_to_bin(s[7]) >= 0)
 		return 0;
 	*bus = hexn(s, 2);
 	d = hexn(s + 3, 2);

@@ -10,6 +10,7 @@
  * Also built by the userspace unit tests and the fuzzer.
  */
 #include <linux/errno.h>
+#include <linux/hex.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -24,17 +25,6 @@ static size_t pcq_len(const char *s)
 	return n && s[n - 1] == '\n' ? n - 1 : n;
 }
 
-static int pcq_hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Parse 1 to @max_digits hex digits from [*p, end) into *val, stopping at
  * the first non-digit.  Return false if there was no digit, too many, or the
@@ -47,7 +37,7 @@ static bool pcq_hex(const char **p, const char *end, unsigned int max_digits,
 	u32 v = 0;
 	int d;
 
-	while (*p < end && (d = pcq_hex_digit(**p)) >= 0) {
+	while (*p < end && (d = hex_to_bin(**p)) >= 0) {
 		if (++digits > max_digits)
 			return false;
 		v = v << 4 | d;
