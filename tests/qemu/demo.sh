@@ -58,7 +58,7 @@ stale=''
 if [[ -f "$ko" ]] && git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
 	while IFS= read -r f; do
 		[[ ! "$ROOT/$f" -nt "$ko" ]] || { stale="$f"; break; }
-	done < <(git -C "$ROOT" ls-files Kbuild kernel drivers include compat)
+	done < <(git -C "$ROOT" ls-files Kbuild drivers include compat)
 fi
 if [[ ! -f "$ko" || -n "$stale" ]]; then
 	say "Building pci_crash_quiesce.ko for $kver${stale:+ ($stale changed)}"
@@ -68,9 +68,18 @@ if [[ ! -f "$ko" || -n "$stale" ]]; then
 	[[ -f "$ko" ]] || die "no $ko after the build, see $OUT/build.log"
 fi
 note "module: ${ko#"$ROOT"/}"
-# the parameters' defaults, as the module itself declares them
-defaults="$(modinfo -F parm "$ko" | sed -n 's/^\(reset\|reset_hold_ms\|budget_ms\):.*(default: \([^)]*\)).*/\1=\2/p' |
-	tr '\n' ' ' | sed 's/ $//')"
+# The module's arguments in the run with it: none, so that it runs as
+# deployed with no options. What is printed is what is passed, and the
+# defaults it then uses are the module's own (modinfo's "(default: ...)").
+modargs=''
+defaults="$(modinfo -F parm "$ko" | sed -n 's/^\([a-z_]*\):.*(default: \([^)]*\))$/\1=\2/p' |
+	sed 's/=empty$/=""/' | tr '\n' ' ' | sed 's/ $//')"
+[[ -n "$defaults" ]] || die "no parameter defaults in modinfo of $ko"
+if [[ -n "$modargs" ]]; then
+	args_said="arguments: $modargs"
+else
+	args_said="no arguments: the module's defaults, $defaults"
+fi
 export CQ_QEMU=system
 
 # watch DIR PID: narrate a dma-cycle.sh run from its files until PID exits
@@ -109,7 +118,7 @@ crash() {
 }
 
 crash without "Crash 1 of 2: WITHOUT the module"
-crash with "Crash 2 of 2: WITH pci_crash_quiesce loaded (default arguments: $defaults)" -m "$ko"
+crash with "Crash 2 of 2: WITH pci_crash_quiesce loaded ($args_said)" -m "$ko" ${modargs:+-a "$modargs"}
 
 # get NAME KEY: KEY from the run's dma.env
 get() {
