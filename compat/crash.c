@@ -14,10 +14,7 @@
  * before that crash goes on into kdump.
  */
 #include "../drivers/pci/crash_quiesce/core.h"
-
-/* the in-tree file's own, renamed: this file's wrap them */
-int pcq_crash_init_in_tree(void);
-void pcq_crash_exit_in_tree(void);
+#include "oot.h"
 
 #define pcq_crash_init pcq_crash_init_in_tree
 #define pcq_crash_exit pcq_crash_exit_in_tree
@@ -29,8 +26,6 @@ void pcq_crash_exit_in_tree(void);
 #include <linux/fs.h>
 #include <linux/limits.h>
 #include <linux/panic_notifier.h>
-
-#include "oot.h"
 
 #define PCQ_POST_NOTIFIERS_PATH "/sys/module/kernel/parameters/crash_kexec_post_notifiers"
 

@@ -9,4 +9,8 @@
 void pcq_oot_crash_cpus_init(void);
 void pcq_oot_crash_cpus_exit(void);
 
+/* drivers/pci/crash_quiesce/crash.c's own, renamed: compat/crash.c wraps them */
+int pcq_crash_init_in_tree(void);
+void pcq_crash_exit_in_tree(void);
+
 #endif /* _PCI_CRASH_QUIESCE_COMPAT_OOT_H */

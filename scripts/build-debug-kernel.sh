@@ -125,11 +125,13 @@ cma=no
 grep -qP '^\t+crash_cma_clear_pending_dma\(\);$' "$src/kernel/crash_core.c" && cma=yes
 # The CMA wait as it is, after the quiesce (the series without its CMA
 # patch): the figure the CMA patch is measured against.
+# shellcheck disable=SC2016 # perl's own $1, not the shell's
 [[ $cma == no ]] ||
 	variant cma-wait 's/\t\t\tif \(!pci_crash_quiesce\(\)\)\n\t\t\t\tcrash_cma_clear_pending_dma\(\);\n/\t\t\tpci_crash_quiesce();\n\t\t\tcrash_cma_clear_pending_dma();\n/' \
 		"quiesce-then-wait"
 # The control of the in-tree hook (SPEC §8): no pci_crash_quiesce() call in
 # __crash_kexec() (the nested branch stays: it is never taken without the walk).
+# shellcheck disable=SC2016 # perl's own $1, not the shell's
 variant nohook 's/\t\t\tpci_crash_quiesce\(\);\n//; s/\t\t\tif \(!pci_crash_quiesce\(\)\)\n\t\t\t\t(crash_cma_clear_pending_dma\(\);\n)/\t\t\t$1/' \
 	"control (no pci_crash_quiesce() call)"
 grep -qP '^\t+(if \(!)?pci_crash_quiesce\(\)' "$src/kernel/crash_core.c" &&

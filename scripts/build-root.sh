@@ -26,8 +26,9 @@ die() { log "error: $*"; exit 1; }
 
 SUITE=trixie
 MIRROR="${CQ_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# gcc-aarch64-linux-gnu: trixie's cross gcc-14, for the arm64 7.x kernels
 pkgs=(gcc make libc6-dev libelf-dev libssl-dev bc flex bison kmod pahole xz-utils zstd cpio
-	python3 openssl dkms)
+	python3 openssl dkms gcc-aarch64-linux-gnu)
 # what the root is made of: a change makes a new one
 key="$(printf '%s\n' "$SUITE" "${pkgs[@]}" sparse-sid | sha256sum | cut -c1-12)"
 dir="$CACHE/build-root/$SUITE-$key"

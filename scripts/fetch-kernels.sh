@@ -11,9 +11,9 @@
 #
 # LINE is a kernel line (6.1, 6.12, or 6.12-arm64 / 6.1-arm64 for Debian's arm64
 # kernels); it is resolved with apt-cache to the current Debian release (e.g. 6.1 ->
-# 6.1.0-NN-amd64, 6.12-arm64 -> 6.12.NN+debNN-arm64). LINE newest is the newest
-# amd64 kernel of every suite scripts/papt.sh reads (trixie-backports' 7.3.N
-# today), resolved with the private apt configuration. A full release such as
+# 6.1.0-NN-amd64, 6.12-arm64 -> 6.12.NN+debNN-arm64). LINE newest (newest-arm64)
+# is the newest amd64 (arm64) kernel of every suite scripts/papt.sh reads
+# (trixie-backports' 7.3.N today), resolved with the private apt configuration. A full release such as
 # 6.1.0-56-amd64 is taken as is. The linux-image package is fetched with `apt-get
 # download` and extracted with `dpkg-deb -x` into
 # ${CQ_CACHE:-$HOME/.cache/crash-quiesce}/kernels/KVER/. A kernel already there is
@@ -97,16 +97,20 @@ depends() {
 			{ sub(/:[a-z0-9]+$/, "", p); if (!(p in seen)) print p; seen[p] = 1 }'
 }
 
-# newest_kver: the release of the newest linux-image-amd64 in the private lists
+# newest_kver [ARCH]: the release of the newest linux-image-ARCH (amd64) in
+# the private lists
 newest_kver() {
-	local v pkg
+	local arch="${1:-amd64}" meta v pkg
+	meta="linux-image-$arch"
+	[[ $arch == amd64 ]] || meta+=":$arch"
 	papt_update
-	v="$(papt_cache madison linux-image-amd64 | awk '{ print $3 }' | sort -V | tail -n1)"
-	[[ -n "$v" ]] || die "no linux-image-amd64 in the private apt lists"
-	pkg="$(papt_cache depends "linux-image-amd64=$v" 2>/dev/null |
+	v="$(papt_cache madison "$meta" | awk '{ print $3 }' | sort -V | tail -n1)"
+	[[ -n "$v" ]] || die "no $meta in the private apt lists"
+	pkg="$(papt_cache depends "$meta=$v" 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1)"
-	[[ -n "$pkg" ]] || die "linux-image-amd64=$v depends on no linux-image"
+	[[ -n "$pkg" ]] || die "$meta=$v depends on no linux-image"
 	pkg="${pkg#linux-image-}"
+	pkg="${pkg%:"$arch"}"
 	echo "${pkg%-unsigned}"
 }
 
@@ -114,10 +118,10 @@ newest_kver() {
 resolve() {
 	local arg="$1" meta pkg kver arch
 
-	if [[ "$arg" == newest ]]; then
-		newest_kver
-		return
-	fi
+	case "$arg" in
+	newest) newest_kver; return ;;
+	newest-arm64) newest_kver arm64; return ;;
+	esac
 	if ! meta="$(meta_package "$arg")"; then
 		[[ "$arg" =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]] || die "unknown kernel line or release: $arg"
 		echo "$arg"
@@ -245,24 +249,31 @@ foreign_fixup() {
 	printf 'CQ_SYSROOT=%q\n' "$dir/root"
 }
 
-# papt_dep PKG RE: the first package PKG depends on matching RE
+# papt_dep PKG RE: the first package PKG depends on matching RE, without an
+# architecture (apt shows a foreign package's Architecture: all dependency
+# as <NAME:ARCH>)
 papt_dep() {
-	papt_cache depends "$1" 2>/dev/null | sed -n 's/^ *Depends: \([^ <]*\)$/\1/p' |
-		grep -m1 -E -- "$2" || die "$1 depends on no package matching $2"
+	papt_cache depends "$1" 2>/dev/null | sed -n 's/^ *Depends: <\{0,1\}\([^ <>]*\)>\{0,1\}$/\1/p' |
+		sed 's/:[a-z0-9]*$//' | grep -m1 -E -- "$2" || die "$1 depends on no package matching $2"
 }
 
-# fetch_papt KVER LINE DIR: a kernel of the private lists (see the header)
+# fetch_papt KVER LINE DIR: a kernel of the private lists (see the header); an
+# arm64 one gets the host's linux-kbuild of its version (its headers' scripts
+# run on the host) and the guest tools of the arm64 lines
 fetch_papt() {
-	local kver="$1" line="$2" dir="$3" tmp deb img pkgs hdr kbuild src vmlinuz moddir
+	local kver="$1" line="$2" dir="$3" tmp deb img pkgs hdr kbuild src vmlinuz moddir q='' arch p
+	arch="$(kernel_arch "$kver")"
+	[[ $arch == amd64 ]] || q=":$arch"
 	papt_update
 	img="linux-binary-$kver"
-	papt_cache show "$img" >/dev/null 2>&1 || img="linux-image-$kver"
-	papt_cache show "$img" >/dev/null 2>&1 ||
+	papt_cache show "$img$q" >/dev/null 2>&1 || img="linux-image-$kver"
+	papt_cache show "$img$q" >/dev/null 2>&1 ||
 		die "no linux-binary-$kver or linux-image-$kver in the private apt lists"
-	pkgs=("$img" "linux-headers-$kver")
-	! papt_cache show "linux-modules-$kver" >/dev/null 2>&1 || pkgs+=("linux-modules-$kver")
-	pkgs+=("$(papt_dep "linux-headers-$kver" '^linux-headers-.*-common$')")
-	kbuild="$(papt_dep "linux-headers-$kver" '^linux-kbuild-')"
+	pkgs=("$img$q" "linux-headers-$kver$q")
+	! papt_cache show "linux-modules-$kver$q" >/dev/null 2>&1 || pkgs+=("linux-modules-$kver$q")
+	pkgs+=("$(papt_dep "linux-headers-$kver$q" '^linux-headers-.*-common$')")
+	# the host's: its binaries run the headers' scripts
+	kbuild="$(papt_dep "linux-headers-$kver$q" '^linux-kbuild-')"
 	pkgs+=("$kbuild")
 	tmp="$(mktemp -d "$CACHE/kernels/.fetch.XXXXXX")"
 	# shellcheck disable=SC2064 # expand now: tmp is local
@@ -294,6 +305,17 @@ fetch_papt() {
 			die "no scripts/checker-valid.sh in $src"
 		chmod 0755 "$tmp/root/usr/lib/$kbuild/scripts/checker-valid.sh"
 	fi
+	if [[ $arch != amd64 ]]; then
+		# the guest's tools: the arm64 lines' (host apt lists, bookworm)
+		ensure_arch "$arch"
+		mapfile -t pkgs < <(for p in $(lib_closure "$arch" "${guest_tools[@]}"); do echo "$p:$arch"; done)
+		log "fetching ${pkgs[*]}"
+		download "$tmp" "${pkgs[@]}"
+		for deb in "$tmp"/*.deb; do
+			dpkg-deb -x "$deb" "$tmp/root"
+			rm -f "$deb"
+		done
+	fi
 	{
 		printf 'CQ_KLINE=%q\n' "$line"
 		printf 'CQ_KVER=%q\n' "$kver"
@@ -301,6 +323,11 @@ fetch_papt() {
 		printf 'CQ_VMLINUZ=%q\n' "$dir/root/$vmlinuz"
 		printf 'CQ_MODDIR=%q\n' "$dir/root/$moddir/$kver"
 		printf 'CQ_KDIR=%q\n' "$dir/root/$hdr"
+		if [[ $arch != amd64 ]]; then
+			printf 'CQ_ARCH=%q\n' "$arch"
+			printf 'CQ_CROSS_COMPILE=%q\n' aarch64-linux-gnu-
+			printf 'CQ_SYSROOT=%q\n' "$dir/root"
+		fi
 	} >"$tmp/kernel.env"
 	chmod 755 "$tmp"
 	rm -rf "$dir"
@@ -322,8 +349,10 @@ fetch() {
 	mkdir -p "$CACHE/kernels"
 	exec 9>"$CACHE/kernels/.lock"
 	flock 9 # one fetch at a time; a parallel caller then finds it cached
-	if [[ ! -f "$dir/kernel.env" ]] && [[ "$arch" == amd64 ]] &&
-		! apt-cache show "linux-image-$kver" >/dev/null 2>&1; then
+	local q=''
+	[[ "$arch" == amd64 ]] || q=":$arch"
+	if [[ ! -f "$dir/kernel.env" ]] && ! apt-cache show "linux-image-$kver$q" >/dev/null 2>&1 &&
+		! apt-cache show "linux-image-$kver-unsigned$q" >/dev/null 2>&1; then
 		fetch_papt "$kver" "$line" "$dir"
 	fi
 	if [[ ! -f "$dir/kernel.env" ]]; then
