@@ -113,8 +113,8 @@ mapfile -t topo < <(cq_topology q35)
 # running and pings it; nothing pings it from the crash until the capture
 # kernel's own iTCO_wdt, and its second timeout, 60 s after the last ping,
 # reset the machine in the middle of the capture kernel's boot (TCG,
-# nr_cpus=1) in two of three runs. With the strap on, iTCO_wdt finds the
-# watchdog disabled by the platform and leaves it alone.
+# nr_cpus=1) in two of three runs. With the strap on, QEMU takes no action
+# on the second timeout (hw/acpi/ich9_tco.c checks it); iTCO_wdt still binds.
 cmd=("$CQ_QEMU_X86" "${CQ_QEMU_ARGS[@]}" "${topo[@]}" -global ICH9-LPC.noreboot=on
 	-accel tcg -cpu max -m 1024 -smp 2
 	-nodefaults -nographic -no-reboot -msg timestamp=on -serial "file:$serial"
