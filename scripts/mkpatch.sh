@@ -290,7 +290,11 @@ table copy in the capture kernel and to reset_devices."
 
 rm -rf "$OUT"/*.patch "$OUT/test-only"
 {
-	cat "$ROOT/scripts/series/cover-letter.txt"
+	# the figures measured (scripts/series/measured.txt) where the letter
+	# says @MEASURED@
+	awk -v f="$ROOT/scripts/series/measured.txt" '
+		$0 == "@MEASURED@" { while ((getline l < f) > 0) print l; next } { print }' \
+		"$ROOT/scripts/series/cover-letter.txt"
 	printf '\nBased on v%s, as Debian packages it (linux-source).\n' "$base"
 } >"$work.cover"
 git config branch.master.description "$(cat "$work.cover")"
