@@ -57,7 +57,9 @@ fi
 
 mkdir -p "$BASE"
 src="$BASE/src"
-obj="$BASE/obj"
+# one object directory per kernel source: files generated from one tree
+# (scripts/kconfig's lexer) must not pass for another's
+obj="$BASE/obj-$(basename "$(dirname "$pristine")")"
 log "preparing the source tree (hard links to $pristine)"
 rm -rf "$src"
 cp -al "$pristine" "$src"

@@ -29,7 +29,7 @@ base_pkgs=(
 	build-essential sparse shellcheck python3 kmod socat dkms
 	bc flex bison libelf-dev libssl-dev
 	qemu-system-x86 busybox-static kexec-tools makedumpfile
-	cpio gzip xz-utils zstd linux-source-6.12 debootstrap debian-archive-keyring
+	cpio gzip xz-utils zstd linux-source-6.12 debootstrap debian-archive-keyring e2fsprogs
 	qemu-system-arm qemu-efi-aarch64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 )
 # the arm64 kernel lines whose headers need the host's linux-kbuild

@@ -32,7 +32,7 @@ for p in "$series"/0*.patch; do
 	[[ "$p" == */0000-* ]] || patches+=("$p")
 done
 config="$(dirname "$env_file")/config-$CQ_DEBUG_HASH"
-src="$BASE/src" obj="$BASE/obj"
+src="$BASE/src" obj="$CQ_KDIR" # the debug kernel's object directory
 kmake() { # make in the build root, with the repository, the cache and /tmp bound
 	"$ROOT/scripts/build-root.sh" run "$ROOT" "$(realpath "$CACHE")" /tmp -- \
 		make -s -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION=-cqdebug "$@"
