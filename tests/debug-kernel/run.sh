@@ -99,14 +99,17 @@ kunit_lines() {
 			on && /^ +(not )?ok [0-9]+ / { print; next }
 			on && /^(not )?ok [0-9]+ pci_crash_quiesce/ { print "suite " $0; exit }'
 }
+# kunit_case LINE: a KTAP result line's case, without its indentation and
+# number (a parameterized case is its parameter's description)
+kunit_case() { sed -E 's/^ *(not )?ok [0-9]+ //' <<<"$1"; }
 check_kunit() {
 	local name="$1" line n=0
 	while IFS= read -r line; do
 		case "$line" in
 		suite\ ok*) tap_ok "$name: KUnit suite pci_crash_quiesce passed" ;;
 		suite*) tap_not_ok "$name: KUnit suite pci_crash_quiesce passed" "$line" ;;
-		*not\ ok*) n=$((n + 1)); tap_not_ok "$name: KUnit ${line##* }" ;;
-		*ok*) n=$((n + 1)); tap_ok "$name: KUnit ${line##* }" ;;
+		*not\ ok*) n=$((n + 1)); tap_not_ok "$name: KUnit $(kunit_case "$line")" ;;
+		*ok*) n=$((n + 1)); tap_ok "$name: KUnit $(kunit_case "$line")" ;;
 		esac
 	done < <(kunit_lines "$name")
 	[[ $n -gt 0 ]] || tap_not_ok "$name: KUnit suite pci_crash_quiesce ran at boot"
