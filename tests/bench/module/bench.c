@@ -75,8 +75,18 @@
 
 #include "core.h"
 
-/* The driver's lock, which its ECAM code asserts: here, the bench's own. */
-DEFINE_MUTEX(pcq_lock);
+/* The driver's state lock, which its ECAM code asserts: here, the bench's own. */
+static DEFINE_MUTEX(pcq_lock);
+
+/**
+ * pcq_assert_locked() - the bench's stand-in for core.c's
+ *
+ * Context: process context.
+ */
+void pcq_assert_locked(void)
+{
+	lockdep_assert_held(&pcq_lock);
+}
 
 /* The driver's defaults; pcq_bench_init() sets a budget the walk never
  * runs out of under TCG.
