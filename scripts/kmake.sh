@@ -45,8 +45,20 @@ kcc() {
 		2>/dev/null | head -n1
 }
 
+# kgcc_version: the kernel's CONFIG_GCC_VERSION (e.g. 140200), empty for clang
+kgcc_version() {
+	sed -n 's/^CONFIG_GCC_VERSION=//p' "$kdir/include/config/auto.conf" 2>/dev/null | head -n1
+}
+# host_gcc_version CC: the same number for the host's CC
+host_gcc_version() {
+	"$1" -dumpfullversion 2>/dev/null | awk -F. '{ printf "%d%02d%02d\n", $1, $2, $3 }'
+}
+
 cc="$(kcc)"
-if [[ -z "$cc" ]] || command -v "$cc" >/dev/null; then
+# the host has the kernel's compiler: by its name, and for a plain "gcc",
+# of the kernel's version (a kernel built in the build root names "gcc")
+if [[ -z "$cc" ]] || { command -v "$cc" >/dev/null &&
+	{ [[ -z "$(kgcc_version)" ]] || [[ "$(host_gcc_version "$cc")" == "$(kgcc_version)" ]]; }; }; then
 	exec "$@"
 fi
 mkdir -p "$CACHE"

@@ -55,6 +55,8 @@ k="$CQ_DEBUG_NAME" # this build's own directory under the kernel cache
 fresh="$(mktemp -d)"
 mkdir -p "$fresh/kernels"
 cp -a "$(dirname "$env_file")" "$fresh/kernels/"
+# and the build root its gcc-14 builds in: a tool, not a kernel
+ln -s "${CQ_CACHE:-$HOME/.cache/crash-quiesce}/build-root" "$fresh/build-root"
 lookup() { CQ_CACHE="$fresh" "$Q/$1" "$2" >"$OUT/lookup-$1.log" 2>&1; }
 tap_check "a new cache holding only $k: its initramfs is built by its name" \
 	lookup mkinitramfs.sh "$k"
@@ -354,6 +356,8 @@ tap_check "dbg-hotplug-crash: the walk followed one snapshot, old or new ($(hp_c
 	hp_consistent
 tap_check "a reset left asserted is noticed (control)" eval "! sbr_balanced_text 'panic 0 pcie-root-port 00:01.0 0x3e 0x42'"
 
+# shellcheck source=tests/qemu/lib.sh
+. "$Q/lib.sh" # the trace markers
 # panic_to_capture RUN: seconds from the sysrq-c to the capture kernel's
 # init (the trace markers' host times), or empty
 panic_to_capture() {

@@ -219,6 +219,17 @@ static void test_walk_resets(void)
 	is(resets_by(BFLR, FAKE_BY_FLR), 1, "walk: the blocked subtree's sibling got its FLR");
 	/* no method, the ISA bridge and both displays (protected); not bridges */
 	is(r.no_reset, 4, "walk: 4 bus-mastering functions without any reset");
+	/* of them, all but the ISA bridge could still DMA later */
+	is(r.no_reset_dma, 3, "walk: 3 of them DMA sources, the ISA bridge aside");
+	free(s);
+
+	/* control: the ISA bridge idle, the others as they were */
+	s = choice();
+	fake_set16(ISA, PCI_COMMAND, PCI_COMMAND_IO);
+	topo_walk(s, PCQ_WALK_PANIC, &r);
+	ok(r.no_reset == 3 && r.no_reset_dma == 3,
+	   "walk: control: the ISA bridge not mastering: 3 and 3 (%u, %u)", r.no_reset,
+	   r.no_reset_dma);
 	free(s);
 
 	/* only bus-mastering functions are reset */

@@ -366,9 +366,10 @@ static void pcq_forget(struct pci_dev *pdev)
  * @run:  what the walk did
  *
  * Every function that was bus-mastering got a reset (its own, its PF's or
- * a bus reset): clearing Bus Master only parks a device, and a capture
- * kernel's driver that sets it again before resetting the device lets
- * buffered work complete into the crashed kernel's addresses.  And nothing
+ * a bus reset), an ISA/LPC bridge aside (pcq_count_unreset()): clearing
+ * Bus Master only parks a device, and a capture kernel's driver that sets
+ * it again before resetting the device lets buffered work complete into
+ * the crashed kernel's addresses.  And nothing
  * went unchecked: no function without an accessor, none the user skipped
  * (it keeps working), none mismatched or not reached, no CPU still
  * running.
@@ -381,7 +382,7 @@ static bool pcq_panic_stopped(const struct pcq_snapshot *snap, const struct pcq_
 	u32 i;
 
 	if (run->state != PCQ_STATE_DONE || run->mismatched || run->unvisited ||
-	    run->no_reset || run->cpus_running)
+	    run->no_reset_dma || run->cpus_running)
 		return false;
 	for (i = 0; i < snap->nr; i++)
 		if (snap->step[i].skip == PCQ_SKIP_USER || snap->step[i].skip == PCQ_SKIP_NO_ACCESS)

@@ -420,6 +420,8 @@ enum pcq_walk_mode {
  * @functions_reset:    function-level resets made (would be, in a dry run),
  *                      plus the bus-mastering VFs their PF's FLR reset
  * @no_reset:           bus-mastering functions no reset reached
+ * @no_reset_dma:       of them, those whose DMA could land later (all but
+ *                      the ISA/LPC bridges, see pcq_count_unreset())
  * @unvisited:          planned functions the walk never reached (budget)
  * @skipped:            planned skips plus @mismatched
  * @mismatched:         functions whose identity no longer matched
@@ -447,6 +449,7 @@ struct pcq_run {
 	u32 bridges_reset;
 	u32 functions_reset;
 	u32 no_reset;
+	u32 no_reset_dma;
 	u32 unvisited;
 	u32 skipped;
 	u32 mismatched;

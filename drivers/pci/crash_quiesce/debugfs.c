@@ -116,6 +116,7 @@ static int pcq_last_run_show(struct seq_file *m, void *v)
 	seq_printf(m, "bridges_reset=%u\n", run.bridges_reset);
 	seq_printf(m, "functions_reset=%u\n", run.functions_reset);
 	seq_printf(m, "no_reset=%u\n", run.no_reset);
+	seq_printf(m, "no_reset_dma=%u\n", run.no_reset_dma);
 	seq_printf(m, "unvisited=%u\n", run.unvisited);
 	seq_printf(m, "skipped=%u\n", run.skipped);
 	seq_printf(m, "mismatched=%u\n", run.mismatched);

@@ -962,16 +962,20 @@ static bool pcq_reset_bridges(struct pcq_walk *w, struct pcq_budget *b)
  *
  * Their own or their PF's function-level reset was not made, nor the bus
  * reset of the bridge the plan counted on.  Bridges forward; they are no
- * DMA source of their own.
+ * DMA source of their own.  Of them, @w's record also counts those whose
+ * DMA could land later: all but an ISA/LPC bridge, which is never reset
+ * (it carries the legacy console, timers and interrupt controllers) and,
+ * its Bus Master Enable now clear, masters only for the legacy DMA
+ * controller, which reaches the first 16 MiB alone and which no capture
+ * kernel driver sets mastering again.
  *
  * Context: panic path; no lock, no sleep.
- * Return: their number.
  */
-static u32 pcq_count_unreset(struct pcq_walk *w)
+static void pcq_count_unreset(struct pcq_walk *w)
 {
 	const struct pcq_snapshot *snap = w->snap;
 	const struct pcq_fn_state *st = w->state;
-	u32 i, n = 0;
+	u32 i;
 
 	for (i = 0; i < snap->nr; i++) {
 		const struct pcq_func *f = &snap->func[i];
@@ -992,9 +996,12 @@ static u32 pcq_count_unreset(struct pcq_walk *w)
 			reached = st[i].flags & PCQ_S_RESET;
 			break;
 		}
-		n += !reached;
+		if (reached)
+			continue;
+		w->run->no_reset++;
+		if (!(f->flags & PCQ_F_ISA_BRIDGE))
+			w->run->no_reset_dma++;
 	}
-	return n;
 }
 
 /**
@@ -1111,7 +1118,7 @@ void pcq_walk(const struct pcq_snapshot *snap, struct pcq_fn_state *state,
 		pcq_abort(run, PCQ_PHASE_BUS_RESET);
 
 	run->functions_reset += pcq_count_vfs_reset(&w);
-	run->no_reset = pcq_count_unreset(&w);
+	pcq_count_unreset(&w);
 	run->unvisited = pcq_count_unvisited(&w);
 	if (run->abort != PCQ_ABORT_NONE)
 		run->state = PCQ_STATE_ABORTED;
