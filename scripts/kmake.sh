@@ -62,7 +62,9 @@ if [[ -z "$cc" ]] || { command -v "$cc" >/dev/null &&
 	exec "$@"
 fi
 mkdir -p "$CACHE"
-binds=("$ROOT" "$(realpath "$CACHE")" /tmp "$PWD")
+binds=("$ROOT" "$(realpath "$CACHE")" /tmp "$PWD" "$(realpath "$kdir")")
+# an O= build tree names its source tree through its source link
+[[ ! -L "$kdir/source" ]] || binds+=("$(realpath "$kdir/source")")
 [[ "$1" != make ]] || set -- make CHECK=/usr/local/bin/sparse "${@:2}"
 # shellcheck disable=SC2016 # expanded by the inner shell
 exec "$ROOT/scripts/build-root.sh" run "${binds[@]}" -- \
