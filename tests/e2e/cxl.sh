@@ -35,7 +35,7 @@ mkdir -p "$OUT"
 lines=()
 for line in "$@"; do
 	line_module "$line" || continue
-	cycle "cxl-$line" "$kver" q35-cxl -m "$ko" &
+	cycle "cxl-$line" "$kver" q35-cxl -m "$ko" -c cq.xhook=sysfsdump &
 	lines+=("$line")
 	[[ ${#lines[@]} -lt 2 ]] || wait
 done
@@ -63,6 +63,8 @@ for line in "${lines[@]}"; do
 		eval "[[ -n '$mem' && '$(writes_to "$r" "$mem")' =~ ^(0x4\ )?$ ]]"
 	tap_check "$line cxl: the ordinary root port 00:01.0 was reset (control)" \
 		eval "! no_write $r 00:01.0 0x3e"
+	tap_check "$line cxl: tools/pcq-plan --sysfs on the guest's tree lists what debugfs did" \
+		plan_matches "$r"
 	check_writes "$r"
 done
 tap_done

@@ -161,3 +161,47 @@ line_module() {
 	tap_not_ok "$1: module built" "no $ko: run tests/build-matrix.sh $1"
 	return 1
 }
+
+# sysfs_tree RUN DIR: the guest's /sys/bus/pci/devices as the sysfsdump hook
+# printed it (config, the kernel's text attributes, a VF's physfn link),
+# rebuilt in DIR for tools/pcq-plan --sysfs
+sysfs_tree() {
+	rm -rf "$2"
+	mkdir -p "$2"
+	python3 - "$OUT/$1/serial.log" "$2" <<'PY'
+import os, sys
+log, top = sys.argv[1], sys.argv[2]
+done = False
+for line in open(log, errors="replace"):
+    w = line.replace("\r", "").split()
+    if len(w) < 2 or w[0] != "CQ-SYSFS:":
+        continue
+    if w[1] == "done":
+        done = True
+        continue
+    bdf, kind, name = w[1], w[2], w[3]
+    os.makedirs(os.path.join(top, bdf), exist_ok=True)
+    path = os.path.join(top, bdf, name)
+    if kind == "hex":
+        open(path, "wb").write(bytes.fromhex(w[4] if len(w) > 4 else ""))
+    elif kind == "text":
+        open(path, "w").write(" ".join(w[4:]) + "\n")
+    elif kind == "link":
+        os.symlink(os.path.join("..", w[4]), path)
+sys.exit(0 if done else 1)
+PY
+}
+
+# plan_matches RUN [PCQ-PLAN OPTION...]: tools/pcq-plan on the guest's sysfs
+# lists the functions exactly as the module's debugfs did in that guest (its
+# devices listing as the guest printed it with the prefix CQ_PLAN_PREFIX,
+# default CQ-DEBUGFS)
+plan_matches() {
+	local run="$1" dir="$OUT/$1.sysfs" prefix="${CQ_PLAN_PREFIX:-CQ-DEBUGFS}"
+	shift
+	[[ -x "$ROOT/tools/pcq-plan/pcq-plan" ]] || make -s -C "$ROOT" pcq-plan >/dev/null
+	sysfs_tree "$run" "$dir" || { echo "no complete CQ-SYSFS dump in $run"; return 1; }
+	diff <(grep -a "$prefix: devices: " "$OUT/$run/serial.log" | tr -d '\r' |
+		sed "s/^.*$prefix: devices: //") \
+		<("$ROOT/tools/pcq-plan/pcq-plan" -q --sysfs "$dir" "$@" 2>&1)
+}

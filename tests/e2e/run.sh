@@ -24,10 +24,10 @@ for line in "$@"; do
 	line_module "$line" || continue
 	tag="${line}"
 	# Two QEMUs at a time: the machine has two cores.
-	cycle "$tag-q35" "$kver" q35 -m "$ko" &
+	cycle "$tag-q35" "$kver" q35 -m "$ko" -c cq.xhook=sysfsdump &
 	cycle "$tag-q35-control" "$kver" q35 &
 	wait
-	cycle "$tag-pc" "$kver" pc -m "$ko" &
+	cycle "$tag-pc" "$kver" pc -m "$ko" -c cq.xhook=sysfsdump &
 	cycle "$tag-q35-dry-run" "$kver" q35 -m "$ko" -a "dry_run=Y" &
 	wait
 	cycle "$tag-life" "$kver" q35 -x boot -m "$ko" -c cq.hook=lifecycle &
@@ -46,6 +46,15 @@ for line in "$@"; do
 	check_writes "$tag-q35"
 	tap_check "$tag-q35-control: write checks fail without the module (the check can fail)" \
 		writes_fail "$tag-q35-control"
+
+	# The offline planner on the guest's own sysfs: the same listing as
+	# the module's debugfs there (q35: ECAM; pc: type 1), and a control.
+	tap_check "$tag-q35: tools/pcq-plan --sysfs on the guest's tree lists what debugfs did" \
+		plan_matches "$tag-q35"
+	tap_check "$tag-pc: tools/pcq-plan --sysfs --no-ecam on the guest's tree lists what debugfs did" \
+		plan_matches "$tag-pc" --no-ecam
+	tap_check "$tag-q35: ... and another reset mode would not match (control)" \
+		eval "! plan_matches $tag-q35 --reset none >/dev/null"
 
 	# Type-1 path: the pc machine has no MCFG; every function uses conf1.
 	check_kdump "$tag-pc"

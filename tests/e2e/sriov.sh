@@ -129,13 +129,17 @@ check_sriov() {
 	check_writes "$name" CQ-DEBUGFS-SRIOV
 }
 
+# vf_plan_matches NAME: plan_matches against the listing the sriov hook
+# printed once the VFs were there
+vf_plan_matches() { CQ_PLAN_PREFIX=CQ-DEBUGFS-SRIOV plan_matches "$@"; }
+
 mkdir -p "$OUT"
 for line in "$@"; do
 	line_module "$line" || continue
 	s="$line-sriov" n="$line-nommconf" r="$line-race"
 	t0=$SECONDS
 	# Two QEMUs at a time: the machine has two cores.
-	sriov_cycle "$s" "$kver" -m "$ko" &
+	sriov_cycle "$s" "$kver" -m "$ko" -c cq.xhook=sysfsdump &
 	sriov_cycle "$s-reset-none" "$kver" -m "$ko" -a reset=none &
 	wait
 	sriov_cycle "$s-control" "$kver" &
@@ -150,6 +154,8 @@ for line in "$@"; do
 
 	# SR-IOV with reset=auto and reset=none.
 	check_sriov "$s"
+	tap_check "$s: tools/pcq-plan --sysfs on the guest's tree, VFs enabled, lists what debugfs did" \
+		vf_plan_matches "$s"
 	tap_check "$s: the root port above the PF and its VFs got a bus reset (reset=auto)" \
 		grep -qE '^panic .* 00:01.0 0x3e ' "$OUT/$s/segments.txt"
 	check_sriov "$s-reset-none"
