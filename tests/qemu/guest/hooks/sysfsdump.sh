@@ -18,7 +18,7 @@ for d in /sys/bus/pci/devices/*; do
 	echo "CQ-SYSFS: $b hex config $(od -An -v -tx1 "$d/config" | tr -d ' \n')"
 	for f in vendor device class revision boot_vga reset_method; do
 		[ -r "$d/$f" ] || continue
-		echo "CQ-SYSFS: $b text $f $(cat "$d/$f" 2>/dev/null | tr '\n' ' ' | sed 's/ *$//')"
+		echo "CQ-SYSFS: $b text $f $({ tr '\n' ' ' <"$d/$f"; } 2>/dev/null | sed 's/ *$//')"
 	done
 	[ ! -L "$d/physfn" ] || echo "CQ-SYSFS: $b link physfn $(basename "$(readlink "$d/physfn")")"
 	n=$((n + 1))
