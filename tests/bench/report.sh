@@ -168,7 +168,8 @@ function row(   fn, R, H, r, w, ours, floor, seq, aours, afloor, key) {
 	c["build_ms", key] = f(n("b_bench_build_ns_min") / 1e6, 3)
 	c["snapshot_bytes", key] = v("b_bench_snapshot_bytes")
 	c["snapshot_header_bytes", key] = v("b_bench_snapshot_header_bytes")
-	c["bytes_per_function", key] = n("b_bench_func_bytes") + 4
+	# facts, plan step and walk scratch: what the snapshot grows by per function
+	c["bytes_per_function", key] = (n("b_bench_snapshot_bytes") - n("b_bench_snapshot_header_bytes")) / n("b_bench_functions")
 	c["ecam_kib", key] = n("b_bench_ecam_map_bytes") / 1024
 	c["capture_with_s", key] = v("m_panic_to_capture_s")
 	c["capture_without_s", key] = v("c_panic_to_capture_s")
