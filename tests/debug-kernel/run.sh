@@ -117,6 +117,14 @@ check_kunit() {
 	[[ $n -gt 0 ]] || tap_not_ok "$name: KUnit suite pci_crash_quiesce ran at boot"
 }
 
+# slot: wait until fewer than two runs are under way (the machine has two
+# cores; a run that ends makes room for the next, whichever it was)
+slot() {
+	while [[ $(jobs -rp | wc -l) -ge 2 ]]; do
+		wait -n || true
+	done
+}
+
 fault_cycle() { # fault_cycle NAME FAULT [run-cycle options...]
 	local name="$1" fault="$2"
 	shift 2
@@ -134,28 +142,35 @@ nmi_cycle() {
 
 # dbg-kdump also boots with a budget too small for the hold: built in, the
 # driver falls back to the defaults rather than leave the machine unguarded
+slot
 cycle dbg-kdump "$k" q35 -K '' -P -n -c "pci_crash_quiesce.budget_ms=3 pci_crash_quiesce.reset_hold_ms=2" &
+slot
 cycle dbg-life "$k" q35 -K '' -P -n -x boot -c cq.hook=lifecycle &
-wait
+slot
 cycle dbg-nohook "$CQ_DEBUG_CONTROL" q35 -K '' -P -n &
+slot
 "$Q/dma-cycle.sh" -P -o "$OUT/dbg-dma" "$k" >"$OUT/dbg-dma.log" 2>&1 &
-wait
+slot
 "$Q/dma-cycle.sh" -P -o "$OUT/dbg-dma-nohook" "$CQ_DEBUG_CONTROL" >"$OUT/dbg-dma-nohook.log" 2>&1 &
+slot
 hotplug_cycle dbg-hotplug "$k" -K '' -P -n &
+slot
 fault_cycle dbg-pci-lock hold-pci-lock &
-wait
+slot
 fault_cycle dbg-pci-config-lock hold-pci-config-lock &
+slot
 fault_cycle dbg-nested nested-panic &
-wait
+slot
 fault_cycle dbg-corrupt corrupt-snapshot &
+slot
 fault_cycle dbg-all-ones "all-ones;01:00.0" &
-wait
 # the smallest budget a 1 ms hold takes, and the first function of the
 # quiesce order (01:00.0) answering 30 ms late: its phase is cut, the bus
 # resets keep their share
+slot
 fault_cycle dbg-budget "slow;01:00.0" -c "pci_crash_quiesce.budget_ms=4 pci_crash_quiesce.reset_hold_ms=1" &
+slot
 nmi_cycle dbg-nmi &
-wait
 
 # The faults the panic path must outlive without blocking kdump. An NVMe on
 # the root bus (00:05.0: an FLR, no bus reset reaches it) and one behind a
@@ -177,16 +192,20 @@ nvme_port() {
 # HPET) and a Transactions Pending that never clears; its control, the clock
 # running
 nvme_root dbg-frozen
+slot
 fault_cycle dbg-frozen "tp-stuck;00:05.0" -c clocksource=hpet -- "${nvme[@]}" &
 nvme_root dbg-tp-stuck
+slot
 fault_cycle dbg-tp-stuck "tp-stuck;00:05.0" -- "${nvme[@]}" &
-wait
 nvme_port dbg-hold-nested
+slot
 fault_cycle dbg-hold-nested nested-panic-in-hold -c cq.chook=panicinfo -- "${nvme[@]}" &
+slot
 fault_cycle dbg-stuck-cpu stuck-cpu &
-wait
 nvme_port dbg-oops-in-hold
+slot
 fault_cycle dbg-oops-in-hold oops-in-hold -c cq.chook=panicinfo -- "${nvme[@]}" &
+slot
 cycle dbg-cpu3 "$k" q35 -K '' -P -n -s 4 -c "cq.xhook=crashcpu cq.crashcpu=3 cq.chook=panicinfo" &
 hp_crash_cycle() {
 	local pid
@@ -197,8 +216,8 @@ hp_crash_cycle() {
 		'{"execute":"device_add","arguments":{"driver":"e1000e","id":"hp1","bus":"rp3","romfile":""}}' || true
 	wait "$pid"
 }
+slot
 hp_crash_cycle &
-wait
 
 # The crashkernel CMA wait (trees that have it): crashkernel=...,cma, the
 # series (no wait once the walk stopped every DMA), the same walk followed
@@ -210,17 +229,20 @@ cma=(-c "crashkernel=96M,cma")
 # a real machine whose chipset SATA is in use; these runs go without it
 nosata=(-- -machine sata=off)
 if [[ -n "${CQ_DEBUG_CMA_WAIT:-}" ]]; then
+	slot
 	cycle dbg-cma "$k" q35 -K '' -P -n "${cma[@]}" "${nosata[@]}" &
+	slot
 	cycle dbg-cma-wait "$CQ_DEBUG_CMA_WAIT" q35 -K '' -P -n "${cma[@]}" "${nosata[@]}" &
-	wait
+	slot
 	cycle dbg-cma-nohook "$CQ_DEBUG_CONTROL" q35 -K '' -P -n "${cma[@]}" "${nosata[@]}" &
+	slot
 	cycle dbg-cma-parked "$k" q35 -K '' -P -n "${cma[@]}" -c pci_crash_quiesce.reset=none \
 		"${nosata[@]}" &
-	wait
 	# the SATA controller there: parked, not reset, the verdict does not hold
-	cycle dbg-cma-sata "$k" q35 -K '' -P -n "${cma[@]}"
-
+	slot
+	cycle dbg-cma-sata "$k" q35 -K '' -P -n "${cma[@]}" &
 fi
+wait
 
 check_kunit dbg-kdump
 

@@ -58,7 +58,7 @@ prefix_objects() {
 	echo "$obj/kernel/crash_core.o"
 }
 
-build_prefix() { # build_prefix K: series 1..K applied, what it touches built
+prepare_prefix() { # prepare_prefix K: series 1..K applied, configured
 	local k="$1" i
 	rm -rf "$src"
 	cp -al "$pristine" "$src"
@@ -67,6 +67,11 @@ build_prefix() { # build_prefix K: series 1..K applied, what it touches built
 	done
 	cp "$config" "$obj/.config"
 	kmake olddefconfig >/dev/null
+}
+
+build_prefix() { # build_prefix K: series 1..K applied, what it touches built
+	local k="$1"
+	prepare_prefix "$k"
 	rm -rf "$obj/drivers/pci/crash_quiesce"
 	kmake -j"$(nproc)" kernel/crash_core.o drivers/pci/ >"$BASE/series-build-$k.log" 2>&1 ||
 		{ tail -20 "$BASE/series-build-$k.log"; return 1; }
@@ -114,7 +119,7 @@ rm -rf "$control"
 # (pci_mmconfig_lookup(), not exported) are the kernel's own. Kconfig must
 # not take =m (a bool drops it); the debug configuration has it =y.
 refuses_module() {
-	build_prefix "$n" >/dev/null || return 1
+	prepare_prefix "$n" >/dev/null || return 1
 	grep -qx 'CONFIG_PCI_CRASH_QUIESCE=y' "$obj/.config" || return 1
 	"$src/scripts/config" --file "$obj/.config" --module PCI_CRASH_QUIESCE
 	kmake olddefconfig >/dev/null

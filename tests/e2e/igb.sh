@@ -24,6 +24,9 @@
 #     VFs idle, no FLR, nothing counted.
 #
 #   tests/e2e/igb.sh [LINE...]      (default: 6.1 6.12)
+#   CQ_IGB_CORE=1 tests/e2e/igb.sh LINE...
+#                                   scenario 13's FLR case alone (control
+#                                   and module): make check's run on 6.1
 #
 # Needs tests/build-matrix.sh to have built out/modules/<kver>/, and QEMU 10
 # (the harness's default). Run directories: out/e2e/igb-LINE-*/.
@@ -97,6 +100,11 @@ for line in "$@"; do
 	rm -rf "$OUT/$p"-*
 	run "$p-control" "$kver" -t q35-igb -K igb "${load[@]}"
 	run "$p-flr" "$kver" -t q35-igb -K igb "${load[@]}" -m "$ko"
+	if [[ -n "${CQ_IGB_CORE:-}" ]]; then
+		wait
+		lines+=("$line")
+		continue
+	fi
 	run "$p-pm-control" "$kver" -t q35-igb-pm -K igb "${load[@]}"
 	run "$p-pm" "$kver" -t q35-igb-pm -K igb "${load[@]}" -m "$ko"
 	run "$p-vf-control" "$kver" "${vfs[@]}"
@@ -122,9 +130,11 @@ for line in "${lines[@]}"; do
 	tap_check "$line igb, module: the FLR of 00:03.0 in the trace after the panic" flr_made "$p-flr" "$PF"
 	tap_check "$line igb, control: no FLR without the module (control)" eval "! flr_made $p-control $PF"
 	for r in control flr pm-control pm; do
+		[[ -z "${CQ_IGB_CORE:-}" || $r == control || $r == flr ]] || continue
 		tap_check "$line igb-$r: the capture kernel loaded igb and brought the link up" \
 			grep -q 'CQ-DMA: up ' "$OUT/$p-$r/serial.log"
 	done
+	[[ -z "${CQ_IGB_CORE:-}" ]] || continue
 	# 13, the gap: FLR off, the kernel's method a PM reset QEMU does not make
 	tap_check "$line igb, FLR off: the plan says pm, the kernel's first method" plan_has "$p-pm" "$PF" pm
 	tap_check "$line igb, FLR off, module: the D3hot write in the trace, no FLR" \
