@@ -117,14 +117,6 @@ check_kunit() {
 	[[ $n -gt 0 ]] || tap_not_ok "$name: KUnit suite pci_crash_quiesce ran at boot"
 }
 
-# slot: wait until fewer than two runs are under way (the machine has two
-# cores; a run that ends makes room for the next, whichever it was)
-slot() {
-	while [[ $(jobs -rp | wc -l) -ge 2 ]]; do
-		wait -n || true
-	done
-}
-
 fault_cycle() { # fault_cycle NAME FAULT [run-cycle options...]
 	local name="$1" fault="$2"
 	shift 2
@@ -140,6 +132,7 @@ nmi_cycle() {
 	wait "$pid"
 }
 
+# Each run starts when a slot is free (tests/e2e/lib.sh: two at a time).
 # dbg-kdump also boots with a budget too small for the hold: built in, the
 # driver falls back to the defaults rather than leave the machine unguarded
 slot

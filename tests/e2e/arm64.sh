@@ -79,9 +79,8 @@ for line in "$@"; do
 		wait
 		dma "$t-dma-control" "$kver" "$topo" &
 		for r in $resets; do
+			slot
 			dma "$t-dma-reset-$r" "$kver" "$topo" -m "$ko" -a "reset=$r" &
-			# the second of a pair waits for both
-			[[ $(jobs -rp | wc -l) -lt 2 ]] || wait -n
 		done
 		wait
 

@@ -128,9 +128,17 @@ first_dump_has() { grep -q "CQ-DEBUGFS: devices: $2 " "$OUT/$1/serial.log"; }
 panic_cmd_write() { grep -qE "^panic .* $2 0x4 " "$OUT/$1/segments.txt"; }
 
 
+# slot: wait until fewer than two background runs are under way (the
+# machine has two cores; a run that ends makes room for the next)
+slot() {
+	while [[ $(jobs -rp | wc -l) -ge 2 ]]; do
+		wait -n || true
+	done
+}
+
 # run_bg SCRIPT NAME KVER [options...] [-- QEMU args...]: run SCRIPT -o
 # $OUT/NAME options KVER [-- QEMU args] in the background, logging to
-# $OUT/NAME.log; at most two at a time (the machine has two cores)
+# $OUT/NAME.log; at most two at a time (slot)
 run_bg() {
 	local script="$1" name="$2" kver="$3" opts=()
 	shift 3
@@ -138,9 +146,7 @@ run_bg() {
 		opts+=("$1")
 		shift
 	done
-	while [[ $(jobs -rp | wc -l) -ge 2 ]]; do
-		wait -n || true
-	done
+	slot
 	"$script" -o "$OUT/$name" "${opts[@]}" "$kver" "$@" >"$OUT/$name.log" 2>&1 &
 }
 
